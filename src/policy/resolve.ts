@@ -1,0 +1,158 @@
+import { hasPath, type JsonPath } from './locate.js';
+import { parseHostKey } from './hostkey.js';
+import {
+  DEFAULTS,
+  HOOK_NAMES,
+  type ClusterPolicy,
+  type FleetPolicy,
+  type HookName,
+  type HostPolicy,
+  type HostRef,
+  type OrchestratorDeployment,
+  type Origin,
+} from './model.js';
+import type { SourceFile } from './source.js';
+
+// why: the schemas already guarantee these shapes; spelling each raw field out as a type twice adds nothing.
+type Raw = Record<string, any>;
+
+/** Builds the fleet model from a schema-valid fleet file. */
+export function resolveFleet(file: SourceFile): FleetPolicy {
+  const d = file.data as Raw;
+  const deployments = new Map<string, OrchestratorDeployment>();
+  for (const [name, dep] of Object.entries((d.orchestrator?.deployments ?? {}) as Raw)) {
+    const dataDir: string = dep.raft.dataDir ?? DEFAULTS.raftDataDir;
+    deployments.set(name, {
+      name,
+      raftNodes: dep.raft.nodes,
+      raftPort: dep.raft.port ?? DEFAULTS.raftPort,
+      dataDir,
+      httpPort: dep.httpPort ?? DEFAULTS.httpPort,
+      backend: {
+        type: dep.backend?.type ?? 'sqlite',
+        sqliteFile: dep.backend?.sqliteFile ?? `${dataDir}/orchestrator.sqlite3`,
+        mysqlHost: dep.backend?.mysqlHost ?? '127.0.0.1',
+        mysqlPort: dep.backend?.mysqlPort ?? 3306,
+        mysqlDatabase: dep.backend?.mysqlDatabase ?? 'orchestrator',
+        credentialsFile: dep.backend?.credentialsFile,
+      },
+      topologyCredentialsFile: dep.topologyCredentialsFile,
+      metaSchema: dep.metaSchema ?? DEFAULTS.metaSchema,
+      path: ['orchestrator', 'deployments', name],
+    });
+  }
+  return {
+    file,
+    defaultPort: d.defaultPort ?? DEFAULTS.port,
+    deployments,
+    cmon: {
+      configDir: d.cmon?.configDir ?? '/etc/cmon.d',
+      clusterType: d.cmon?.clusterType ?? 'replication',
+      vendor: d.cmon?.vendor,
+      logDir: d.cmon?.logDir ?? '/var/log',
+    },
+    mha: {
+      sshUser: d.mha?.sshUser ?? 'root',
+      user: d.mha?.user,
+      replicationUser: d.mha?.replicationUser,
+      remoteWorkdir: d.mha?.remoteWorkdir,
+    },
+  };
+}
+
+/**
+ * Builds the cluster model from a schema-valid cluster file, applying the fleet's defaults key by
+ * key: a cluster value wins, then the fleet's `defaults`, then the built-in default.
+ */
+export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined): ClusterPolicy {
+  const d = file.data as Raw;
+  const defaults = ((fleet?.file.data as Raw | undefined)?.defaults ?? {}) as Raw;
+  const port = fleet?.defaultPort ?? DEFAULTS.port;
+  const setting = <T>(path: string[], fallback: T): T => {
+    const own = dig(d, path);
+    if (own !== undefined) return own as T;
+    const inherited = dig(defaults, path);
+    return inherited === undefined ? fallback : (inherited as T);
+  };
+  const ref = (written: string, path: JsonPath): HostRef => ({ written, key: parseHostKey(written, port)?.key, path });
+  const primaryRef = ref(d.primary, ['primary']);
+
+  const hosts: HostPolicy[] = Object.entries(d.hosts as Raw).map(([written, h]) => {
+    const parsed = parseHostKey(written, port);
+    return {
+      key: parsed?.key ?? written,
+      host: parsed?.host ?? written,
+      port: parsed?.port ?? port,
+      written,
+      dc: h?.dc,
+      role: h?.role,
+      promotion: h?.promotion ?? 'neutral',
+      semiSyncPriority: h?.semiSyncPriority ?? 0,
+      source: h?.source !== undefined ? parseHostKey(h.source, port)?.key : undefined,
+    };
+  });
+  const primaryKey = primaryRef.key ?? d.primary;
+  for (const h of hosts) if (h.source === undefined && h.key !== primaryKey) h.source = primaryKey;
+
+  const hooks = {} as Record<HookName, string[]>;
+  for (const name of HOOK_NAMES) hooks[name] = setting(['hooks', name], []);
+
+  const whitelist = d.candidates?.whitelist as string[] | undefined;
+  const blacklist = (d.candidates?.blacklist ?? []) as string[];
+  const fleetFile = fleet?.file;
+  const origin = (path: JsonPath): Origin => {
+    if (hasPath(file, path)) return { file, path };
+    if (fleetFile && hasPath(fleetFile, ['defaults', ...path])) return { file: fleetFile, path: ['defaults', ...path] };
+    return { file, path: [] };
+  };
+
+  return {
+    name: d.name,
+    file,
+    description: d.description,
+    primary: primaryKey,
+    primaryRef,
+    hosts,
+    cmon:
+      d.cmon === undefined
+        ? undefined
+        : {
+            clusterId: d.cmon.clusterId,
+            autoRecovery: {
+              cluster: setting(['cmon', 'autoRecovery', 'cluster'], true),
+              node: setting(['cmon', 'autoRecovery', 'node'], true),
+            },
+          },
+    orchestrator: d.orchestrator === undefined ? undefined : { deployment: d.orchestrator.deployment },
+    mha: d.mha === undefined ? undefined : { enabled: d.mha.enabled ?? true, managerWorkdir: d.mha.managerWorkdir },
+    datacenters: {
+      home: setting(['datacenters', 'home'], undefined),
+      preventCrossDatacenter: setting(['datacenters', 'preventCrossDatacenter'], false),
+    },
+    candidates: {
+      whitelist: whitelist?.map((w, i) => ref(w, ['candidates', 'whitelist', i])),
+      blacklist: blacklist.map((b, i) => ref(b, ['candidates', 'blacklist', i])),
+      maxLagSeconds: setting(['candidates', 'maxLagSeconds'], undefined),
+    },
+    semiSync: {
+      waitForReplicaCount: setting(['semiSync', 'waitForReplicaCount'], DEFAULTS.waitForReplicaCount),
+      enforcement: setting(['semiSync', 'enforcement'], 'off'),
+      lockedMasterSeconds: setting(['semiSync', 'lockedMasterSeconds'], DEFAULTS.lockedMasterSeconds),
+    },
+    antiFlapping: {
+      recoveryBlockSeconds: setting(['antiFlapping', 'recoveryBlockSeconds'], DEFAULTS.recoveryBlockSeconds),
+    },
+    hooks,
+    origin,
+    isDefault: (path) => origin(path).path.length === 0,
+  };
+}
+
+function dig(data: Raw, path: string[]): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Raw)[seg];
+  }
+  return cur;
+}

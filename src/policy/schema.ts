@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { didYouMean } from '../util/suggest.js';
+import { locate, locateKey, pointerToPath, type JsonPath } from './locate.js';
+import type { SourceFile } from './source.js';
+import type { Finding } from '../findings.js';
+
+/** Directory of the JSON schemas shipped with the package. */
+export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+
+export type DocumentKind = 'cluster' | 'fleet';
+
+interface Validators {
+  cluster: ValidateFunction;
+  fleet: ValidateFunction;
+}
+
+let compiled: Validators | undefined;
+
+function loadSchema(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(name, SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
+}
+
+/** The validators, compiled once per process on first use. */
+export function validators(): Validators {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    ajv.addSchema(loadSchema('policy.schema.json'));
+    ajv.addSchema(loadSchema('fleet.schema.json'));
+    compiled = {
+      cluster: ajv.getSchema('https://succession.dev/schemas/policy.schema.json')!,
+      fleet: ajv.getSchema('https://succession.dev/schemas/fleet.schema.json')!,
+    };
+  }
+  return compiled;
+}
+
+/** Which schema a parsed document should be checked against. */
+export function documentKind(data: unknown): DocumentKind {
+  return isObject(data) && data.kind === 'fleet' ? 'fleet' : 'cluster';
+}
+
+/** Validates a parsed file against its schema; each ajv error becomes a positioned finding. */
+export function validateSchema(file: SourceFile): Finding[] {
+  const kind = documentKind(file.data);
+  const validate = validators()[kind];
+  if (validate(file.data)) return [];
+  return prune(validate.errors ?? []).map((e) => toFinding(file, kind, e));
+}
+
+/**
+ * Drops errors that only restate others: the inner errors of `propertyNames` (reported once,
+ * at the key) and duplicate messages at one path.
+ */
+function prune(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if ((e.params as { propertyName?: string }).propertyName !== undefined && e.keyword !== 'propertyNames') continue;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+
+function toFinding(file: SourceFile, kind: DocumentKind, e: ErrorObject): Finding {
+  const path = pointerToPath(e.instancePath);
+  const where = path.length === 0 ? `the ${kind} document` : `"${displayPath(path)}"`;
+  const parent = (e.parentSchema ?? {}) as { properties?: Record<string, unknown>; enum?: unknown[] };
+  let message: string;
+  let span = locate(file, path);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      span = locateKey(file, path, key);
+      message = `Unknown key "${key}" in ${where}.${didYouMean(key, Object.keys(parent.properties ?? {}))}`;
+      break;
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      message = `Missing required key "${key}" in ${where}.`;
+      break;
+    }
+    case 'propertyNames': {
+      const key = (e.params as { propertyName: string }).propertyName;
+      span = locateKey(file, path, key);
+      message = path[path.length - 1] === 'hosts'
+        ? `Invalid host key "${key}": expected host:port, a hostname, or a bracketed IPv6 address such as [::1]:3306.`
+        : `Invalid key "${key}" in ${where}: use letters, digits, "_", "." and "-".`;
+      break;
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const got = String(e.data);
+      message = `${where} must be one of ${allowed.join(', ')} (got "${got}").${didYouMean(got, allowed)}`;
+      break;
+    }
+    case 'const':
+      message = `${where} must be "${String((e.params as { allowedValue: unknown }).allowedValue)}" (got ${JSON.stringify(e.data)}).`;
+      break;
+    case 'type':
+      message = `${where} must be ${(e.params as { type: string }).type} (got ${describe(e.data)}).`;
+      break;
+    case 'pattern':
+      message = `${where} has an invalid value ${JSON.stringify(e.data)}${patternHint(path)}.`;
+      break;
+    default:
+      message = `${where} ${e.message ?? 'is invalid'}.`;
+  }
+  return { ruleId: 'schema', severity: 'error', message, file: file.path, ...span };
+}
+
+function patternHint(path: JsonPath): string {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (last === 'primary' || last === 'source' || parent === 'whitelist' || parent === 'blacklist' || parent === 'nodes') {
+    return ': expected host:port, a hostname, or a bracketed IPv6 address such as [::1]:3306';
+  }
+  if (typeof last === 'string' && /dir|file|path|workdir/i.test(last)) return ': expected an absolute path';
+  return ': use letters, digits, "_", "." and "-"';
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** `hosts.rha-db-02:3306.promotion`, `candidates.whitelist[0]`. */
+export function displayPath(path: JsonPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number' || /^[0-9]+$/.test(seg)) out += `[${seg}]`;
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

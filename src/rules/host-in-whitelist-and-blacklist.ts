@@ -1,0 +1,26 @@
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'host-in-whitelist-and-blacklist',
+  severity: 'error',
+  description: 'A host is both whitelisted and blacklisted; engines disagree on which list wins.',
+  scope: 'cluster',
+  check(cluster) {
+    const { whitelist, blacklist } = cluster.candidates;
+    if (!whitelist) return [];
+    const allowed = new Map(whitelist.filter((r) => r.key).map((r) => [r.key, r]));
+    return blacklist.flatMap((b) => {
+      const w = b.key === undefined ? undefined : allowed.get(b.key);
+      if (!w) return [];
+      return [
+        {
+          file: cluster.file,
+          path: b.path,
+          message: `${b.written} is both whitelisted and blacklisted. ClusterControl ignores the blacklist when a whitelist is set and would promote it; orchestrator would not.`,
+          hint: 'Remove it from one of the two lists.',
+          related: [{ file: cluster.file, path: w.path, message: 'whitelisted here' }],
+        },
+      ];
+    });
+  },
+});
