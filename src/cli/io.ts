@@ -1,0 +1,149 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { PolicyInput } from '../lint.js';
+
+/** A mistake in how the tool was called, or input it cannot read: exit 2 with a plain message. */
+export class UsageError extends Error {}
+
+/** Prints a fatal message on stderr, prefixed with the program name; never a stack trace. */
+export function reportFatal(message: string): void {
+  process.stderr.write(`succession: ${message}\n`);
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+
+/**
+ * Expands command-line paths into policy inputs: a directory is walked recursively for
+ * `*.yaml` / `*.yml` files; a path with `*`, `?` or `[` is a glob; `-` reads standard input.
+ * A path that matches nothing is a usage error (a typo must not make CI pass on zero files).
+ */
+export function readInputs(paths: readonly string[], stdinName = '<stdin>'): PolicyInput[] {
+  const files = new Set<string>();
+  const inputs: PolicyInput[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      inputs.push({ path: stdinName, text: readStdin() });
+      continue;
+    }
+    const matched = /[*?[]/.test(p) ? expandGlob(p) : expandPath(p);
+    if (matched.length === 0) throw new UsageError(`no policy files found at "${p}"`);
+    for (const m of matched) files.add(m);
+  }
+  for (const f of [...files].sort()) inputs.push({ path: f, text: readText(f) });
+  return inputs;
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read standard input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${describeError(e)}`);
+  }
+}
+
+export function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    default:
+      return err.message;
+  }
+}
+
+function expandPath(p: string): string[] {
+  let st;
+  try {
+    st = statSync(p);
+  } catch (e) {
+    throw new UsageError(`cannot read ${p}: ${describeError(e)}`);
+  }
+  if (st.isFile()) return [p];
+  if (!st.isDirectory()) return [];
+  return walkDir(p).filter((f) => YAML_FILE.test(f));
+}
+
+function walkDir(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new UsageError(`cannot read ${dir}: ${describeError(e)}`);
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const full = join(dir, e.name);
+    if (e.isDirectory()) out.push(...walkDir(full));
+    else if (e.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * Minimal glob: `*` and `?` within a path segment, `**` across segments, `[abc]` classes.
+ * The walk starts at the longest literal prefix directory.
+ */
+function expandGlob(pattern: string): string[] {
+  const normalized = pattern.split(sep).join('/').replace(/^\.\//, '');
+  const segments = normalized.split('/');
+  const firstMagic = segments.findIndex((s) => /[*?[]/.test(s));
+  const base = segments.slice(0, firstMagic).join('/') || '.';
+  const re = globToRegExp(normalized);
+  let candidates: string[];
+  try {
+    candidates = statSync(base).isDirectory() ? walkDir(base) : [];
+  } catch {
+    return [];
+  }
+  return candidates.filter((f) => re.test(f.split(sep).join('/')));
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Writes to stdout; a closed pipe (`| head -1`) ends the process quietly instead of throwing EPIPE.
+ */
+export function writeOut(text: string): void {
+  if (text === '') return;
+  process.stdout.write(text);
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});

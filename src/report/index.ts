@@ -1,0 +1,29 @@
+import type { Finding } from '../findings.js';
+import { RULES } from '../rules/index.js';
+import { formatGithub } from './github.js';
+import { formatJson } from './json.js';
+import { formatSarif } from './sarif.js';
+import { formatStylish } from './stylish.js';
+
+export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface FormatOptions {
+  color: boolean;
+  filesChecked: number;
+  version: string;
+}
+
+/** Renders findings in one of the output formats; pure. */
+export function format(findings: readonly Finding[], name: FormatName, opts: FormatOptions): string {
+  switch (name) {
+    case 'stylish':
+      return formatStylish(findings, { color: opts.color });
+    case 'json':
+      return formatJson(findings, opts.filesChecked);
+    case 'sarif':
+      return formatSarif(findings, { version: opts.version, rules: RULES });
+    case 'github':
+      return formatGithub(findings);
+  }
+}
