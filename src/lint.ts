@@ -1,10 +1,11 @@
 import { atLeast, compareFindings, type Finding, type Severity } from './findings.js';
 import { locate } from './policy/locate.js';
-import { documentKind, validateSchema } from './policy/schema.js';
+import type { ClusterPolicy, FleetPolicy } from './policy/model.js';
+import { documentKind, validateSchema, type DocumentKind } from './policy/schema.js';
 import { resolveCluster, resolveFleet } from './policy/resolve.js';
-import { parseSource, type SourceFile } from './policy/source.js';
+import { lazySource, parseSource, type SourceFile } from './policy/source.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
-import type { Repo, Report } from './rules/rule.js';
+import type { ClusterRule, Repo, RepoRule, Report } from './rules/rule.js';
 import { applySuppressions } from './suppress.js';
 
 /** One input file: its display path and its text. */
@@ -21,43 +22,72 @@ export interface Analysis {
   readFindings: Finding[];
 }
 
+const CLUSTER_RULES = RULES.filter((r): r is ClusterRule => r.scope === 'cluster');
+const REPO_RULES = RULES.filter((r): r is RepoRule => r.scope === 'repo');
+
+function byPath<T extends { path: string }>(a: T, b: T): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+interface Read {
+  source: SourceFile;
+  kind: DocumentKind;
+  valid: boolean;
+  findings: Finding[];
+}
+
+/** Parses and schema-checks one file. */
+function read(input: PolicyInput): Read {
+  const source = parseSource(input.path, input.text);
+  if (source.syntaxErrors.length > 0) {
+    const findings = source.syntaxErrors.map(({ code, message, ...span }): Finding => ({
+      ruleId: 'syntax',
+      severity: 'error',
+      file: source.path,
+      message: `${message} (${code})`,
+      ...span,
+    }));
+    return { source, kind: 'cluster', valid: false, findings };
+  }
+  const findings = validateSchema(source);
+  return { source, kind: documentKind(source.data), valid: findings.length === 0, findings };
+}
+
+/** The fleet in force: the first schema-valid fleet file by path. */
+function pickFleet(valid: readonly SourceFile[]): { fleet?: FleetPolicy; fleetFiles: SourceFile[] } {
+  const fleetFiles = valid.filter((s) => documentKind(s.data) === 'fleet').sort(byPath);
+  return { fleet: fleetFiles[0] ? resolveFleet(fleetFiles[0]) : undefined, fleetFiles };
+}
+
 /**
  * Parses, validates and resolves a policy repository. Files with syntax or schema errors are
  * left out of `repo` (rules would only repeat those errors).
  */
 export function analyze(inputs: readonly PolicyInput[]): Analysis {
-  const sources = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((i) => parseSource(i.path, i.text));
-  const readFindings: Finding[] = [];
-  const valid: SourceFile[] = [];
-  for (const s of sources) {
-    if (s.syntaxErrors.length > 0) {
-      for (const e of s.syntaxErrors) {
-        const { code, message, ...span } = e;
-        readFindings.push({ ruleId: 'syntax', severity: 'error', file: s.path, message: `${message} (${code})`, ...span });
-      }
-      continue;
-    }
-    const schemaFindings = validateSchema(s);
-    readFindings.push(...schemaFindings);
-    if (schemaFindings.length === 0) valid.push(s);
-  }
-  const fleetFiles = valid.filter((s) => documentKind(s.data) === 'fleet');
-  const fleet = fleetFiles[0] ? resolveFleet(fleetFiles[0]) : undefined;
-  const clusters = valid.filter((s) => documentKind(s.data) === 'cluster').map((s) => resolveCluster(s, fleet));
-  return { sources, repo: { clusters, fleet, fleetFiles }, readFindings };
+  const reads = [...inputs].sort(byPath).map(read);
+  const valid = reads.filter((r) => r.valid).map((r) => r.source);
+  const { fleet, fleetFiles } = pickFleet(valid);
+  const clusters = reads.filter((r) => r.valid && r.kind === 'cluster').map((r) => resolveCluster(r.source, fleet));
+  return {
+    sources: reads.map((r) => r.source),
+    repo: { clusters, fleet, fleetFiles },
+    readFindings: reads.flatMap((r) => r.findings),
+  };
+}
+
+function runClusterRules(clusters: readonly ClusterPolicy[], repo: Repo): Finding[] {
+  const out: Finding[] = [];
+  for (const c of clusters) for (const rule of CLUSTER_RULES) for (const r of rule.check(c, repo)) out.push(position(rule.id, rule.severity, r));
+  return out;
+}
+
+function runRepoRules(repo: Repo): Finding[] {
+  return REPO_RULES.flatMap((rule) => rule.check(repo).map((r) => position(rule.id, rule.severity, r)));
 }
 
 /** Runs every static rule; returns findings with positions (not yet suppressed or sorted). */
 export function runStaticRules(repo: Repo): Finding[] {
-  const out: Finding[] = [];
-  for (const rule of RULES) {
-    if (rule.scope === 'cluster') {
-      for (const c of repo.clusters) out.push(...rule.check(c, repo).map((r) => position(rule.id, rule.severity, r)));
-    } else if (rule.scope === 'repo') {
-      out.push(...rule.check(repo).map((r) => position(rule.id, rule.severity, r)));
-    }
-  }
-  return out;
+  return [...runClusterRules(repo.clusters, repo), ...runRepoRules(repo)];
 }
 
 /** Turns a rule's path-based report into a positioned finding. */
@@ -80,11 +110,71 @@ export interface LintResult {
   analysis: Analysis;
 }
 
-/** `succession lint` as a function: every finding for the given files, sorted. */
+/** `succession lint` as a function, in this thread: every finding for the given files, sorted. */
 export function lint(inputs: readonly PolicyInput[]): LintResult {
   const analysis = analyze(inputs);
   const findings = finish([...analysis.readFindings, ...runStaticRules(analysis.repo)], analysis.sources);
   return { findings, analysis };
+}
+
+/** What a worker sends back for its share of the files: plain data only. */
+export interface ShardResult {
+  /** The fleet file the shard's cluster rules saw. */
+  fleetPath: string | undefined;
+  findings: Finding[];
+  valid: { path: string; kind: DocumentKind; data: unknown }[];
+}
+
+/**
+ * The per-file half of lint for a share of the files: parse, schema, and the cluster rules,
+ * which need nothing but the cluster and the fleet. `fleetInputs` are the files that may be
+ * fleet files; each shard resolves the fleet from them itself (a YAML AST cannot cross threads).
+ */
+export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[]): ShardResult {
+  const fleetReads = fleetInputs.map(read);
+  const { fleet, fleetFiles } = pickFleet(fleetReads.filter((r) => r.valid).map((r) => r.source));
+  const repoContext: Repo = { clusters: [], fleet, fleetFiles };
+  const findings: Finding[] = [];
+  const valid: ShardResult['valid'] = [];
+  for (const input of inputs) {
+    const r = read(input);
+    findings.push(...r.findings);
+    if (!r.valid) continue;
+    valid.push({ path: r.source.path, kind: r.kind, data: r.source.data });
+    if (r.kind === 'cluster') findings.push(...runClusterRules([resolveCluster(r.source, fleet)], repoContext));
+  }
+  return { fleetPath: fleetFiles[0]?.path, findings, valid };
+}
+
+/**
+ * Joins the shards: the repository-wide rules run here on sources whose AST is built only when a
+ * finding needs a position in them.
+ */
+export function mergeShards(inputs: readonly PolicyInput[], shards: readonly ShardResult[]): LintResult {
+  const texts = new Map(inputs.map((i) => [i.path, i.text]));
+  const validFiles = shards
+    .flatMap((s) => s.valid)
+    .sort(byPath)
+    .map((v) => ({ kind: v.kind, source: lazySource(v.path, texts.get(v.path) ?? '', v.data) }));
+  const { fleet, fleetFiles } = pickFleet(validFiles.map((v) => v.source));
+  const clusters = validFiles.filter((v) => v.kind === 'cluster').map((v) => resolveCluster(v.source, fleet));
+  const repo: Repo = { clusters, fleet, fleetFiles };
+  const byFile = new Map(validFiles.map((v) => [v.source.path, v.source]));
+  const sources = [...inputs].sort(byPath).map((i) => byFile.get(i.path) ?? lazySource(i.path, i.text, undefined));
+  let shardFindings = shards.flatMap((s) => s.findings);
+  if (shards.some((s) => s.fleetPath !== fleetFiles[0]?.path)) {
+    // why: a fleet file that fleetCandidates() missed (its kind spelled with YAML escapes) changes every cluster's defaults.
+    const clusterRuleIds = new Set(CLUSTER_RULES.map((r) => r.id));
+    shardFindings = [...shardFindings.filter((f) => !clusterRuleIds.has(f.ruleId)), ...runClusterRules(clusters, repo)];
+  }
+  const readFindings = shardFindings.filter((f) => f.ruleId === 'syntax' || f.ruleId === 'schema');
+  const findings = finish([...shardFindings, ...runRepoRules(repo)], sources);
+  return { findings, analysis: { sources, repo, readFindings } };
+}
+
+/** Files that could be the fleet file: cheap to find, checked exactly once parsed. */
+export function fleetCandidates(inputs: readonly PolicyInput[]): PolicyInput[] {
+  return inputs.filter((i) => i.text.includes('fleet'));
 }
 
 /** Exit code for a set of findings: 1 when any is at or above the threshold, else 0. */

@@ -119,7 +119,3 @@ export function spanOf(file: SourceFile, node: Node | null): Span {
   return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
 }
 
-/** Whether `path` exists in the document (used to tell which file a resolved setting came from). */
-export function hasPath(file: SourceFile, path: JsonPath): boolean {
-  return walk(file.doc, path).exact;
-}

@@ -1,4 +1,4 @@
-import { hasPath, type JsonPath } from './locate.js';
+import type { JsonPath } from './locate.js';
 import { parseHostKey } from './hostkey.js';
 import {
   DEFAULTS,
@@ -100,9 +100,10 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
   const whitelist = d.candidates?.whitelist as string[] | undefined;
   const blacklist = (d.candidates?.blacklist ?? []) as string[];
   const fleetFile = fleet?.file;
+  // why: decided on the plain data, not the AST, so that a file parsed in a worker is not re-parsed here.
   const origin = (path: JsonPath): Origin => {
-    if (hasPath(file, path)) return { file, path };
-    if (fleetFile && hasPath(fleetFile, ['defaults', ...path])) return { file: fleetFile, path: ['defaults', ...path] };
+    if (dig(d, path) !== undefined) return { file, path };
+    if (fleetFile && dig(defaults, path) !== undefined) return { file: fleetFile, path: ['defaults', ...path] };
     return { file, path: [] };
   };
 
@@ -148,7 +149,7 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
   };
 }
 
-function dig(data: Raw, path: string[]): unknown {
+function dig(data: Raw, path: JsonPath): unknown {
   let cur: unknown = data;
   for (const seg of path) {
     if (typeof cur !== 'object' || cur === null) return undefined;

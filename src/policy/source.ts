@@ -24,12 +24,12 @@ export interface SyntaxProblem extends Span {
  */
 export function parseSource(path: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
+  // why: parseDocument (not parseAllDocuments): a stray `---` becomes an error instead of a file whose rest is ignored.
   const doc = parseDocument(text, {
     lineCounter,
     uniqueKeys: true,
     prettyErrors: false,
     merge: true,
-    // why: a policy is a single document; a stray `---` would silently drop the rest.
   });
   const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => {
     const start = lineCounter.linePos(e.pos[0]);
@@ -60,6 +60,28 @@ export function parseSource(path: string, text: string): SourceFile {
     }
   }
   return { path, text, doc, lineCounter, data, syntaxErrors };
+}
+
+/**
+ * A source whose plain data is already known (parsed in a worker thread) and whose YAML AST is
+ * only built when something asks for a position in it: most files of a large repository never
+ * produce a finding, so their AST is never needed on the main thread.
+ */
+export function lazySource(path: string, text: string, data: unknown): SourceFile {
+  let parsed: SourceFile | undefined;
+  const full = () => (parsed ??= parseSource(path, text));
+  return {
+    path,
+    text,
+    data,
+    syntaxErrors: [],
+    get doc() {
+      return full().doc;
+    },
+    get lineCounter() {
+      return full().lineCounter;
+    },
+  };
 }
 
 function firstLine(message: string): string {

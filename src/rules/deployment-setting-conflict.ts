@@ -41,11 +41,11 @@ export default defineRule({
       const [reference, ...others] = clusters;
       for (const setting of DEPLOYMENT_SETTINGS) {
         const expected = JSON.stringify(setting.value(reference!));
-        const refOrigin = reference!.origin(setting.path);
         for (const c of others) {
           const got = JSON.stringify(setting.value(c));
           if (got === expected) continue;
           const origin = c.origin(setting.path);
+          const refOrigin = reference!.origin(setting.path);
           reports.push({
             file: origin.file,
             path: origin.path.length > 0 ? origin.path : ['orchestrator', 'deployment'],

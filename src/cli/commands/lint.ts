@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { lint } from '../../lint.js';
+import { lintParallel } from '../../lint-parallel.js';
 import { readInputs } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
@@ -14,9 +14,9 @@ export function registerLint(program: Command): void {
       .description('check policy files on their own: schema, then every static rule')
       .argument('[paths...]', 'files, directories, globs, or - for standard input', ['policies/'])
       .option('--stdin-filename <name>', 'name to report for standard input', '<stdin>'),
-  ).action((paths: string[], opts: LintOptions) => {
+  ).action(async (paths: string[], opts: LintOptions) => {
     const inputs = readInputs(paths, opts.stdinFilename);
-    const { findings } = lint(inputs);
+    const { findings } = await lintParallel(inputs);
     process.exitCode = emitFindings(findings, opts, inputs.length);
   });
 }
