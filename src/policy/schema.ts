@@ -56,7 +56,8 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   const out: ErrorObject[] = [];
   for (const e of errors) {
-    if ((e.params as { propertyName?: string }).propertyName !== undefined && e.keyword !== 'propertyNames') continue;
+    // why: ajv marks the inner errors of `propertyNames` with a top-level `propertyName`, not in params.
+    if (e.propertyName !== undefined && e.keyword !== 'propertyNames') continue;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -87,7 +88,7 @@ function toFinding(file: SourceFile, kind: DocumentKind, e: ErrorObject): Findin
       const key = (e.params as { propertyName: string }).propertyName;
       span = locateKey(file, path, key);
       message = path[path.length - 1] === 'hosts'
-        ? `Invalid host key "${key}": expected host:port, a hostname, or a bracketed IPv6 address such as [::1]:3306.`
+        ? `Invalid host key "${key}": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.`
         : `Invalid key "${key}" in ${where}: use letters, digits, "_", "." and "-".`;
       break;
     }
@@ -116,7 +117,7 @@ function patternHint(path: JsonPath): string {
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
   if (last === 'primary' || last === 'source' || parent === 'whitelist' || parent === 'blacklist' || parent === 'nodes') {
-    return ': expected host:port, a hostname, or a bracketed IPv6 address such as [::1]:3306';
+    return ': expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306';
   }
   if (typeof last === 'string' && /dir|file|path|workdir/i.test(last)) return ': expected an absolute path';
   return ': use letters, digits, "_", "." and "-"';
