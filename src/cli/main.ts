@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerBuild } from './commands/build.js';
 import { registerLint } from './commands/lint.js';
 import { registerRules } from './commands/rules.js';
+import { registerDiscover } from './commands/discover.js';
 import { UsageError, reportFatal } from './io.js';
 
 const program = new Command()
@@ -11,8 +13,10 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+registerBuild(program);
 registerLint(program);
 registerRules(program);
+registerDiscover(program);
 
 try {
   await program.parseAsync(process.argv);

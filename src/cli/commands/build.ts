@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Finding } from '../../findings.js';
+import { analyze, exitCodeFor, finish, runStaticRules } from '../../lint.js';
+import { compile, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
+import { cmonEntries } from '../../compile/cmon.js';
+import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
+import { diffTree, OutputError, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
+import { Notes } from '../../compile/unexpressed.js';
+import type { Repo } from '../../rules/rule.js';
+import { UsageError, readInputs, readText, reportFatal } from '../io.js';
+import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
+
+interface BuildOptions extends ReportOptions {
+  out?: string;
+  target: string;
+  check?: boolean;
+  mergeInto?: string;
+}
+
+function parseTargets(text: string): TargetName[] {
+  const names = text.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const n of names) if (!(TARGETS as readonly string[]).includes(n)) throw new UsageError(`unknown target "${n}" (targets: ${TARGETS.join(', ')})`);
+  if (names.length === 0) throw new UsageError('--target names no target');
+  return TARGETS.filter((t) => names.includes(t));
+}
+
+const DRIFT_TEXT: Record<Drift['kind'], string> = {
+  stale: 'is stale: its content differs from what the policies compile to.',
+  missing: 'is missing.',
+  extra: 'is not produced by the build (a removed cluster or node, or a hand-made file).',
+};
+
+function driftFinding(file: string, kind: Drift['kind']): Finding {
+  const hint = kind === 'extra' ? 'Delete it, or move hand-made files out of the generated directories.' : 'Run `succession build` and commit the result.';
+  return { ruleId: 'build-drift', severity: 'error', file, line: 1, column: 1, endLine: 1, endColumn: 1, message: `Generated file ${DRIFT_TEXT[kind]}`, hint };
+}
+
+/** The merged text of `--merge-into FILE`, or the findings that stop the merge. */
+function merge(file: string, repo: Repo): { text?: string; findings: Finding[] } {
+  const existing = readText(file);
+  const name = /cmon_([0-9]+)\.cnf$/.exec(file)?.[1];
+  const id = cnfClusterId(existing) ?? name;
+  if (id === undefined) throw new UsageError(`${file} has no cluster_id line and is not named cmon_<id>.cnf`);
+  const cluster = repo.clusters.find((c) => String(c.cmon?.clusterId) === id);
+  if (!cluster) throw new UsageError(`no policy has cmon.clusterId ${id} (the cluster of ${file})`);
+  const result = mergeCnf(existing, cmonEntries(cluster, repo.fleet, new Notes('cmon')));
+  const findings: Finding[] = result.problems.map(({ related, ...p }) => ({
+    ruleId: 'cnf-duplicate-managed-key',
+    severity: 'error',
+    file,
+    ...p,
+    ...(related ? { related: related.map((r) => ({ file, ...r })) } : {}),
+  }));
+  return { text: result.text, findings };
+}
+
+export function registerBuild(program: Command): void {
+  addReportOptions(
+    program
+      .command('build')
+      .description('compile the policies into cmon, orchestrator and MHA configs (lint errors stop the build)')
+      .argument('[paths...]', 'files, directories, globs, or - for standard input', ['policies/'])
+      .option('-o, --out <dir>', 'output directory (required unless only --merge-into is used)')
+      .option('-t, --target <list>', `comma-separated targets: ${TARGETS.join(',')}`, TARGETS.join(','))
+      .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
+      .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf'),
+  ).action((paths: string[], opts: BuildOptions) => {
+    const targets = parseTargets(opts.target);
+    if (opts.out === undefined && opts.mergeInto === undefined) throw new UsageError('build needs --out DIR (or --merge-into FILE)');
+    const inputs = readInputs(paths);
+    const analysis = analyze(inputs);
+    const policyFindings = [...analysis.readFindings, ...runStaticRules(analysis.repo)];
+    const gate = finish(policyFindings, analysis.sources);
+    if (exitCodeFor(gate, opts.failOn) === 1) {
+      emitFindings(gate, opts, inputs.length);
+      process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
+      process.exitCode = 1;
+      return;
+    }
+    const compiled = compile(analysis.repo, targets);
+    const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
+    const findings = finish([...policyFindings, ...compiled.findings, ...(merged?.findings ?? [])], analysis.sources);
+    if (exitCodeFor(findings, opts.failOn) === 1) {
+      emitFindings(findings, opts, inputs.length);
+      process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
+      process.exitCode = 1;
+      return;
+    }
+    try {
+      if (opts.check) {
+        check(opts, targets, compiled.artifacts, merged?.text, findings, inputs.length);
+      } else {
+        write(opts, targets, compiled.artifacts, merged?.text);
+        process.exitCode = emitFindings(findings, opts, inputs.length);
+      }
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      reportFatal(`${e.message}; nothing was written.`);
+      process.exitCode = 2;
+    }
+  });
+}
+
+function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined, findings: Finding[], files: number): void {
+  const drift: Finding[] = [];
+  if (opts.out !== undefined) {
+    for (const d of diffTree(opts.out, artifacts, targets)) drift.push(driftFinding(join(opts.out, d.path), d.kind));
+  }
+  if (opts.mergeInto !== undefined && mergedText !== readText(opts.mergeInto)) drift.push(driftFinding(opts.mergeInto, 'stale'));
+  process.exitCode = emitFindings([...findings, ...drift], opts, files);
+  if (drift.length === 0) process.stderr.write('succession: generated files are up to date.\n');
+}
+
+function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined): void {
+  const files: FileToWrite[] = [];
+  let extra: Drift[] = [];
+  if (opts.out !== undefined) {
+    extra = diffTree(opts.out, artifacts, targets).filter((d) => d.kind === 'extra');
+    files.push(...treeFiles(opts.out, artifacts));
+  }
+  if (opts.mergeInto !== undefined && mergedText !== undefined) files.push({ file: opts.mergeInto, content: mergedText, label: opts.mergeInto });
+  const r = writeFiles(files);
+  const where = opts.out === undefined ? '' : ` (output directory ${opts.out})`;
+  process.stderr.write(`succession: wrote ${r.written.length} file(s), ${r.unchanged.length} unchanged${where}.\n`);
+  for (const d of extra) process.stderr.write(`succession: ${join(opts.out!, d.path)} is not produced by this build; delete it or \`build --check\` fails.\n`);
+}

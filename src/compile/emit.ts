@@ -1,0 +1,202 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Artifact } from './artifact.js';
+
+/** The output directory cannot be used: exit 2, nothing written. */
+export class OutputError extends Error {}
+
+export type DriftKind = 'stale' | 'missing' | 'extra';
+
+export interface Drift {
+  /** Relative to the output directory, `/`-separated. */
+  path: string;
+  kind: DriftKind;
+}
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    default:
+      return err.message;
+  }
+}
+
+/** Throws OutputError unless `dir` is a directory or does not exist yet. */
+function checkOutDir(dir: string): boolean {
+  try {
+    if (!statSync(dir).isDirectory()) throw new OutputError(`output directory ${dir} is not a directory`);
+    return true;
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new OutputError(`cannot use output directory ${dir}: ${errnoText(e)}`);
+  }
+}
+
+/** What readIfExists returns for a directory: no file's content can equal it. */
+const DIRECTORY = '\u0000directory';
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') return DIRECTORY;
+    throw new OutputError(`cannot read ${file}: ${errnoText(e)}`);
+  }
+}
+
+function walk(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new OutputError(`cannot read ${dir}: ${errnoText(e)}`);
+  }
+  return entries.flatMap((e) => {
+    const full = join(dir, e.name);
+    return e.isDirectory() ? walk(full) : [full];
+  });
+}
+
+/**
+ * Compares the desired files with `outDir`: a file whose bytes differ is stale, an absent one
+ * missing, and any other file under the managed subdirectories (one per target) extra. Reads only.
+ */
+export function diffTree(outDir: string, artifacts: readonly Artifact[], managedDirs: readonly string[]): Drift[] {
+  const exists = checkOutDir(outDir);
+  const drift: Drift[] = [];
+  const wanted = new Set(artifacts.map((a) => a.path));
+  for (const a of artifacts) {
+    const current = exists ? readIfExists(join(outDir, a.path)) : undefined;
+    if (current === undefined) drift.push({ path: a.path, kind: 'missing' });
+    else if (current !== a.content) drift.push({ path: a.path, kind: 'stale' });
+  }
+  if (exists) {
+    for (const d of managedDirs) {
+      for (const f of walk(join(outDir, d))) {
+        const rel = relative(outDir, f).split(sep).join('/');
+        if (!wanted.has(rel)) drift.push({ path: rel, kind: 'extra' });
+      }
+    }
+  }
+  return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function fsyncDir(dir: string): void {
+  // why: the rename is durable only once the directory entry is; some file systems refuse
+  // fsync on a directory, which then is no worse than not trying.
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return;
+  }
+}
+
+/** Writes `content` to a new file and flushes it to disk. */
+function writeDurably(file: string, content: string): void {
+  const fd = openSync(file, 'wx', 0o644);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tempName(file: string): string {
+  return join(dirname(file), `.${file.slice(dirname(file).length + 1)}.succession-${process.pid}.tmp`);
+}
+
+export interface FileToWrite {
+  file: string;
+  content: string;
+  /** How the file is named in messages. */
+  label: string;
+}
+
+export interface WriteResult {
+  written: string[];
+  unchanged: string[];
+}
+
+/**
+ * Writes files atomically, all or nothing as far as the file system allows: every changed file
+ * is first written in full to a temporary file next to it and flushed; only when all of them
+ * are on disk are they renamed over their targets. A failure before the renames removes the
+ * temporary files and leaves every existing file untouched.
+ */
+export function writeFiles(files: readonly FileToWrite[]): WriteResult {
+  const result: WriteResult = { written: [], unchanged: [] };
+  const pending: { file: string; temp: string; label: string }[] = [];
+  try {
+    for (const f of files) {
+      const current = readIfExists(f.file);
+      if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
+      if (current === f.content) {
+        result.unchanged.push(f.label);
+        continue;
+      }
+      try {
+        mkdirSync(dirname(f.file), { recursive: true });
+      } catch (e) {
+        throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
+      }
+      const temp = tempName(f.file);
+      try {
+        writeDurably(temp, f.content);
+      } catch (e) {
+        throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
+      }
+      pending.push({ file: f.file, temp, label: f.label });
+    }
+  } catch (e) {
+    for (const p of pending) unlinkQuietly(p.temp);
+    throw e;
+  }
+  const dirs = new Set<string>();
+  for (const p of pending) {
+    try {
+      renameSync(p.temp, p.file);
+    } catch (e) {
+      for (const q of pending) unlinkQuietly(q.temp);
+      throw new OutputError(`cannot replace ${p.file}: ${errnoText(e)}`);
+    }
+    dirs.add(dirname(p.file));
+    result.written.push(p.label);
+  }
+  for (const d of dirs) fsyncDir(d);
+  return result;
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    return;
+  }
+}
+
+/** The files writeFiles needs to put the artifacts under `outDir`; throws when it is unusable. */
+export function treeFiles(outDir: string, artifacts: readonly Artifact[]): FileToWrite[] {
+  checkOutDir(outDir);
+  return artifacts.map((a) => ({ file: join(outDir, a.path), content: a.content, label: a.path }));
+}

@@ -1,0 +1,42 @@
+import type { Finding } from '../findings.js';
+import { position } from '../lint.js';
+import type { Repo } from '../rules/rule.js';
+import targetCannotExpress from '../rules/target-cannot-express.js';
+import unsafeEngineValue from '../rules/unsafe-engine-value.js';
+import type { Artifact, CompileResult, TargetName } from './artifact.js';
+import { compileCmon } from './cmon.js';
+import { compileMha } from './mha.js';
+import { compileOrchestrator } from './orchestrator.js';
+
+export { TARGETS, type Artifact, type TargetName } from './artifact.js';
+
+const COMPILERS: Record<TargetName, (repo: Pick<Repo, 'clusters' | 'fleet'>) => CompileResult> = {
+  cmon: compileCmon,
+  orchestrator: compileOrchestrator,
+  mha: compileMha,
+};
+
+const SEVERITY = { [targetCannotExpress.id]: targetCannotExpress.severity, [unsafeEngineValue.id]: unsafeEngineValue.severity };
+
+export interface Compiled {
+  /** Sorted by path. */
+  artifacts: Artifact[];
+  /** Positioned, de-duplicated (clusters that inherit a fleet default report it once per target). */
+  findings: Finding[];
+}
+
+/** Compiles the repository for the chosen targets; pure. */
+export function compile(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[]): Compiled {
+  const artifacts: Artifact[] = [];
+  const findings = new Map<string, Finding>();
+  for (const t of targets) {
+    const r = COMPILERS[t](repo);
+    artifacts.push(...r.artifacts);
+    for (const { ruleId, report } of r.reports) {
+      const f = position(ruleId, SEVERITY[ruleId]!, report);
+      findings.set(`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f);
+    }
+  }
+  artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { artifacts, findings: [...findings.values()] };
+}

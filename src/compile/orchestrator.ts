@@ -1,0 +1,277 @@
+import { parseHostKey } from '../policy/hostkey.js';
+import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
+import type { Repo } from '../rules/rule.js';
+import { byCode, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { verdicts } from './exclusions.js';
+import { Notes } from './unexpressed.js';
+
+/** The table on every MySQL server that the generated Detect*Query settings read. */
+export const META_TABLE = 'failover_policy';
+
+/** orchestrator's hook key for each policy hook event. */
+export const ORCHESTRATOR_HOOK_KEYS: Record<HookName, string> = {
+  onFailureDetection: 'OnFailureDetectionProcesses',
+  preFailover: 'PreFailoverProcesses',
+  postFailover: 'PostFailoverProcesses',
+  postMasterFailover: 'PostMasterFailoverProcesses',
+  postUnsuccessfulFailover: 'PostUnsuccessfulFailoverProcesses',
+};
+
+/** One row of the meta table: what orchestrator should learn about one instance. */
+export interface MetaRow {
+  host: string;
+  port: number;
+  clusterAlias: string;
+  dataCenter: string;
+  promotionRule: PromotionLevel;
+  semiSyncPriority: number;
+}
+
+/**
+ * The promotion rule orchestrator should see for each host: `must_not` for every host the policy
+ * bars (not whitelisted, blacklisted, a role, outside the home DC, must_not), else its level.
+ */
+export function metaRows(cluster: ClusterPolicy): MetaRow[] {
+  return verdicts(cluster).map(({ host, reasons }) => ({
+    host: host.host,
+    port: host.port,
+    clusterAlias: cluster.name,
+    dataCenter: host.dc ?? '',
+    promotionRule: reasons.length > 0 ? 'must_not' : host.promotion,
+    semiSyncPriority: host.semiSyncPriority,
+  }));
+}
+
+/** A MySQL identifier, backquoted. */
+export function sqlIdent(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/**
+ * A MySQL string literal that cannot end early under either setting of NO_BACKSLASH_ESCAPES:
+ * quotes are doubled (valid in both modes) and backslashes escaped (so a trailing backslash
+ * cannot swallow the closing quote in the default mode). Control characters that could cut a
+ * line or the statement are escaped too.
+ */
+export function sqlString(value: string): string {
+  const body = value.replace(/[\\'\u0000\n\r\u001a]/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case "'":
+        return "''";
+      case '\u0000':
+        return '\\0';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      default:
+        return '\\Z';
+    }
+  });
+  return `'${body}'`;
+}
+
+/**
+ * The server's own key as the meta table stores it. A server cannot know the name orchestrator
+ * calls it by, so it uses `report_host` when set (set it wherever the policy names a host by
+ * an address that differs from its `hostname`, e.g. an IP) and `@@hostname` otherwise; the port
+ * is `report_port` when set (MariaDB defaults it to 0), else `@@port`.
+ */
+const SELF = "`host` = COALESCE(NULLIF(@@report_host, ''), @@hostname) AND `port` = COALESCE(NULLIF(@@report_port, 0), @@port)";
+
+/** A Detect*Query reading one column of this server's meta row, with a fallback when it has none. */
+function detectQuery(schema: string, column: string, fallback: string): string {
+  return `SELECT COALESCE((SELECT ${sqlIdent(column)} FROM ${sqlIdent(schema)}.${sqlIdent(META_TABLE)} WHERE ${SELF}), ${fallback})`;
+}
+
+/**
+ * The four Detect*Query settings. A server without a row is `must_not` (fail closed: a host the
+ * policy does not know is never promoted), async, with no data center or alias.
+ */
+export function detectQueries(schema: string): Record<string, string> {
+  return {
+    DetectClusterAliasQuery: detectQuery(schema, 'cluster_alias', "''"),
+    DetectDataCenterQuery: detectQuery(schema, 'data_center', "''"),
+    DetectPromotionRuleQuery: detectQuery(schema, 'promotion_rule', "'must_not'"),
+    DetectSemiSyncEnforcedQuery: detectQuery(schema, 'semi_sync_priority', '0'),
+  };
+}
+
+/** A Go regexp matching exactly `text`. */
+export function regexpEscape(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+/**
+ * An anchored PromotionIgnoreHostnameFilters entry for a host. orchestrator matches it against
+ * `InstanceKey.StringCode()`, which is `host:port` without IPv6 brackets.
+ */
+export function hostFilter(host: string, port: number): string {
+  return `^${regexpEscape(`${host}:${port}`)}$`;
+}
+
+/** Renders a value as JSON with object keys sorted, two-space indent, trailing newline. */
+export function stableJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort(byCode)) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+/** A raft node as addressed by its peers, and the directory its config goes to. */
+export interface RaftNode {
+  host: string;
+  port: number;
+  /** `host:port` as RaftNodes lists it (IPv6 in brackets). */
+  address: string;
+  dir: string;
+}
+
+export function raftNodes(dep: OrchestratorDeployment): RaftNode[] {
+  return dep.raftNodes.map((written) => {
+    const parsed = parseHostKey(written, dep.raftPort);
+    const host = parsed?.host ?? written;
+    const port = parsed?.port ?? dep.raftPort;
+    const safeHost = host.replace(/:/g, '_');
+    return { host, port, address: parsed?.key ?? written, dir: port === dep.raftPort ? safeHost : `${safeHost}_${port}` };
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The policy settings orchestrator holds once per deployment (lint makes the clusters agree). */
+function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+  const first = clusters[0];
+  const enforcement = first?.semiSync.enforcement ?? 'off';
+  const config: Record<string, unknown> = {
+    ...detectQueries(dep.metaSchema),
+    EnforceExactSemiSyncReplicas: enforcement === 'exact',
+    RecoverLockedSemiSyncMaster: enforcement === 'recover-locked',
+    PreventCrossDataCenterMasterFailover: first?.datacenters.preventCrossDatacenter ?? false,
+    RecoveryPeriodBlockSeconds: first?.antiFlapping.recoveryBlockSeconds ?? DEFAULTS.recoveryBlockSeconds,
+    ReasonableLockedSemiSyncMasterSeconds: first?.semiSync.lockedMasterSeconds ?? DEFAULTS.lockedMasterSeconds,
+    RecoverMasterClusterFilters: clusters.map((c) => `alias=${c.name}`).sort(byCode),
+    PromotionIgnoreHostnameFilters: clusters
+      .flatMap((c) => metaRows(c).filter((r) => r.promotionRule === 'must_not'))
+      .map((r) => hostFilter(r.host, r.port))
+      .sort(byCode),
+  };
+  for (const name of HOOK_NAMES) config[ORCHESTRATOR_HOOK_KEYS[name]] = first?.hooks[name] ?? [];
+  return config;
+}
+
+/** One node's orchestrator.conf.json as an object. */
+export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: readonly RaftNode[], fleet: FleetPolicy, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    RaftEnabled: true,
+    RaftBind: node.address,
+    RaftAdvertise: node.address,
+    RaftNodes: all.map((n) => n.address),
+    RaftDataDir: dep.dataDir,
+    DefaultRaftPort: dep.raftPort,
+    ListenAddress: `:${dep.httpPort}`,
+    HTTPAdvertise: `http://${urlHost(node.host)}:${dep.httpPort}`,
+    DefaultInstancePort: fleet.defaultPort,
+    ...deploymentPolicy(dep, clusters),
+  };
+  if (dep.backend.type === 'sqlite') {
+    config.BackendDB = 'sqlite3';
+    config.SQLite3DataFile = dep.backend.sqliteFile;
+  } else {
+    config.BackendDB = 'mysql';
+    config.MySQLOrchestratorHost = dep.backend.mysqlHost;
+    config.MySQLOrchestratorPort = dep.backend.mysqlPort;
+    config.MySQLOrchestratorDatabase = dep.backend.mysqlDatabase;
+    if (dep.backend.credentialsFile) config.MySQLOrchestratorCredentialsConfigFile = dep.backend.credentialsFile;
+  }
+  if (dep.topologyCredentialsFile) config.MySQLTopologyCredentialsConfigFile = dep.topologyCredentialsFile;
+  return config;
+}
+
+/** Idempotent SQL that creates the meta table and makes one cluster's rows match the policy. */
+export function metaSql(schema: string, cluster: ClusterPolicy): string {
+  const table = `${sqlIdent(schema)}.${sqlIdent(META_TABLE)}`;
+  const rows = metaRows(cluster);
+  const tuple = (r: MetaRow) =>
+    `(${[sqlString(r.host), r.port, sqlString(r.clusterAlias), sqlString(r.dataCenter), sqlString(r.promotionRule), r.semiSyncPriority].join(', ')})`;
+  return [
+    `-- Apply on the primary of cluster ${cluster.name}; replication carries the rows to every replica.`,
+    `CREATE DATABASE IF NOT EXISTS ${sqlIdent(schema)};`,
+    `CREATE TABLE IF NOT EXISTS ${table} (`,
+    '  `host` VARCHAR(255) NOT NULL,',
+    '  `port` SMALLINT UNSIGNED NOT NULL,',
+    '  `cluster_alias` VARCHAR(64) NOT NULL,',
+    "  `data_center` VARCHAR(64) NOT NULL DEFAULT '',",
+    '  `promotion_rule` VARCHAR(16) NOT NULL,',
+    '  `semi_sync_priority` INT UNSIGNED NOT NULL DEFAULT 0,',
+    '  PRIMARY KEY (`host`, `port`)',
+    ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;',
+    'START TRANSACTION;',
+    `DELETE FROM ${table} WHERE \`cluster_alias\` = ${sqlString(cluster.name)} AND (\`host\`, \`port\`) NOT IN (${rows.map((r) => `(${sqlString(r.host)}, ${r.port})`).join(', ')});`,
+    `REPLACE INTO ${table} (\`host\`, \`port\`, \`cluster_alias\`, \`data_center\`, \`promotion_rule\`, \`semi_sync_priority\`) VALUES`,
+    `${rows.map((r) => `  ${tuple(r)}`).join(',\n')};`,
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+function noteUnexpressed(cluster: ClusterPolicy, notes: Notes): void {
+  notes.setting(
+    cluster,
+    ['candidates', 'maxLagSeconds'],
+    'has no lag limit in seconds for candidates (only FailMasterPromotionOnLagMinutes, which needs a ReplicationLagQuery); maxLagSeconds is not expressed.',
+  );
+  notes.setting(
+    cluster,
+    ['semiSync', 'waitForReplicaCount'],
+    "reads rpl_semi_sync_master_wait_for_slave_count from the primary and never sets it; waitForReplicaCount must be configured on the servers (`succession check` compares them).",
+  );
+}
+
+/**
+ * Compiles every orchestrator deployment of the fleet: one config per raft node, the meta SQL of
+ * each cluster, the orchestrator-client environment, and a provenance file (JSON has no comments).
+ */
+export function compileOrchestrator(repo: Pick<Repo, 'clusters' | 'fleet'>): CompileResult {
+  const notes = new Notes('orchestrator');
+  const artifacts: Artifact[] = [];
+  const fleet = repo.fleet;
+  if (!fleet) return { artifacts, reports: [] };
+  for (const dep of [...fleet.deployments.values()].sort((a, b) => byCode(a.name, b.name))) {
+    const clusters = repo.clusters.filter((c) => c.orchestrator?.deployment === dep.name).sort((a, b) => byCode(a.name, b.name));
+    clusters.forEach((c) => noteUnexpressed(c, notes));
+    const sources = sourcesOf(fleet.file.path, ...clusters.map((c) => c.file.path));
+    const base = `orchestrator/${dep.name}`;
+    const nodes = raftNodes(dep);
+    const configs: Artifact[] = nodes.map((node) => ({
+      path: `${base}/${node.dir}/orchestrator.conf.json`,
+      content: stableJson(nodeConfig(dep, node, nodes, fleet, clusters)),
+      sourceFiles: sources,
+    }));
+    artifacts.push(...configs);
+    for (const c of clusters) {
+      const clusterSources = sourcesOf(c.file.path, fleet.file.path);
+      artifacts.push({ path: `${base}/meta/${c.name}.sql`, content: withHeader('--', clusterSources, metaSql(dep.metaSchema, c)), sourceFiles: clusterSources });
+    }
+    const api = nodes.map((n) => `http://${urlHost(n.host)}:${dep.httpPort}/api`).join(' ');
+    artifacts.push({ path: `${base}/orchestrator-client.env`, content: withHeader('#', [fleet.file.path], `ORCHESTRATOR_API="${api}"\n`), sourceFiles: [fleet.file.path] });
+    const sums = configs.map((a) => `${sha256(a.content)}  ${a.path.slice(base.length + 1)}`).join('\n');
+    artifacts.push({
+      path: `${base}/provenance.txt`,
+      content: withHeader('#', sources, `# orchestrator reads JSON without comments, so the node configs are listed here (sha256sum format).\n${sums}\n`),
+      sourceFiles: sources,
+    });
+  }
+  return { artifacts, reports: notes.reports };
+}
