@@ -1,0 +1,536 @@
+import mysql from 'mysql2/promise';
+import { parseHostKey } from '../policy/hostkey.js';
+import {
+  compareKeys,
+  detectFlavor,
+  hostKey,
+  makeTopology,
+  parseVersion,
+  versionAtLeast,
+  type Flavor,
+  type GtidState,
+  type Instance,
+  type ReplicationFilters,
+  type ReplicationState,
+  type SemiSyncState,
+  type ThreadState,
+  type Topology,
+  TopologyError,
+} from './model.js';
+
+/**
+ * Discovery from the servers themselves. Read-only by construction: every statement below is a
+ * `SHOW` or a `SELECT`, and a user-supplied data-center query must be a single `SELECT`.
+ */
+
+export interface Credentials {
+  user: string;
+  password?: string;
+}
+
+export interface DiscoverOptions {
+  /** `host:port` keys to start from. */
+  seeds: string[];
+  credentials: Credentials;
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
+  /** Servers read at the same time. */
+  concurrency?: number;
+  /** A `SELECT` whose first column of the first row is the instance's data center. */
+  datacenterQuery?: string;
+  /** A regular expression with one capture group, applied to the host name. */
+  datacenterPattern?: RegExp;
+  /** Called as each server has been read (or failed). */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  key: string;
+  ok: boolean;
+  done: number;
+  known: number;
+}
+
+export interface DiscoveryResult {
+  topology: Topology;
+  /** Partial failures that did not make a server unreachable (a privilege missing, a guessed key). */
+  warnings: string[];
+}
+
+export const DEFAULTS = { connectTimeoutMs: 5000, queryTimeoutMs: 10000, concurrency: 8 } as const;
+
+/** The only statements discovery sends, besides the optional data-center query. */
+export const STATEMENTS = {
+  variables:
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'version_comment', 'server_id', 'server_uuid', 'hostname', 'port', " +
+    "'read_only', 'super_read_only', 'log_bin', 'log_slave_updates', 'log_replica_updates', 'binlog_format', 'gtid_mode', " +
+    "'gtid_executed', 'gtid_current_pos', 'gtid_binlog_pos', 'gtid_slave_pos', 'gtid_domain_id', 'gtid_strict_mode') " +
+    "OR Variable_name LIKE 'rpl_semi_sync%'",
+  status: "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'",
+  replicaStatusNew: 'SHOW REPLICA STATUS',
+  replicaStatusOld: 'SHOW SLAVE STATUS',
+  replicasNew: 'SHOW REPLICAS',
+  replicasOld: 'SHOW SLAVE HOSTS',
+  dumpThreads: "SELECT HOST FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')",
+} as const;
+
+type Row = Record<string, unknown>;
+
+/** What one server returned, before interpretation (kept apart so that it can be tested without a server). */
+export interface ServerReading {
+  key: string;
+  host: string;
+  port: number;
+  variables: Map<string, string>;
+  status: Map<string, string>;
+  /** Rows of SHOW REPLICA/SLAVE STATUS; empty on a server that is not a replica. */
+  replicaStatus: Row[];
+  /** Rows of SHOW REPLICAS / SHOW SLAVE HOSTS; undefined when the statement failed. */
+  replicaHosts?: Row[];
+  /** Client addresses (`ip:port`) of the binlog dump threads; undefined when unreadable. */
+  dumpThreads?: string[];
+  dataCenter?: string;
+}
+
+/** Rejects a data-center query that is not one `SELECT` statement. */
+export function checkDatacenterQuery(sql: string): string | undefined {
+  const s = sql.trim().replace(/;\s*$/, '');
+  if (!/^select\s/i.test(s)) return 'the data-center query must be a SELECT statement';
+  if (s.includes(';')) return 'the data-center query must be a single statement';
+  return undefined;
+}
+
+/** Walks the replication graph from the seeds, both ways, and returns what it found. */
+export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> {
+  const connectTimeout = opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const queryTimeout = opts.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs;
+  const limit = Math.max(1, opts.concurrency ?? DEFAULTS.concurrency);
+  const warnings: string[] = [];
+  const readings = new Map<string, ServerReading>();
+  const failures = new Map<string, string>();
+  /** Sources known for instances from their own source's replica list (kept for unreachable ones). */
+  const reportedSource = new Map<string, string>();
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  const seeds: string[] = [];
+  for (const s of opts.seeds) {
+    const k = parseHostKey(s, 3306);
+    if (!k) throw new TopologyError(`invalid seed "${s}": expected HOST:PORT`);
+    if (!seen.has(k.key)) {
+      seen.add(k.key);
+      queue.push(k.key);
+      seeds.push(k.key);
+    }
+  }
+  let active = 0;
+  let done = 0;
+  const enqueue = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    queue.push(key);
+  };
+
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (active < limit && queue.length > 0) {
+        const key = queue.shift()!;
+        active += 1;
+        void readServer(key, opts, connectTimeout, queryTimeout)
+          .then((r) => {
+            readings.set(key, r.reading);
+            warnings.push(...r.warnings);
+            for (const n of neighbours(r.reading, warnings)) {
+              if (n.replica) {
+                if (!reportedSource.has(n.key)) reportedSource.set(n.key, key);
+              }
+              enqueue(n.key);
+            }
+          })
+          .catch((e: unknown) => {
+            failures.set(key, describeError(e, opts.credentials.password, connectTimeout, queryTimeout));
+          })
+          .finally(() => {
+            active -= 1;
+            done += 1;
+            opts.onProgress?.({ key, ok: readings.has(key), done, known: seen.size });
+            if (active === 0 && queue.length === 0) resolve();
+            else pump();
+          });
+      }
+    };
+    pump();
+  });
+
+  const instances = new Map<string, Instance>();
+  for (const [key, reading] of readings) instances.set(key, toInstance(reading));
+  for (const [key, error] of failures) {
+    const k = parseHostKey(key, 3306)!;
+    const inst: Instance = { key, host: k.host, port: k.port, reachable: false, error };
+    const src = reportedSource.get(key);
+    if (src !== undefined) inst.source = src;
+    instances.set(key, inst);
+  }
+  mergeAliases(instances, seeds, warnings);
+  const origin = { kind: 'mysql' as const, detail: `mysql://${opts.seeds.join(',')}` };
+  return { topology: makeTopology([...instances.values()], origin, new Date().toISOString().replace(/\.\d+Z$/, 'Z')), warnings: [...new Set(warnings)].sort() };
+}
+
+/**
+ * The same server reached under two names (a seed by name, a replica's source by address) is
+ * one instance: the seed's key wins, else the smallest key; edges are rewritten to it.
+ */
+function mergeAliases(instances: Map<string, Instance>, seeds: string[], warnings: string[]): void {
+  const byIdentity = new Map<string, string[]>();
+  for (const inst of instances.values()) {
+    if (!inst.reachable || inst.serverId === undefined) continue;
+    const id = identityOf(inst);
+    byIdentity.set(id, [...(byIdentity.get(id) ?? []), inst.key]);
+  }
+  const alias = new Map<string, string>();
+  for (const keys of byIdentity.values()) {
+    if (keys.length < 2) continue;
+    const sorted = [...keys].sort(compareKeys);
+    const winner = sorted.find((k) => seeds.includes(k)) ?? sorted[0]!;
+    for (const k of sorted) {
+      if (k === winner) continue;
+      alias.set(k, winner);
+      instances.delete(k);
+      warnings.push(`${k} is the same server as ${winner}; reported once, as ${winner}`);
+    }
+  }
+  if (alias.size === 0) return;
+  for (const inst of instances.values()) {
+    if (inst.source !== undefined && alias.has(inst.source)) inst.source = alias.get(inst.source);
+  }
+}
+
+const identities = new WeakMap<Instance, string>();
+
+function identityOf(inst: Instance): string {
+  return identities.get(inst) ?? `${inst.serverUuid ?? ''}/${inst.serverId}/${inst.port}`;
+}
+
+interface Neighbour {
+  key: string;
+  /** True for a replica of the server read, false for its source. */
+  replica: boolean;
+}
+
+/** Where to go next: up through the replica status, down through the replica list and the process list. */
+export function neighbours(r: ServerReading, warnings: string[]): Neighbour[] {
+  const out: Neighbour[] = [];
+  const row = primaryChannel(r.replicaStatus);
+  if (row) {
+    const host = str(pick(row, 'Source_Host', 'Master_Host'));
+    const port = num(pick(row, 'Source_Port', 'Master_Port'));
+    if (host !== '' && port !== undefined && port > 0) out.push({ key: hostKey(host, port), replica: false });
+  }
+  const reportedHosts: string[] = [];
+  for (const h of r.replicaHosts ?? []) {
+    const host = str(h.Host);
+    const port = num(h.Port);
+    if (host === '' || port === undefined || port === 0) continue;
+    reportedHosts.push(host.toLowerCase());
+    out.push({ key: hostKey(host, port), replica: true });
+  }
+  // why: a replica without report_host is missing from SHOW SLAVE HOSTS but still has a dump
+  // thread; its server port is unknown, so assume the source's own port, as orchestrator does.
+  if (r.dumpThreads && r.dumpThreads.length > reportedHosts.length) {
+    const counts = new Map<string, number>();
+    for (const client of r.dumpThreads) {
+      const ip = clientAddress(client);
+      if (ip !== undefined) counts.set(ip, (counts.get(ip) ?? 0) + 1);
+    }
+    for (const [ip, n] of [...counts].sort()) {
+      if (n <= reportedHosts.filter((h) => h === ip).length) continue;
+      const key = hostKey(ip, r.port);
+      if (key === r.key || out.some((o) => o.key === key)) continue;
+      warnings.push(`${r.key}: a replica at ${ip} does not report its port (set report_host/report_port); trying ${key}`);
+      out.push({ key, replica: true });
+    }
+  }
+  return out;
+}
+
+/** `10.0.0.5:51534` → `10.0.0.5`; `[::1]:5000` / `::1:5000` → `::1`. */
+function clientAddress(client: string): string | undefined {
+  const bracketed = /^\[(.+)\]:\d+$/.exec(client);
+  if (bracketed) return bracketed[1]!.toLowerCase();
+  const i = client.lastIndexOf(':');
+  const host = i < 0 ? client : client.slice(0, i);
+  return host === '' || host === 'localhost' ? undefined : host.toLowerCase();
+}
+
+/** The default replication channel: MySQL's unnamed channel, or the only / first row. */
+function primaryChannel(rows: Row[]): Row | undefined {
+  return rows.find((r) => r.Channel_Name === '' || r.Connection_name === '') ?? rows[0];
+}
+
+async function readServer(key: string, opts: DiscoverOptions, connectTimeout: number, queryTimeout: number): Promise<{ reading: ServerReading; warnings: string[] }> {
+  const k = parseHostKey(key, 3306)!;
+  const warnings: string[] = [];
+  const conn = await mysql.createConnection({
+    host: k.host,
+    port: k.port,
+    user: opts.credentials.user,
+    password: opts.credentials.password ?? '',
+    connectTimeout,
+    supportBigNumbers: true,
+    multipleStatements: false,
+  });
+  // why: a connection that dies later must not become an unhandled 'error' event.
+  conn.on('error', () => undefined);
+  const query = async (sql: string): Promise<Row[]> => {
+    const [rows] = await conn.query({ sql, timeout: queryTimeout });
+    return rows as Row[];
+  };
+  try {
+    const variables = toMap(await query(STATEMENTS.variables));
+    const reading: ServerReading = { key, host: k.host, port: k.port, variables, status: new Map(), replicaStatus: [] };
+    const version = parseVersion(variables.get('version') ?? '');
+    const flavor = detectFlavor(variables.get('version') ?? '', variables.get('version_comment') ?? '');
+    const modern = version !== undefined && flavor !== 'mariadb' && versionAtLeast(version, 8, 0, 22);
+    reading.status = toMap(await query(STATEMENTS.status));
+    try {
+      reading.replicaStatus = await query(modern ? STATEMENTS.replicaStatusNew : STATEMENTS.replicaStatusOld);
+    } catch (e) {
+      if (isTimeout(e)) throw e;
+      warnings.push(`${key}: cannot read replica status (${(e as Error).message}); its source is unknown`);
+    }
+    try {
+      reading.replicaHosts = await query(modern ? STATEMENTS.replicasNew : STATEMENTS.replicasOld);
+    } catch (e) {
+      if (isTimeout(e)) throw e;
+      warnings.push(`${key}: cannot list replicas (${(e as Error).message})`);
+    }
+    try {
+      reading.dumpThreads = (await query(STATEMENTS.dumpThreads)).map((r) => str(r.HOST ?? r.Host));
+    } catch (e) {
+      if (isTimeout(e)) throw e;
+      warnings.push(`${key}: cannot read the process list (${(e as Error).message})`);
+    }
+    if (opts.datacenterQuery !== undefined) {
+      try {
+        const rows = await query(opts.datacenterQuery);
+        const first = rows[0] ? Object.values(rows[0])[0] : undefined;
+        if (first !== undefined && first !== null && String(first) !== '') reading.dataCenter = String(first);
+      } catch (e) {
+        if (isTimeout(e)) throw e;
+        warnings.push(`${key}: data-center query failed (${(e as Error).message})`);
+      }
+    }
+    if (reading.dataCenter === undefined && opts.datacenterPattern) {
+      const m = opts.datacenterPattern.exec(k.host);
+      if (m?.[1] !== undefined) reading.dataCenter = m[1];
+    }
+    return { reading, warnings };
+  } finally {
+    await closeQuietly(conn);
+  }
+}
+
+async function closeQuietly(conn: mysql.Connection): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    conn.end().then(() => true, () => false),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 1000))),
+  ]);
+  clearTimeout(timer);
+  if (!ended) conn.destroy();
+}
+
+function isTimeout(e: unknown): boolean {
+  return (e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT';
+}
+
+/** A user-facing error message; never contains the password. */
+export function describeError(e: unknown, password: string | undefined, connectTimeout: number, queryTimeout: number): string {
+  const err = e as { code?: string; errno?: number; message?: string };
+  let msg: string;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      msg = 'connection refused';
+      break;
+    case 'ETIMEDOUT':
+      msg = `no answer within ${connectTimeout} ms (connect timeout)`;
+      break;
+    case 'PROTOCOL_SEQUENCE_TIMEOUT':
+      msg = `a query got no answer within ${queryTimeout} ms (query timeout)`;
+      break;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      msg = 'unknown host';
+      break;
+    case 'ECONNRESET':
+    case 'PROTOCOL_CONNECTION_LOST':
+      msg = 'connection lost';
+      break;
+    default:
+      msg = err.message ?? String(e);
+  }
+  return scrub(msg, password);
+}
+
+/** Removes every occurrence of the password from a message. */
+export function scrub(message: string, password: string | undefined): string {
+  if (!password) return message;
+  return message.split(password).join('*****');
+}
+
+function toMap(rows: Row[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const r of rows) m.set(String(r.Variable_name).toLowerCase(), r.Value === null || r.Value === undefined ? '' : String(r.Value));
+  return m;
+}
+
+function pick(row: Row, ...names: string[]): unknown {
+  for (const n of names) if (n in row) return row[n];
+  return undefined;
+}
+
+function str(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+function num(v: unknown): number | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function flag(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  return /^(on|1|yes|true)$/i.test(v.trim());
+}
+
+/** Interprets what a server returned. Pure: tested on recorded rows of MariaDB and MySQL. */
+export function toInstance(r: ServerReading): Instance {
+  const v = r.variables;
+  const versionText = v.get('version') ?? '';
+  const flavor = detectFlavor(versionText, v.get('version_comment') ?? '');
+  const inst: Instance = { key: r.key, host: r.host, port: r.port, reachable: true, flavor };
+  const version = parseVersion(versionText);
+  if (version) inst.version = version;
+  const serverId = num(v.get('server_id'));
+  if (serverId !== undefined) inst.serverId = serverId;
+  const uuid = v.get('server_uuid');
+  if (uuid) inst.serverUuid = uuid;
+  setIf(inst, 'readOnly', flag(v.get('read_only')));
+  setIf(inst, 'superReadOnly', flag(v.get('super_read_only')));
+  setIf(inst, 'logBin', flag(v.get('log_bin')));
+  setIf(inst, 'logReplicaUpdates', flag(v.get('log_replica_updates') ?? v.get('log_slave_updates')));
+  const format = v.get('binlog_format');
+  if (format) inst.binlogFormat = format;
+  inst.gtid = gtidOf(flavor, v);
+  const row = primaryChannel(r.replicaStatus);
+  if (row) {
+    inst.replication = replicationOf(row);
+    if (inst.replication.sourceHost !== '' && inst.replication.sourcePort > 0) {
+      inst.source = hostKey(inst.replication.sourceHost, inst.replication.sourcePort);
+    }
+  }
+  const semi = semiSyncOf(v, r.status);
+  if (semi) inst.semiSync = semi;
+  if (r.dataCenter !== undefined) inst.dataCenter = r.dataCenter;
+  identities.set(inst, `${uuid ?? ''}/${serverId ?? ''}/${v.get('hostname') ?? ''}/${v.get('port') ?? r.port}`);
+  return inst;
+}
+
+function setIf<K extends keyof Instance>(inst: Instance, k: K, value: Instance[K] | undefined): void {
+  if (value !== undefined) inst[k] = value;
+}
+
+function gtidOf(flavor: Flavor, v: Map<string, string>): GtidState {
+  if (flavor === 'mariadb') {
+    const g: GtidState = { flavor: 'mariadb', executed: v.get('gtid_current_pos') ?? '' };
+    if (v.has('gtid_binlog_pos')) g.binlogPos = v.get('gtid_binlog_pos')!;
+    if (v.has('gtid_slave_pos')) g.slavePos = v.get('gtid_slave_pos')!;
+    const domain = num(v.get('gtid_domain_id'));
+    if (domain !== undefined) g.domainId = domain;
+    const strict = flag(v.get('gtid_strict_mode'));
+    if (strict !== undefined) g.strictMode = strict;
+    return g;
+  }
+  const g: GtidState = { flavor: 'mysql', executed: (v.get('gtid_executed') ?? '').replace(/\s+/g, '') };
+  const mode = v.get('gtid_mode');
+  if (mode) g.mode = mode;
+  return g;
+}
+
+function thread(v: unknown): ThreadState {
+  const s = str(v).toLowerCase();
+  return s === 'yes' ? 'yes' : s === 'connecting' ? 'connecting' : 'no';
+}
+
+function list(v: unknown): string[] {
+  return str(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function replicationOf(row: Row): ReplicationState {
+  const filters: ReplicationFilters = {
+    doDb: list(row.Replicate_Do_DB),
+    ignoreDb: list(row.Replicate_Ignore_DB),
+    doTable: list(row.Replicate_Do_Table),
+    ignoreTable: list(row.Replicate_Ignore_Table),
+    wildDoTable: list(row.Replicate_Wild_Do_Table),
+    wildIgnoreTable: list(row.Replicate_Wild_Ignore_Table),
+    doDomainIds: list(row.Replicate_Do_Domain_Ids),
+    ignoreDomainIds: list(row.Replicate_Ignore_Domain_Ids),
+    ignoreServerIds: list(row.Replicate_Ignore_Server_Ids),
+  };
+  const autoPosition = pick(row, 'Auto_Position');
+  const state: ReplicationState = {
+    sourceHost: str(pick(row, 'Source_Host', 'Master_Host')),
+    sourcePort: num(pick(row, 'Source_Port', 'Master_Port')) ?? 0,
+    ioThread: thread(pick(row, 'Replica_IO_Running', 'Slave_IO_Running')),
+    sqlThread: thread(pick(row, 'Replica_SQL_Running', 'Slave_SQL_Running')),
+    lastIoErrno: num(row.Last_IO_Errno) ?? 0,
+    lastIoError: str(row.Last_IO_Error),
+    lastSqlErrno: num(row.Last_SQL_Errno) ?? 0,
+    lastSqlError: str(row.Last_SQL_Error),
+    lagSeconds: num(pick(row, 'Seconds_Behind_Source', 'Seconds_Behind_Master')) ?? null,
+    sqlDelay: num(row.SQL_Delay) ?? 0,
+    sqlRemainingDelay: num(row.SQL_Remaining_Delay) ?? null,
+    usingGtid: 'Using_Gtid' in row ? str(row.Using_Gtid) : autoPosition !== undefined && num(autoPosition) === 1 ? 'auto' : 'No',
+    filters,
+  };
+  const sid = num(pick(row, 'Source_Server_Id', 'Master_Server_Id'));
+  if (sid !== undefined && sid > 0) state.sourceServerId = sid;
+  return state;
+}
+
+/**
+ * Semi-sync state from variables and status. Each side is read under the name family that the
+ * server has (MySQL ≥ 8.0.26 plugins: source/replica; MariaDB and older MySQL: master/slave).
+ */
+function semiSyncOf(v: Map<string, string>, s: Map<string, string>): SemiSyncState | undefined {
+  const src = v.has('rpl_semi_sync_source_enabled') ? 'source' : v.has('rpl_semi_sync_master_enabled') ? 'master' : undefined;
+  const rep = v.has('rpl_semi_sync_replica_enabled') ? 'replica' : v.has('rpl_semi_sync_slave_enabled') ? 'slave' : undefined;
+  if (src === undefined && rep === undefined) return undefined;
+  const names = src === 'source' || (src === undefined && rep === 'replica') ? 'source/replica' : 'master/slave';
+  const out: SemiSyncState = {
+    names,
+    sourceEnabled: src !== undefined && flag(v.get(`rpl_semi_sync_${src}_enabled`)) === true,
+    replicaEnabled: rep !== undefined && flag(v.get(`rpl_semi_sync_${rep}_enabled`)) === true,
+  };
+  if (src !== undefined) {
+    const st = s.get(`rpl_semi_sync_${src}_status`);
+    if (st !== undefined) out.sourceStatus = flag(st)!;
+    const clients = num(s.get(`rpl_semi_sync_${src}_clients`));
+    if (clients !== undefined) out.clients = clients;
+    const wait = num(v.get(src === 'source' ? 'rpl_semi_sync_source_wait_for_replica_count' : 'rpl_semi_sync_master_wait_for_slave_count'));
+    if (wait !== undefined) out.waitForReplicaCount = wait;
+    const timeout = num(v.get(`rpl_semi_sync_${src}_timeout`));
+    if (timeout !== undefined) out.timeoutMs = timeout;
+    const point = v.get(`rpl_semi_sync_${src}_wait_point`);
+    if (point) out.waitPoint = point;
+  }
+  if (rep !== undefined) {
+    const st = s.get(`rpl_semi_sync_${rep}_status`);
+    if (st !== undefined) out.replicaStatus = flag(st)!;
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { locate, locateKey, pointerToPath } from '../policy/locate.js';
+import { displayPath, SCHEMA_DIR } from '../policy/schema.js';
+import { parseSource, type SourceFile } from '../policy/source.js';
+import { parseHostKey } from '../policy/hostkey.js';
+import {
+  compareKeys,
+  makeTopology,
+  TopologyError,
+  type GtidState,
+  type Instance,
+  type ReplicationState,
+  type SemiSyncState,
+  type Topology,
+  type TopologyOrigin,
+} from './model.js';
+
+/** The snapshot file form of a topology (schemas/topology.schema.json). */
+export interface SnapshotDocument {
+  format: 1;
+  collectedAt?: string;
+  origin: TopologyOrigin;
+  instances: Instance[];
+}
+
+let validator: ValidateFunction | undefined;
+
+/** The snapshot validator, compiled once per process. */
+function validate(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(new URL('topology.schema.json', SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
+    validator = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+/** Reads and validates a snapshot file. Every problem is reported as `file:line:column: message`. */
+export function readSnapshot(path: string): Topology {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TopologyError(`cannot read topology snapshot ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+  }
+  return parseSnapshot(path, text);
+}
+
+/** Parses and validates snapshot text (JSON; read with the YAML parser for its positions). */
+export function parseSnapshot(path: string, text: string): Topology {
+  const file = parseSource(path, text);
+  if (file.syntaxErrors.length > 0) {
+    throw new TopologyError(file.syntaxErrors.map((e) => `${path}:${e.line}:${e.column}: ${e.message}`).join('\n'));
+  }
+  const check = validate();
+  if (!check(file.data)) {
+    throw new TopologyError(describeErrors(file, check.errors ?? []).join('\n'));
+  }
+  const doc = file.data as SnapshotDocument;
+  const problems = consistency(file, doc);
+  if (problems.length > 0) throw new TopologyError(problems.join('\n'));
+  return makeTopology(doc.instances, doc.origin, doc.collectedAt);
+}
+
+function describeErrors(file: SourceFile, errors: ErrorObject[]): string[] {
+  const out = new Set<string>();
+  for (const e of errors) {
+    const path = pointerToPath(e.instancePath);
+    const where = path.length === 0 ? 'the snapshot' : `"${displayPath(path)}"`;
+    let span = locate(file, path);
+    let message: string;
+    if (e.keyword === 'additionalProperties') {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      span = locateKey(file, path, key);
+      message = `unknown key "${key}" in ${where}`;
+    } else if (e.keyword === 'required') {
+      message = `missing required key "${(e.params as { missingProperty: string }).missingProperty}" in ${where}`;
+    } else if (e.keyword === 'enum') {
+      message = `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`;
+    } else {
+      message = `${where} ${e.message ?? 'is invalid'}`;
+    }
+    out.add(`${file.path}:${span.line}:${span.column}: ${message}`);
+  }
+  return [...out];
+}
+
+/** What the schema cannot say: keys match host and port, and appear once. */
+function consistency(file: SourceFile, doc: SnapshotDocument): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  doc.instances.forEach((inst, i) => {
+    const at = (field: string): string => {
+      const span = locate(file, ['instances', i, field]);
+      return `${file.path}:${span.line}:${span.column}`;
+    };
+    const parsed = parseHostKey(inst.key, inst.port);
+    if (!parsed || parsed.host !== inst.host.toLowerCase() || parsed.port !== inst.port) {
+      out.push(`${at('key')}: key "${inst.key}" does not match host "${inst.host}" and port ${inst.port}`);
+    }
+    if (seen.has(inst.key)) out.push(`${at('key')}: instance "${inst.key}" appears more than once`);
+    seen.add(inst.key);
+    if (inst.source === inst.key) out.push(`${at('source')}: instance "${inst.key}" names itself as its source`);
+  });
+  return out;
+}
+
+/** The snapshot text of a topology: stable key order, instances sorted, two-space indent. */
+export function formatSnapshot(topology: Topology): string {
+  const doc: Record<string, unknown> = { format: 1 };
+  if (topology.collectedAt !== undefined) doc.collectedAt = topology.collectedAt;
+  doc.origin = { kind: topology.origin.kind, detail: topology.origin.detail };
+  doc.instances = [...topology.instances].sort((a, b) => compareKeys(a.key, b.key)).map(orderInstance);
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Copies `from[k]` for each `k` of `keys` that is defined, in that order. */
+function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k as string] = from[k];
+  return out;
+}
+
+const INSTANCE_KEYS: readonly (keyof Instance)[] = [
+  'key', 'host', 'port', 'reachable', 'error', 'flavor', 'version', 'serverId', 'serverUuid', 'readOnly',
+  'superReadOnly', 'logBin', 'logReplicaUpdates', 'binlogFormat', 'gtid', 'source', 'replication', 'semiSync',
+  'dataCenter', 'promotionRule', 'semiSyncPriority',
+];
+const GTID_KEYS: readonly (keyof GtidState)[] = ['flavor', 'mode', 'executed', 'binlogPos', 'slavePos', 'domainId', 'strictMode'];
+const REPLICATION_KEYS: readonly (keyof ReplicationState)[] = [
+  'sourceHost', 'sourcePort', 'sourceServerId', 'ioThread', 'sqlThread', 'lastIoErrno', 'lastIoError', 'lastSqlErrno',
+  'lastSqlError', 'lagSeconds', 'sqlDelay', 'sqlRemainingDelay', 'usingGtid', 'filters',
+];
+const FILTER_KEYS = [
+  'doDb', 'ignoreDb', 'doTable', 'ignoreTable', 'wildDoTable', 'wildIgnoreTable', 'doDomainIds', 'ignoreDomainIds', 'ignoreServerIds',
+] as const;
+const SEMISYNC_KEYS: readonly (keyof SemiSyncState)[] = [
+  'names', 'sourceEnabled', 'replicaEnabled', 'sourceStatus', 'replicaStatus', 'clients', 'waitForReplicaCount', 'timeoutMs', 'waitPoint',
+];
+
+function orderInstance(inst: Instance): Record<string, unknown> {
+  const out = pick(inst, INSTANCE_KEYS);
+  if (inst.version) out.version = pick(inst.version, ['text', 'major', 'minor', 'patch']);
+  if (inst.gtid) out.gtid = pick(inst.gtid, GTID_KEYS);
+  if (inst.replication) {
+    const r = pick(inst.replication, REPLICATION_KEYS);
+    r.filters = pick(inst.replication.filters, FILTER_KEYS);
+    out.replication = r;
+  }
+  if (inst.semiSync) out.semiSync = pick(inst.semiSync, SEMISYNC_KEYS);
+  return out;
+}
