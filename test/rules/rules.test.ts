@@ -1,0 +1,31 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RULES, RULES_BY_ID } from '../../src/rules/index.js';
+import { FIXTURES_DIR, caseNames, describeMismatch, loadCase, runCase } from './harness.js';
+
+describe('fixture directories', () => {
+  it('belong to a rule each', () => {
+    const strays = readdirSync(FIXTURES_DIR, { withFileTypes: true })
+      .filter((e) => !e.isDirectory() || !RULES_BY_ID.has(e.name))
+      .map((e) => e.name);
+    expect(strays).toEqual([]);
+  });
+});
+
+for (const rule of RULES) {
+  describe(rule.id, () => {
+    const names = caseNames(rule.id);
+
+    it('has at least one invalid and one valid case', () => {
+      expect(names.filter((n) => n.startsWith('invalid-')).length).toBeGreaterThanOrEqual(1);
+      expect(names.filter((n) => n.startsWith('valid-')).length).toBeGreaterThanOrEqual(1);
+    });
+
+    for (const name of names) {
+      it(name, () => {
+        const c = loadCase(rule.id, name);
+        expect(describeMismatch(c, runCase(c))).toBe('');
+      });
+    }
+  });
+}
