@@ -1,0 +1,82 @@
+// `npm run bench`: generates a fleet of cluster policies and times the floor (read + parse +
+// validate), `succession lint`, `succession build`, single-policy start-up against bare node, and
+// live discovery when MariaDB is installed. Median of several runs; peak RSS of each process.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateFleet } from './generate.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+const HOOK = join(ROOT, 'bench/rss-hook.mjs');
+const COUNT = Number(process.env.BENCH_CLUSTERS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function measure(args) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, ['--import', HOOK, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - start;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const rss = JSON.parse(r.output[3].toString() || '{"maxRSSKiB":0}').maxRSSKiB;
+  return { ms, rssMiB: rss / 1024 };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function bench(name, args, runs = RUNS) {
+  const samples = Array.from({ length: runs }, () => measure(args));
+  const row = { name, ms: median(samples.map((s) => s.ms)), rssMiB: Math.max(...samples.map((s) => s.rssMiB)) };
+  process.stderr.write(`  ${name}: ${row.ms.toFixed(0)} ms\n`);
+  return row;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'succession-bench-'));
+try {
+  process.stderr.write(`generating ${COUNT} cluster policies in ${dir}\n`);
+  generateFleet(dir, COUNT);
+  const single = join(ROOT, 'policies/clusters/shop.yaml');
+  const out = join(dir, 'out');
+  const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
+  const hasBuild = /^\s+build\b/m.test(help);
+
+  const rows = [];
+  const floor = bench(`floor: read + parse + validate ${COUNT} files`, [join(ROOT, 'bench/floor.mjs'), dir]);
+  rows.push(floor);
+  const lint = bench(`succession lint (${COUNT} clusters)`, [CLI, 'lint', dir, '--format', 'json']);
+  rows.push(lint);
+  let build;
+  if (hasBuild) {
+    build = bench(`succession build (${COUNT} clusters)`, [CLI, 'build', dir, '--out', out]);
+    rows.push(build);
+  }
+  const bare = bench('bare node -e ""', ['-e', ''], 7);
+  rows.push(bare);
+  const one = bench('succession lint (one policy)', [CLI, 'lint', single], 7);
+  rows.push(one);
+  const discover = join(ROOT, 'bench/discover.mjs');
+  if (existsSync(discover)) {
+    const { benchDiscovery } = await import(discover);
+    rows.push(...(await benchDiscovery({ cli: CLI, measure, median, runs: RUNS })));
+  }
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\nsuccession bench — ${COUNT} clusters, median of ${RUNS} runs (7 for start-up), ${cpus().length} × ${cpu}, Node ${process.version}\n`);
+  console.log('| measurement | time | peak RSS |');
+  console.log('|---|---:|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${r.rssMiB ? `${r.rssMiB.toFixed(0)} MiB` : 'n/a'} |`);
+  console.log('');
+  console.log(`lint / floor:  ${(lint.ms / floor.ms).toFixed(2)}× (target ≤ 1.5×)`);
+  if (build) console.log(`build / floor: ${(build.ms / floor.ms).toFixed(2)}×`);
+  console.log(`one-policy lint / bare node: ${(one.ms / bare.ms).toFixed(2)}× (target < 3×)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
