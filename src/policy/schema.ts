@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from '../util/suggest.js';
 import { locate, locateKey, pointerToPath, type JsonPath } from './locate.js';
 import type { SourceFile } from './source.js';
 import type { Finding } from '../findings.js';
+import * as generated from './validators.generated.js';
 
 /** Directory of the JSON schemas shipped with the package. */
 export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
@@ -15,24 +15,15 @@ interface Validators {
   fleet: ValidateFunction;
 }
 
-let compiled: Validators | undefined;
+// why: compiled ahead of time (scripts/gen-validators.mjs); compiling at start-up cost more than the rest of a one-file lint.
+const VALIDATORS: Validators = {
+  cluster: generated.cluster as unknown as ValidateFunction,
+  fleet: generated.fleet as unknown as ValidateFunction,
+};
 
-function loadSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(name, SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
-}
-
-/** The validators, compiled once per process on first use. */
+/** The policy and fleet validators. */
 export function validators(): Validators {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    ajv.addSchema(loadSchema('policy.schema.json'));
-    ajv.addSchema(loadSchema('fleet.schema.json'));
-    compiled = {
-      cluster: ajv.getSchema('https://succession.dev/schemas/policy.schema.json')!,
-      fleet: ajv.getSchema('https://succession.dev/schemas/fleet.schema.json')!,
-    };
-  }
-  return compiled;
+  return VALIDATORS;
 }
 
 /** Which schema a parsed document should be checked against. */
