@@ -1,6 +1,8 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PolicyInput } from '../lint.js';
+import { documentKind } from '../policy/schema.js';
+import { parseSource } from '../policy/source.js';
 
 /** A mistake in how the tool was called, or input it cannot read: exit 2 with a plain message. */
 export class UsageError extends Error {}
@@ -147,3 +149,44 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
+
+const FLEET_NAMES = ['fleet.yaml', 'fleet.yml'];
+
+/**
+ * Adds the fleet file when the inputs hold none: `--fleet FILE` when given, else the nearest
+ * `fleet.yaml` / `fleet.yml` in the first input's directory or above it (up to the repository
+ * root, the directory holding `.git`). Linting one cluster file then sees the same defaults and
+ * deployments as linting the whole repository.
+ */
+export function withFleet(inputs: PolicyInput[], explicit: string | undefined, startDir: string): PolicyInput[] {
+  if (explicit !== undefined) {
+    return inputs.some((i) => i.path === explicit) ? inputs : [...inputs, { path: explicit, text: readText(explicit) }];
+  }
+  if (inputs.some((i) => i.text.includes('fleet') && documentKind(parseSource(i.path, i.text).data) === 'fleet')) return inputs;
+  for (let dir = resolve(startDir); ; dir = dirname(dir)) {
+    for (const name of FLEET_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) {
+        const path = relativeIfInside(candidate);
+        return inputs.some((i) => resolve(i.path) === resolve(candidate)) ? inputs : [...inputs, { path, text: readText(candidate) }];
+      }
+    }
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return inputs;
+  }
+}
+
+function relativeIfInside(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+/** Where the fleet lookup starts for a command-line path: the path itself when it is a directory. */
+export function startDirOf(path: string): string {
+  const literal = path.split('/').findIndex((s) => /[*?[]/.test(s));
+  const base = literal < 0 ? path : path.split('/').slice(0, literal).join('/') || '.';
+  try {
+    return statSync(base).isDirectory() ? base : dirname(base);
+  } catch {
+    return dirname(base);
+  }
+}

@@ -134,6 +134,40 @@ describe('succession lint', () => {
   });
 });
 
+describe('succession lint finds the fleet file', () => {
+  const fleet = `kind: fleet
+orchestrator:
+  deployments:
+    main:
+      raft: { nodes: [orc1, orc2, orc3] }
+`;
+  const cluster = `kind: cluster
+name: one
+primary: db1:3306
+orchestrator: { deployment: main }
+hosts:
+  db1:3306: {}
+  db2:3306: {}
+  db3:3306: {}
+`;
+
+  it('uses the nearest fleet.yaml above a single cluster file', () => {
+    const dir = tempRepo({ 'fleet.yaml': fleet, 'clusters/one.yaml': cluster });
+    const r = run(['lint', join(dir, 'clusters/one.yaml')]);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('takes --fleet for standard input, and reports the deployment as unknown without one', () => {
+    const dir = tempRepo({ 'elsewhere/fleet.yaml': fleet });
+    const withFleet = run(['lint', '-', '--fleet', join(dir, 'elsewhere/fleet.yaml')], { input: cluster, cwd: dir });
+    expect(withFleet.status).toBe(0);
+    const without = run(['lint', '-', '-f', 'json'], { input: cluster, cwd: dir });
+    expect(without.status).toBe(1);
+    expect(JSON.parse(without.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['unknown-deployment']);
+  });
+});
+
 describe('succession rules', () => {
   it('lists every rule with its severity', () => {
     const r = run(['rules']);

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { lintParallel } from '../../lint-parallel.js';
-import { readInputs } from '../io.js';
+import { readInputs, startDirOf, withFleet } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
 interface LintOptions extends ReportOptions {
   stdinFilename?: string;
+  fleet?: string;
 }
 
 export function registerLint(program: Command): void {
@@ -13,9 +14,11 @@ export function registerLint(program: Command): void {
       .command('lint')
       .description('check policy files on their own: schema, then every static rule')
       .argument('[paths...]', 'files, directories, globs, or - for standard input', ['policies/'])
-      .option('--stdin-filename <name>', 'name to report for standard input', '<stdin>'),
+      .option('--stdin-filename <name>', 'name to report for standard input', '<stdin>')
+      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
   ).action(async (paths: string[], opts: LintOptions) => {
-    const inputs = readInputs(paths, opts.stdinFilename);
+    const first = paths.find((p) => p !== '-');
+    const inputs = withFleet(readInputs(paths, opts.stdinFilename), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const { findings } = await lintParallel(inputs);
     process.exitCode = emitFindings(findings, opts, inputs.length);
   });
