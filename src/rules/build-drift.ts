@@ -5,4 +5,5 @@ export default defineRule({
   severity: 'error',
   description: '`succession build --check`: a generated file is stale, missing, or not produced by the build at all.',
   scope: 'engine',
+  command: 'build',
 });

@@ -5,4 +5,5 @@ export default defineRule({
   severity: 'error',
   description: '`succession build --merge-into`: the existing cmon file sets a key succession manages more than once (or under two aliases), or belongs to another cluster_id.',
   scope: 'engine',
+  command: 'build',
 });

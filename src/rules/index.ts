@@ -1,12 +1,32 @@
 import type { Rule } from './rule.js';
+import buildDrift from './build-drift.js';
 import candidateOutsideHomeDc from './candidate-outside-home-dc.js';
 import candidateWithExcludedRole from './candidate-with-excluded-role.js';
+import cnfDuplicateManagedKey from './cnf-duplicate-managed-key.js';
 import deploymentSettingConflict from './deployment-setting-conflict.js';
 import duplicateClusterName from './duplicate-cluster-name.js';
 import duplicateCmonClusterId from './duplicate-cmon-cluster-id.js';
 import hostInWhitelistAndBlacklist from './host-in-whitelist-and-blacklist.js';
 import multipleFleetFiles from './multiple-fleet-files.js';
 import noPromotableCandidate from './no-promotable-candidate.js';
+import orchestratorDeadInstancePoll from './orchestrator-dead-instance-poll.js';
+import orchestratorDeadKey from './orchestrator-dead-key.js';
+import orchestratorHttpAdvertiseInvalid from './orchestrator-http-advertise-invalid.js';
+import orchestratorInvalidRegexp from './orchestrator-invalid-regexp.js';
+import orchestratorKeyCase from './orchestrator-key-case.js';
+import orchestratorLagMinutesWithoutQuery from './orchestrator-lag-minutes-without-query.js';
+import orchestratorLegacySemiSyncEnforced from './orchestrator-legacy-semi-sync-enforced.js';
+import orchestratorLegacySynonym from './orchestrator-legacy-synonym.js';
+import orchestratorNoMasterRecovery from './orchestrator-no-master-recovery.js';
+import orchestratorPasswordLiteral from './orchestrator-password-literal.js';
+import orchestratorPatternWithoutCaptureGroup from './orchestrator-pattern-without-capture-group.js';
+import orchestratorPromotionSqlThreadConflict from './orchestrator-promotion-sql-thread-conflict.js';
+import orchestratorRaftIncomplete from './orchestrator-raft-incomplete.js';
+import orchestratorRecoveryBlockMinutesIgnored from './orchestrator-recovery-block-minutes-ignored.js';
+import orchestratorSqliteWithoutFile from './orchestrator-sqlite-without-file.js';
+import orchestratorSynonymConflict from './orchestrator-synonym-conflict.js';
+import orchestratorTypeMismatch from './orchestrator-type-mismatch.js';
+import orchestratorUnknownKey from './orchestrator-unknown-key.js';
 import preferredCandidateWithoutSemiSync from './preferred-candidate-without-semi-sync.js';
 import raftNodeCount from './raft-node-count.js';
 import recoveryBlockExceedsLockedMaster from './recovery-block-exceeds-locked-master.js';
@@ -16,21 +36,43 @@ import semiSyncWaitCountUnreachable from './semi-sync-wait-count-unreachable.js'
 import singlePromotableCandidate from './single-promotable-candidate.js';
 import suppressionWithoutReason from './suppression-without-reason.js';
 import syntax from './syntax.js';
+import targetCannotExpress from './target-cannot-express.js';
 import undeclaredHost from './undeclared-host.js';
 import unknownDeployment from './unknown-deployment.js';
 import unknownHookPlaceholder from './unknown-hook-placeholder.js';
+import unsafeEngineValue from './unsafe-engine-value.js';
 import unusedSuppression from './unused-suppression.js';
 
 /** Every rule, sorted by id. A test checks that each has its file, docs page and tests. */
 export const RULES: readonly Rule[] = [
+  buildDrift,
   candidateOutsideHomeDc,
   candidateWithExcludedRole,
+  cnfDuplicateManagedKey,
   deploymentSettingConflict,
   duplicateClusterName,
   duplicateCmonClusterId,
   hostInWhitelistAndBlacklist,
   multipleFleetFiles,
   noPromotableCandidate,
+  orchestratorDeadInstancePoll,
+  orchestratorDeadKey,
+  orchestratorHttpAdvertiseInvalid,
+  orchestratorInvalidRegexp,
+  orchestratorKeyCase,
+  orchestratorLagMinutesWithoutQuery,
+  orchestratorLegacySemiSyncEnforced,
+  orchestratorLegacySynonym,
+  orchestratorNoMasterRecovery,
+  orchestratorPasswordLiteral,
+  orchestratorPatternWithoutCaptureGroup,
+  orchestratorPromotionSqlThreadConflict,
+  orchestratorRaftIncomplete,
+  orchestratorRecoveryBlockMinutesIgnored,
+  orchestratorSqliteWithoutFile,
+  orchestratorSynonymConflict,
+  orchestratorTypeMismatch,
+  orchestratorUnknownKey,
   preferredCandidateWithoutSemiSync,
   raftNodeCount,
   recoveryBlockExceedsLockedMaster,
@@ -40,10 +82,15 @@ export const RULES: readonly Rule[] = [
   singlePromotableCandidate,
   suppressionWithoutReason,
   syntax,
+  targetCannotExpress,
   undeclaredHost,
   unknownDeployment,
   unknownHookPlaceholder,
+  unsafeEngineValue,
   unusedSuppression,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
+
+/** The rules `succession lint` raises on policy files; the others belong to another command. */
+export const POLICY_RULES: readonly Rule[] = RULES.filter((r) => r.scope !== 'engine' || r.command === undefined);

@@ -5,4 +5,5 @@ export default defineRule({
   severity: 'error',
   description: '`succession build`: a policy value (usually a hook command) cannot be written into an engine config without changing its meaning or breaking the line.',
   scope: 'engine',
+  command: 'build',
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Finding } from '../../findings.js';
+import { compareFindings, type Finding } from '../../findings.js';
 import { analyze, exitCodeFor, finish, runStaticRules } from '../../lint.js';
 import { compile, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
 import { cmonEntries } from '../../compile/cmon.js';
@@ -8,7 +8,7 @@ import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
 import { Notes } from '../../compile/unexpressed.js';
 import type { Repo } from '../../rules/rule.js';
-import { UsageError, readInputs, readText, reportFatal } from '../io.js';
+import { UsageError, readInputs, readText, reportFatal, startDirOf, withFleet } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
 interface BuildOptions extends ReportOptions {
@@ -16,6 +16,7 @@ interface BuildOptions extends ReportOptions {
   target: string;
   check?: boolean;
   mergeInto?: string;
+  fleet?: string;
 }
 
 function parseTargets(text: string): TargetName[] {
@@ -64,11 +65,13 @@ export function registerBuild(program: Command): void {
       .option('-o, --out <dir>', 'output directory (required unless only --merge-into is used)')
       .option('-t, --target <list>', `comma-separated targets: ${TARGETS.join(',')}`, TARGETS.join(','))
       .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
-      .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf'),
+      .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
+      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
   ).action((paths: string[], opts: BuildOptions) => {
     const targets = parseTargets(opts.target);
     if (opts.out === undefined && opts.mergeInto === undefined) throw new UsageError('build needs --out DIR (or --merge-into FILE)');
-    const inputs = readInputs(paths);
+    const first = paths.find((p) => p !== '-');
+    const inputs = withFleet(readInputs(paths), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const analysis = analyze(inputs);
     const policyFindings = [...analysis.readFindings, ...runStaticRules(analysis.repo)];
     const gate = finish(policyFindings, analysis.sources);
@@ -80,7 +83,8 @@ export function registerBuild(program: Command): void {
     }
     const compiled = compile(analysis.repo, targets);
     const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
-    const findings = finish([...policyFindings, ...compiled.findings, ...(merged?.findings ?? [])], analysis.sources);
+    // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
+    const findings = [...gate, ...compiled.findings, ...(merged?.findings ?? [])].sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
       emitFindings(findings, opts, inputs.length);
       process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { lintParallel } from '../../lint-parallel.js';
-import { readInputs, startDirOf, withFleet } from '../io.js';
+import { lintOrchestratorConfig } from '../../compile/orchestrator-config-lint.js';
+import { readInputs, readText, startDirOf, withFleet } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
 interface LintOptions extends ReportOptions {
   stdinFilename?: string;
   fleet?: string;
+  orchestratorConfig?: string;
 }
 
 export function registerLint(program: Command): void {
@@ -15,8 +17,13 @@ export function registerLint(program: Command): void {
       .description('check policy files on their own: schema, then every static rule')
       .argument('[paths...]', 'files, directories, globs, or - for standard input', ['policies/'])
       .option('--stdin-filename <name>', 'name to report for standard input', '<stdin>')
-      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
+      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)')
+      .option('--orchestrator-config <file>', 'lint a hand-written orchestrator.conf.json instead of policies'),
   ).action(async (paths: string[], opts: LintOptions) => {
+    if (opts.orchestratorConfig !== undefined) {
+      process.exitCode = emitFindings(lintOrchestratorConfig(opts.orchestratorConfig, readText(opts.orchestratorConfig)), opts, 1);
+      return;
+    }
     const first = paths.find((p) => p !== '-');
     const inputs = withFleet(readInputs(paths, opts.stdinFilename), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const { findings } = await lintParallel(inputs);
