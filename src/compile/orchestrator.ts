@@ -1,7 +1,7 @@
 import { parseHostKey } from '../policy/hostkey.js';
 import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
-import { byCode, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { byCode, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes } from './unexpressed.js';
 
@@ -206,7 +206,7 @@ export function metaSql(schema: string, cluster: ClusterPolicy): string {
   const tuple = (r: MetaRow) =>
     `(${[sqlString(r.host), r.port, sqlString(r.clusterAlias), sqlString(r.dataCenter), sqlString(r.promotionRule), r.semiSyncPriority].join(', ')})`;
   return [
-    `-- Apply on the primary of cluster ${cluster.name}; replication carries the rows to every replica.`,
+    `-- Apply on the primary of cluster ${printable(cluster.name)}; replication carries the rows to every replica.`,
     `CREATE DATABASE IF NOT EXISTS ${sqlIdent(schema)};`,
     `CREATE TABLE IF NOT EXISTS ${table} (`,
     '  `host` VARCHAR(255) NOT NULL,',

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyze, type PolicyInput } from '../../src/lint.js';
+import type { Repo } from '../../src/rules/rule.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The example repository as lint inputs, with paths relative to the project root. */
+export function exampleInputs(): PolicyInput[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []));
+  return walk(join(ROOT, 'policies'))
+    .sort()
+    .map((f) => ({ path: relative(ROOT, f), text: readFileSync(f, 'utf8') }));
+}
+
+/** Resolves policy texts into a repository; throws when they do not even pass the schema. */
+export function repoOf(files: Record<string, string>): Repo {
+  const a = analyze(Object.entries(files).map(([path, text]) => ({ path, text })));
+  if (a.readFindings.length > 0) throw new Error(`fixture does not parse: ${a.readFindings.map((f) => `${f.file}:${f.line} ${f.message}`).join('; ')}`);
+  return a.repo;
+}
+
+export const FLEET = `kind: fleet
+orchestrator:
+  deployments:
+    main:
+      raft: { nodes: [orc-1, orc-2, orc-3] }
+      topologyCredentialsFile: /etc/orchestrator/topology.cnf
+cmon:
+  vendor: percona
+mha:
+  sshUser: mha
+`;
+
+/** A cluster policy; `extra` is appended verbatim (top-level YAML keys). */
+export function cluster(name: string, id: number, extra = ''): string {
+  return `kind: cluster
+name: ${name}
+primary: ${name}-1:3306
+cmon: { clusterId: ${id} }
+orchestrator: { deployment: main }
+mha: { enabled: true }
+hosts:
+  ${name}-1:3306: { dc: dc1 }
+  ${name}-2:3306: { dc: dc1, promotion: prefer }
+  ${name}-3:3306: { dc: dc1 }
+  ${name}-4:3306: { dc: dc2 }
+  ${name}-5:3306: { dc: dc1, role: backup }
+${extra}`;
+}
