@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/findings.js';
 import { lint, type PolicyInput } from '../../src/lint.js';
 import { RULES_BY_ID } from '../../src/rules/index.js';
+import type { Rule } from '../../src/rules/rule.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -27,6 +28,15 @@ const READ_RULES: ReadonlySet<string> = new Set(['syntax', 'schema']);
 const EXPECT_COMMENT = /(?:^|\s)#\s*expect:(.*)$/;
 const EXPECT_ITEM = /^([a-z0-9-]+)(?:@([0-9]+))?$/;
 const DIRECTIVE = /succession-disable-(?:next-line|file)\b/;
+
+/**
+ * Rules whose findings `lint()` on policy files produces, and which fixtures can therefore test:
+ * the static rules and the engine rules of `lint` itself. Live rules need a topology, and engine
+ * rules of other commands (`build`, `lint --orchestrator-config`) are tested through them.
+ */
+export function isLintRule(rule: Rule): boolean {
+  return rule.scope === 'cluster' || rule.scope === 'repo' || (rule.scope === 'engine' && rule.command === undefined);
+}
 
 /** One place a finding of `rule` must be reported; no column means "any column on that line". */
 export interface Expectation {
