@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FLEET, ROOT, cluster } from './helpers.js';
+
+const BIN = join(ROOT, 'dist/cli/main.js');
+
+function run(args: string[], cwd: string = ROOT): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'succession-build-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tree(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name), 'utf8')] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+/** A copy of the example repository in a temporary directory. */
+function exampleCopy(): string {
+  const d = tmp();
+  cpSync(join(ROOT, 'policies'), join(d, 'policies'), { recursive: true });
+  return d;
+}
+
+describe('succession build', () => {
+  it('builds the example repository into the golden tree, byte for byte, and again without writing', () => {
+    const d = exampleCopy();
+    const first = run(['build', 'policies', '--out', 'out', '-q'], d);
+    expect(first.stderr).toContain('wrote 10 file(s), 0 unchanged');
+    expect(first.code).toBe(0);
+    expect(tree(join(d, 'out'))).toEqual(tree(join(ROOT, 'test/golden/tree')));
+    const second = run(['build', 'policies', '--out', 'out', '-q'], d);
+    expect(second.stderr).toContain('wrote 0 file(s), 10 unchanged');
+  });
+
+  it('--check passes on a fresh build and fails, listing the files, after a policy changes', () => {
+    const d = exampleCopy();
+    run(['build', '--out', 'out'], d);
+    const clean = run(['build', '--out', 'out', '--check', '-q'], d);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain('up to date');
+
+    const shop = join(d, 'policies/clusters/shop.yaml');
+    writeFileSync(shop, readFileSync(shop, 'utf8').replace('recoveryBlockSeconds: 30', 'recoveryBlockSeconds: 45'));
+    writeFileSync(join(d, 'out/cmon/cmon_9.cnf'), 'cluster_id=9\n');
+    rmSync(join(d, 'out/mha/dr.cnf'));
+    const before = tree(join(d, 'out'));
+    const drift = run(['build', '--out', 'out', '--check', '-q', '--format', 'json'], d);
+    expect(drift.code).toBe(1);
+    const report = JSON.parse(drift.stdout) as { findings: { file: string; ruleId: string; message: string }[] };
+    expect(report.findings.map((f) => `${f.file} ${f.ruleId} ${f.message.split(' ').slice(3, 5).join(' ')}`)).toEqual([
+      'out/cmon/cmon_9.cnf build-drift not produced',
+      'out/mha/dr.cnf build-drift missing.',
+      'out/orchestrator/main/provenance.txt build-drift stale: its',
+      'out/orchestrator/main/rha-orc-01/orchestrator.conf.json build-drift stale: its',
+      'out/orchestrator/main/rha-orc-02/orchestrator.conf.json build-drift stale: its',
+      'out/orchestrator/main/rha-orc-03/orchestrator.conf.json build-drift stale: its',
+    ]);
+    expect(tree(join(d, 'out'))).toEqual(before);
+  });
+
+  it('stops on lint errors before writing: two clusters of one deployment with different recovery block seconds', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'fleet.yaml'), FLEET);
+    writeFileSync(join(d, 'a.yaml'), cluster('a', 1, 'antiFlapping: { recoveryBlockSeconds: 60 }\n'));
+    writeFileSync(join(d, 'b.yaml'), cluster('b', 2, 'antiFlapping: { recoveryBlockSeconds: 120 }\n'));
+    const r = run(['build', 'a.yaml', 'b.yaml', '--out', 'out'], d);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^b\.yaml\n\s+13:39\s+error\s+.*deployment-setting-conflict/m);
+    expect(r.stdout).toContain('↳ a.yaml:13:39');
+    expect(r.stderr).toContain('nothing was written');
+    expect(existsSync(join(d, 'out'))).toBe(false);
+  });
+
+  it('stops on a hook value an engine config cannot carry, before writing', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'fleet.yaml'), FLEET);
+    writeFileSync(join(d, 'a.yaml'), cluster('a', 1, `hooks:\n  preFailover: ["/opt/it's"]\n`));
+    const r = run(['build', '.', '--out', 'out', '--target', 'cmon'], d);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/14:\d+\s+error\s+cmon: the value of replication_pre_failover_script/);
+    expect(existsSync(join(d, 'out'))).toBe(false);
+  });
+
+  it('exits 2 with a plain message when the output directory is a file or under a file', () => {
+    const d = exampleCopy();
+    writeFileSync(join(d, 'out'), 'a file');
+    for (const out of ['out', 'out/sub']) {
+      const r = run(['build', '--out', out], d);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^succession: .*nothing was written\.\n$/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readFileSync(join(d, 'out'), 'utf8')).toBe('a file');
+  });
+
+  it('exits 2 for an unknown target or a missing --out', () => {
+    expect(run(['build', '--out', '/tmp/x', '--target', 'cmon,vtorc']).code).toBe(2);
+    expect(run(['build']).stderr).toContain('--out');
+  });
+
+  it('--merge-into updates the managed keys of an existing cmon file, and reports duplicate keys', () => {
+    const d = exampleCopy();
+    const file = join(d, 'cmon_1.cnf');
+    writeFileSync(file, '# hand-made\ncluster_id=1\nmysql_password=secret\nreplication_failover_blacklist=x:1\n');
+    const ok = run(['build', '--merge-into', 'cmon_1.cnf', '-q'], d);
+    expect(ok.code).toBe(0);
+    const merged = readFileSync(file, 'utf8');
+    expect(merged.startsWith('# hand-made\ncluster_id=1\nmysql_password=secret\n')).toBe(true);
+    expect(merged).toContain('replication_failover_whitelist=rha-db-02:3306,rha-db-03:3306\n');
+    expect(merged).not.toContain('blacklist');
+    expect(run(['build', '--merge-into', 'cmon_1.cnf', '--check', '-q'], d).code).toBe(0);
+
+    const dup = 'cluster_id=1\nname=shop\ncluster_name=shop\n';
+    writeFileSync(file, dup);
+    const r = run(['build', '--merge-into', 'cmon_1.cnf', '-q'], d);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/cmon_1\.cnf\n\s+3:1\s+error\s+cluster_name sets cluster_name again/);
+    expect(r.stdout).toContain('↳ cmon_1.cnf:2:1');
+    expect(readFileSync(file, 'utf8')).toBe(dup);
+  });
+});
+
+describe('succession lint --orchestrator-config', () => {
+  it('reports unknown keys with a suggestion and fatal start-up checks, at file:line:column', () => {
+    const d = tmp();
+    mkdirSync(join(d, 'conf'));
+    writeFileSync(join(d, 'conf/orchestrator.conf.json'), '{\n  "RaftEnabled": true,\n  "RaftDataDir": "",\n  "RecoverMasterClustrFilters": ["*"]\n}\n');
+    const r = run(['lint', '--orchestrator-config', 'conf/orchestrator.conf.json'], d);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/2:3\s+error\s+orchestrator refuses to start: "RaftDataDir must be defined/);
+    expect(r.stdout).toMatch(/4:3\s+error\s+Unknown key "RecoverMasterClustrFilters".*Did you mean "RecoverMasterClusterFilters"\?/);
+  });
+
+  it('passes a generated config', () => {
+    const r = run(['lint', '--orchestrator-config', 'test/golden/tree/orchestrator/main/rha-orc-01/orchestrator.conf.json']);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

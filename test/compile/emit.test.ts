@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Artifact } from '../../src/compile/artifact.js';
+import { OutputError, diffTree, treeFiles, writeFiles } from '../../src/compile/emit.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'succession-emit-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const art = (path: string, content: string): Artifact => ({ path, content, sourceFiles: ['p.yaml'] });
+const ARTIFACTS = [art('cmon/cmon_1.cnf', 'cluster_id=1\n'), art('mha/a.cnf', '[server default]\n'), art('orchestrator/main/n1/orchestrator.conf.json', '{}\n')];
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+describe('writeFiles / treeFiles', () => {
+  it('writes every file, then reports them unchanged without touching them', () => {
+    const out = join(tmp(), 'out');
+    expect(writeFiles(treeFiles(out, ARTIFACTS)).written).toEqual(ARTIFACTS.map((a) => a.path));
+    expect(listFiles(out)).toEqual(ARTIFACTS.map((a) => a.path));
+    const mtime = statSync(join(out, 'cmon/cmon_1.cnf')).mtimeMs;
+    const again = writeFiles(treeFiles(out, ARTIFACTS));
+    expect(again).toEqual({ written: [], unchanged: ARTIFACTS.map((a) => a.path) });
+    expect(statSync(join(out, 'cmon/cmon_1.cnf')).mtimeMs).toBe(mtime);
+  });
+
+  it('refuses an output path that is a file', () => {
+    const file = join(tmp(), 'out');
+    writeFileSync(file, 'x');
+    expect(() => treeFiles(file, ARTIFACTS)).toThrow(OutputError);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('writes nothing when one target cannot be written, and leaves no temporary file behind', () => {
+    const out = tmp();
+    writeFileSync(join(out, 'keep'), 'old');
+    mkdirSync(join(out, 'mha/a.cnf'), { recursive: true });
+    const before = listFiles(out);
+    expect(() => writeFiles(treeFiles(out, ARTIFACTS))).toThrow(/is a directory/);
+    expect(listFiles(out)).toEqual(before);
+  });
+
+  it('writes nothing when a parent is a file (ENOTDIR)', () => {
+    const out = tmp();
+    writeFileSync(join(out, 'orchestrator'), 'a file where a directory belongs');
+    expect(() => writeFiles(treeFiles(out, ARTIFACTS))).toThrow(OutputError);
+    expect(listFiles(out)).toEqual(['orchestrator']);
+  });
+
+  it('replaces a changed file by rename, so a reader sees the old or the new bytes, never a mix', () => {
+    const out = tmp();
+    writeFiles(treeFiles(out, ARTIFACTS));
+    const ino = statSync(join(out, 'cmon/cmon_1.cnf')).ino;
+    writeFiles(treeFiles(out, [art('cmon/cmon_1.cnf', 'cluster_id=1\nname=x\n')]));
+    expect(statSync(join(out, 'cmon/cmon_1.cnf')).ino).not.toBe(ino);
+    expect(readFileSync(join(out, 'cmon/cmon_1.cnf'), 'utf8')).toBe('cluster_id=1\nname=x\n');
+  });
+});
+
+describe('diffTree', () => {
+  it('finds stale, missing and extra files under the managed directories only', () => {
+    const out = tmp();
+    writeFiles(treeFiles(out, ARTIFACTS));
+    writeFileSync(join(out, 'cmon/cmon_1.cnf'), 'cluster_id=1\n# edited\n');
+    rmSync(join(out, 'mha/a.cnf'));
+    writeFileSync(join(out, 'orchestrator/main/n1/.orchestrator.conf.json.succession-1.tmp'), '{');
+    writeFileSync(join(out, 'README'), 'not managed');
+    expect(diffTree(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([
+      { path: 'cmon/cmon_1.cnf', kind: 'stale' },
+      { path: 'mha/a.cnf', kind: 'missing' },
+      { path: 'orchestrator/main/n1/.orchestrator.conf.json.succession-1.tmp', kind: 'extra' },
+    ]);
+    expect(diffTree(out, ARTIFACTS.slice(0, 1), ['cmon'])).toEqual([{ path: 'cmon/cmon_1.cnf', kind: 'stale' }]);
+  });
+
+  it('reports everything missing for an absent directory, and nothing for an up-to-date one', () => {
+    const out = join(tmp(), 'absent');
+    expect(diffTree(out, ARTIFACTS, ['cmon']).map((d) => d.kind)).toEqual(['missing', 'missing', 'missing']);
+    writeFiles(treeFiles(out, ARTIFACTS));
+    expect(diffTree(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([]);
+  });
+});
