@@ -58,9 +58,10 @@ export interface ReplicationState {
   sourceServerId?: number;
   ioThread: ThreadState;
   sqlThread: ThreadState;
-  lastIoErrno: number;
+  /** Error numbers; absent where the source reports only the message (orchestrator). */
+  lastIoErrno?: number;
   lastIoError: string;
-  lastSqlErrno: number;
+  lastSqlErrno?: number;
   lastSqlError: string;
   /** `Seconds_Behind_Master` / `_Source`; null when the server reports NULL (threads stopped). */
   lagSeconds: number | null;
@@ -68,9 +69,14 @@ export interface ReplicationState {
   sqlDelay: number;
   /** Seconds left before the waiting event is applied; null unless waiting out a delay. */
   sqlRemainingDelay: number | null;
-  /** MariaDB `Using_Gtid` (`No`, `Slave_Pos`, `Current_Pos`); MySQL `Auto_Position` as `auto` / `No`. */
+  /**
+   * MariaDB `Using_Gtid` (`No`, `Slave_Pos`, `Current_Pos`); MySQL `Auto_Position` as `auto` / `No`;
+   * `gtid` where the source only says that GTIDs are used (orchestrator, ClusterControl).
+   */
   usingGtid: string;
-  filters: ReplicationFilters;
+  hasFilters: boolean;
+  /** The filters themselves, where the source lists them. */
+  filters?: ReplicationFilters;
 }
 
 export type GtidFlavor = 'mysql' | 'mariadb';

@@ -495,6 +495,7 @@ function replicationOf(row: Row): ReplicationState {
     sqlDelay: num(row.SQL_Delay) ?? 0,
     sqlRemainingDelay: num(row.SQL_Remaining_Delay) ?? null,
     usingGtid: 'Using_Gtid' in row ? str(row.Using_Gtid) : autoPosition !== undefined && num(autoPosition) === 1 ? 'auto' : 'No',
+    hasFilters: Object.values(filters).some((l) => l.length > 0),
     filters,
   };
   const sid = num(pick(row, 'Source_Server_Id', 'Master_Server_Id'));

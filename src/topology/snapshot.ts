@@ -130,7 +130,7 @@ const INSTANCE_KEYS: readonly (keyof Instance)[] = [
 const GTID_KEYS: readonly (keyof GtidState)[] = ['flavor', 'mode', 'executed', 'binlogPos', 'slavePos', 'domainId', 'strictMode'];
 const REPLICATION_KEYS: readonly (keyof ReplicationState)[] = [
   'sourceHost', 'sourcePort', 'sourceServerId', 'ioThread', 'sqlThread', 'lastIoErrno', 'lastIoError', 'lastSqlErrno',
-  'lastSqlError', 'lagSeconds', 'sqlDelay', 'sqlRemainingDelay', 'usingGtid', 'filters',
+  'lastSqlError', 'lagSeconds', 'sqlDelay', 'sqlRemainingDelay', 'usingGtid', 'hasFilters', 'filters',
 ];
 const FILTER_KEYS = [
   'doDb', 'ignoreDb', 'doTable', 'ignoreTable', 'wildDoTable', 'wildIgnoreTable', 'doDomainIds', 'ignoreDomainIds', 'ignoreServerIds',
@@ -145,7 +145,7 @@ function orderInstance(inst: Instance): Record<string, unknown> {
   if (inst.gtid) out.gtid = pick(inst.gtid, GTID_KEYS);
   if (inst.replication) {
     const r = pick(inst.replication, REPLICATION_KEYS);
-    r.filters = pick(inst.replication.filters, FILTER_KEYS);
+    if (inst.replication.filters) r.filters = pick(inst.replication.filters, FILTER_KEYS);
     out.replication = r;
   }
   if (inst.semiSync) out.semiSync = pick(inst.semiSync, SEMISYNC_KEYS);

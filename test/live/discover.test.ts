@@ -92,7 +92,8 @@ liveDescribe('discovery of a live MariaDB topology', () => {
       expect(r.usingGtid).toBe('Slave_Pos');
       expect(r.lastIoErrno).toBe(0);
       expect(r.lastSqlErrno).toBe(0);
-      expect(r.filters.doDb).toEqual([]);
+      expect(r.hasFilters).toBe(false);
+      expect(r.filters?.doDb).toEqual([]);
     }
     expect(inst('db5').replication!.sqlDelay).toBe(3600);
     expect(inst('db2').replication!.sqlDelay).toBe(0);

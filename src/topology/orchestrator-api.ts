@@ -1,0 +1,219 @@
+import {
+  detectFlavor,
+  hostKey,
+  makeTopology,
+  parseVersion,
+  TopologyError,
+  type Flavor,
+  type Instance,
+  type ReplicationState,
+  type ThreadState,
+  type Topology,
+} from './model.js';
+
+/**
+ * orchestrator's HTTP API as a topology source: `/api/cluster/alias/<alias>` returns the
+ * cluster's `[]Instance`, whose field names are the Go struct's (no json tags).
+ */
+
+export interface OrchestratorOptions {
+  /** API base URLs (`http://orc-1:3000/api`); with several, the raft leader is used. */
+  urls: string[];
+  /** Cluster alias. */
+  cluster: string;
+  timeoutMs?: number;
+}
+
+/** The subset of orchestrator's `Instance` JSON this source reads. */
+interface OrcInstance {
+  Key: { Hostname: string; Port: number };
+  ServerID?: number;
+  ServerUUID?: string;
+  Version?: string;
+  VersionComment?: string;
+  FlavorName?: string;
+  ReadOnly?: boolean;
+  Binlog_format?: string;
+  LogBinEnabled?: boolean;
+  LogSlaveUpdatesEnabled?: boolean;
+  LogReplicationUpdatesEnabled?: boolean;
+  MasterKey?: { Hostname: string; Port: number };
+  ReplicationSQLThreadState?: number;
+  ReplicationIOThreadState?: number;
+  HasReplicationFilters?: boolean;
+  GTIDMode?: string;
+  UsingOracleGTID?: boolean;
+  UsingMariaDBGTID?: boolean;
+  LastSQLError?: string;
+  LastIOError?: string;
+  SecondsBehindMaster?: NullInt64;
+  SQLDelay?: number;
+  ExecutedGtidSet?: string;
+  DataCenter?: string;
+  SemiSyncAvailable?: boolean;
+  SemiSyncPriority?: number;
+  SemiSyncMasterEnabled?: boolean;
+  SemiSyncReplicaEnabled?: boolean;
+  SemiSyncMasterTimeout?: number;
+  SemiSyncMasterWaitForReplicaCount?: number;
+  SemiSyncMasterStatus?: boolean;
+  SemiSyncMasterClients?: number;
+  SemiSyncReplicaStatus?: boolean;
+  SemiSyncMasterPluginNewVersion?: boolean;
+  IsLastCheckValid?: boolean;
+  PromotionRule?: string;
+  Problems?: string[];
+}
+
+/** Go's `sql.NullInt64` as JSON. */
+interface NullInt64 {
+  Int64: number;
+  Valid: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Reads one cluster from orchestrator, through the raft leader when several URLs are given. */
+export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topology> {
+  const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const bases = opts.urls.map((u) => u.replace(/\/+$/, ''));
+  const base = bases.length === 1 ? bases[0]! : await findLeader(bases, timeout);
+  const url = `${base}/cluster/alias/${encodeURIComponent(opts.cluster)}`;
+  const body = await getJson(url, timeout);
+  if (!Array.isArray(body)) throw new TopologyError(`orchestrator ${url}: expected a list of instances, got ${describe(body)}`);
+  const instances = body.map((item, i) => {
+    if (!isInstanceJson(item)) throw new TopologyError(`orchestrator ${url}: item ${i} is not an Instance (no Key.Hostname / Key.Port)`);
+    return fromOrchestrator(item);
+  });
+  if (instances.length === 0) throw new TopologyError(`orchestrator ${url}: cluster alias "${opts.cluster}" has no instances`);
+  return makeTopology(instances, { kind: 'orchestrator', detail: url }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+}
+
+/**
+ * The leader among several orchestrator nodes, as orchestrator-client finds it: the first URL
+ * whose `/leader-check` answers HTTP 200 (followers answer 404 "Not leader").
+ */
+export async function findLeader(bases: string[], timeoutMs: number): Promise<string> {
+  const answers: string[] = [];
+  for (const base of bases) {
+    try {
+      const res = await fetch(`${base}/leader-check`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+      await res.arrayBuffer();
+      if (res.status === 200) return base;
+      answers.push(`${base}: HTTP ${res.status}`);
+    } catch (e) {
+      answers.push(`${base}: ${networkError(e)}`);
+    }
+  }
+  throw new TopologyError(`no orchestrator leader found (${answers.join('; ')})`);
+}
+
+async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    text = await res.text();
+  } catch (e) {
+    throw new TopologyError(`orchestrator ${url}: ${networkError(e)}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    const status = res.ok ? '' : ` (HTTP ${res.status})`;
+    throw new TopologyError(`orchestrator ${url} returned invalid JSON${status}: ${(e as Error).message}`);
+  }
+  if (!res.ok) {
+    // Errors are an APIResponse: {"Code":"ERROR","Message":"...","Details":...}.
+    const message = typeof body === 'object' && body !== null && typeof (body as { Message?: unknown }).Message === 'string' ? (body as { Message: string }).Message : '';
+    throw new TopologyError(`orchestrator ${url}: HTTP ${res.status}${message ? `: ${message}` : ''}`);
+  }
+  return body;
+}
+
+function networkError(e: unknown): string {
+  const err = e as { name?: string; cause?: { code?: string }; message?: string };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer (timeout)';
+  if (err.cause?.code === 'ECONNREFUSED') return 'connection refused';
+  if (err.cause?.code === 'ENOTFOUND') return 'unknown host';
+  return err.cause?.code ?? err.message ?? String(e);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
+
+function isInstanceJson(v: unknown): v is OrcInstance {
+  const key = (v as { Key?: { Hostname?: unknown; Port?: unknown } } | null)?.Key;
+  return typeof key?.Hostname === 'string' && key.Hostname !== '' && Number.isInteger(key.Port);
+}
+
+function thread(state: number | undefined): ThreadState {
+  // ReplicationThreadState: -1 none, 0 stopped, 1 running, 2 other (e.g. connecting).
+  return state === 1 ? 'yes' : state === 2 ? 'connecting' : 'no';
+}
+
+function orcFlavor(i: OrcInstance): Flavor {
+  const name = (i.FlavorName ?? '').toLowerCase();
+  if (name.includes('mariadb')) return 'mariadb';
+  if (name.includes('percona')) return 'percona';
+  return detectFlavor(i.Version ?? '', i.VersionComment ?? '');
+}
+
+/** Maps one orchestrator `Instance` onto the model. */
+export function fromOrchestrator(i: OrcInstance): Instance {
+  const key = hostKey(i.Key.Hostname, i.Key.Port);
+  const flavor = orcFlavor(i);
+  const inst: Instance = { key, host: i.Key.Hostname.toLowerCase(), port: i.Key.Port, reachable: i.IsLastCheckValid !== false, flavor };
+  if (!inst.reachable) inst.error = `orchestrator's last check failed${i.Problems?.length ? ` (${i.Problems.join(', ')})` : ''}`;
+  const version = parseVersion(i.Version ?? '');
+  if (version) inst.version = version;
+  if (i.ServerID !== undefined && i.ServerID > 0) inst.serverId = i.ServerID;
+  if (i.ServerUUID) inst.serverUuid = i.ServerUUID;
+  if (i.ReadOnly !== undefined) inst.readOnly = i.ReadOnly;
+  if (i.LogBinEnabled !== undefined) inst.logBin = i.LogBinEnabled;
+  const lru = i.LogReplicationUpdatesEnabled ?? i.LogSlaveUpdatesEnabled;
+  if (lru !== undefined) inst.logReplicaUpdates = lru;
+  if (i.Binlog_format) inst.binlogFormat = i.Binlog_format;
+  inst.gtid = flavor === 'mariadb'
+    ? { flavor: 'mariadb', executed: i.ExecutedGtidSet ?? '' }
+    : { flavor: 'mysql', executed: i.ExecutedGtidSet ?? '', ...(i.GTIDMode ? { mode: i.GTIDMode } : {}) };
+  const master = i.MasterKey;
+  if (master && master.Hostname !== '' && master.Port > 0) {
+    inst.source = hostKey(master.Hostname, master.Port);
+    const r: ReplicationState = {
+      sourceHost: master.Hostname,
+      sourcePort: master.Port,
+      ioThread: thread(i.ReplicationIOThreadState),
+      sqlThread: thread(i.ReplicationSQLThreadState),
+      lastIoError: i.LastIOError ?? '',
+      lastSqlError: i.LastSQLError ?? '',
+      lagSeconds: i.SecondsBehindMaster?.Valid ? i.SecondsBehindMaster.Int64 : null,
+      sqlDelay: i.SQLDelay ?? 0,
+      sqlRemainingDelay: null,
+      usingGtid: i.UsingOracleGTID ? 'auto' : i.UsingMariaDBGTID ? 'gtid' : 'No',
+      hasFilters: i.HasReplicationFilters === true,
+    };
+    inst.replication = r;
+  }
+  if (i.SemiSyncAvailable) {
+    inst.semiSync = {
+      names: i.SemiSyncMasterPluginNewVersion ? 'source/replica' : 'master/slave',
+      sourceEnabled: i.SemiSyncMasterEnabled === true,
+      replicaEnabled: i.SemiSyncReplicaEnabled === true,
+      ...(i.SemiSyncMasterStatus !== undefined ? { sourceStatus: i.SemiSyncMasterStatus } : {}),
+      ...(i.SemiSyncReplicaStatus !== undefined ? { replicaStatus: i.SemiSyncReplicaStatus } : {}),
+      ...(i.SemiSyncMasterClients !== undefined ? { clients: i.SemiSyncMasterClients } : {}),
+      // why: on MariaDB the variable does not exist and orchestrator reports 0; absent, as from the server.
+      ...(i.SemiSyncMasterWaitForReplicaCount !== undefined && flavor !== 'mariadb' ? { waitForReplicaCount: i.SemiSyncMasterWaitForReplicaCount } : {}),
+      ...(i.SemiSyncMasterTimeout !== undefined ? { timeoutMs: i.SemiSyncMasterTimeout } : {}),
+    };
+  }
+  if (i.DataCenter) inst.dataCenter = i.DataCenter;
+  if (i.PromotionRule) inst.promotionRule = i.PromotionRule;
+  if (i.SemiSyncPriority !== undefined) inst.semiSyncPriority = i.SemiSyncPriority;
+  return inst;
+}

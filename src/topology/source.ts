@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { parseHostKey } from '../policy/hostkey.js';
+import { fromClusterControl } from './clustercontrol.js';
+import { TopologyError, type Topology } from './model.js';
+import { discover, type DiscoverOptions } from './mysql.js';
+import { readOrchestrator } from './orchestrator-api.js';
+import { parseSnapshot } from './snapshot.js';
+
+export interface LoadOptions {
+  /** Cluster alias (orchestrator) or name / id (ClusterControl export with several clusters). */
+  cluster?: string;
+  /** For `mysql://` sources: credentials and discovery settings (the seeds come from the URL). */
+  mysql?: Omit<DiscoverOptions, 'seeds'>;
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a topology from what a `--topology SRC` names:
+ * - `mysql://HOST:PORT[,HOST:PORT…]`: discovery from those seeds;
+ * - `http(s)://…/api[,http(s)://…/api…]`: orchestrator (the raft leader among several URLs);
+ * - a file: a snapshot (`"format": 1`) or a ClusterControl export, told apart by content.
+ */
+export async function loadTopology(src: string, opts: LoadOptions = {}): Promise<Topology> {
+  if (/^mysql:\/\//i.test(src)) {
+    if (!opts.mysql) throw new TopologyError(`${src}: no credentials given for MySQL discovery`);
+    const seeds = src.slice('mysql://'.length).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (seeds.length === 0) throw new TopologyError(`${src}: no HOST:PORT after mysql://`);
+    for (const s of seeds) if (!parseHostKey(s, 3306)) throw new TopologyError(`${src}: invalid seed "${s}", expected HOST:PORT`);
+    const { topology } = await discover({ ...opts.mysql, seeds });
+    return topology;
+  }
+  if (/^https?:\/\//i.test(src)) {
+    const urls = src.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = urls.find((u) => !/^https?:\/\/[^/]+/i.test(u));
+    if (bad !== undefined) throw new TopologyError(`${src}: "${bad}" is not an http(s) URL`);
+    if (opts.cluster === undefined) throw new TopologyError(`${src}: reading orchestrator needs the cluster alias`);
+    return readOrchestrator({ urls, cluster: opts.cluster, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
+  }
+  return loadFile(src, opts);
+}
+
+function loadFile(path: string, opts: LoadOptions): Topology {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new TopologyError(`cannot read topology ${path}: ${why}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    // why: the snapshot reader reports the syntax error with its line and column.
+    return parseSnapshot(path, text);
+  }
+  const obj = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  if (obj && ('format' in obj || 'instances' in obj)) return parseSnapshot(path, text);
+  if (obj && ('cluster' in obj || 'clusters' in obj || 'hosts' in obj)) {
+    return fromClusterControl(data, path, opts.cluster !== undefined ? { cluster: opts.cluster } : {});
+  }
+  throw new TopologyError(`${path}: neither a succession snapshot ("format": 1) nor a ClusterControl export ("cluster", "clusters" or "hosts")`);
+}
