@@ -92,7 +92,7 @@ export function runStaticRules(repo: Repo): Finding[] {
 
 /** Turns a rule's path-based report into a positioned finding. */
 export function position(ruleId: string, severity: Severity, r: Report): Finding {
-  const finding: Finding = { ruleId, severity, message: r.message, file: r.file.path, ...locate(r.file, r.path, r.target) };
+  const finding: Finding = { ruleId, severity: r.severity ?? severity, message: r.message, file: r.file.path, ...locate(r.file, r.path, r.target) };
   if (r.hint) finding.hint = r.hint;
   if (r.related?.length) {
     finding.related = r.related.map((rel) => ({ file: rel.file.path, message: rel.message, ...locate(rel.file, rel.path) }));

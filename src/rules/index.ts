@@ -7,6 +7,25 @@ import deploymentSettingConflict from './deployment-setting-conflict.js';
 import duplicateClusterName from './duplicate-cluster-name.js';
 import duplicateCmonClusterId from './duplicate-cmon-cluster-id.js';
 import hostInWhitelistAndBlacklist from './host-in-whitelist-and-blacklist.js';
+import liveCandidateDelayed from './live-candidate-delayed.js';
+import liveCandidateErrantGtid from './live-candidate-errant-gtid.js';
+import liveCandidateLagging from './live-candidate-lagging.js';
+import liveCandidateNewerVersion from './live-candidate-newer-version.js';
+import liveCandidateNoBinlog from './live-candidate-no-binlog.js';
+import liveCandidateNoGtid from './live-candidate-no-gtid.js';
+import liveCandidateNotDirectReplica from './live-candidate-not-direct-replica.js';
+import liveCandidateReplicationBroken from './live-candidate-replication-broken.js';
+import liveDatacenterMismatch from './live-datacenter-mismatch.js';
+import liveHostMissing from './live-host-missing.js';
+import liveHostUndeclared from './live-host-undeclared.js';
+import liveHostUnreachable from './live-host-unreachable.js';
+import liveMariadbSemiSyncEnforcement from './live-mariadb-semi-sync-enforcement.js';
+import liveMultipleWritable from './live-multiple-writable.js';
+import livePrimaryMismatch from './live-primary-mismatch.js';
+import liveSemiSyncMismatch from './live-semi-sync-mismatch.js';
+import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js';
+import liveSemiSyncTimeoutTooLow from './live-semi-sync-timeout-too-low.js';
+import liveWritableReplica from './live-writable-replica.js';
 import multipleFleetFiles from './multiple-fleet-files.js';
 import noPromotableCandidate from './no-promotable-candidate.js';
 import orchestratorDeadInstancePoll from './orchestrator-dead-instance-poll.js';
@@ -53,6 +72,25 @@ export const RULES: readonly Rule[] = [
   duplicateClusterName,
   duplicateCmonClusterId,
   hostInWhitelistAndBlacklist,
+  liveCandidateDelayed,
+  liveCandidateErrantGtid,
+  liveCandidateLagging,
+  liveCandidateNewerVersion,
+  liveCandidateNoBinlog,
+  liveCandidateNoGtid,
+  liveCandidateNotDirectReplica,
+  liveCandidateReplicationBroken,
+  liveDatacenterMismatch,
+  liveHostMissing,
+  liveHostUndeclared,
+  liveHostUnreachable,
+  liveMariadbSemiSyncEnforcement,
+  liveMultipleWritable,
+  livePrimaryMismatch,
+  liveSemiSyncMismatch,
+  liveSemiSyncRenamedVariables,
+  liveSemiSyncTimeoutTooLow,
+  liveWritableReplica,
   multipleFleetFiles,
   noPromotableCandidate,
   orchestratorDeadInstancePoll,

@@ -1,0 +1,60 @@
+import { Option, type Command } from 'commander';
+import { analyze } from '../../lint.js';
+import { viewOf } from '../../live/view.js';
+import { parseHostKey } from '../../policy/hostkey.js';
+import { enginesOf, simulateEachSingleFailure, simulateFailure, SimulationError } from '../../simulate/index.js';
+import { ENGINES, type Engine } from '../../simulate/model.js';
+import { renderEach, renderSimulation } from '../../simulate/render.js';
+import { didYouMean } from '../../util/suggest.js';
+import { UsageError, readInputs, withFleet, writeOut } from '../io.js';
+import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
+
+interface SimulateOptions extends TopologyOptions {
+  policies: string[];
+  fleet?: string;
+  fail?: string;
+  eachSingleFailure?: boolean;
+  engine?: Engine[];
+  format: 'text' | 'json';
+}
+
+export function registerSimulate(program: Command): void {
+  addTopologyOptions(
+    program
+      .command('simulate')
+      .description('predict, per failover engine, who is promoted and how long writes stall if a host fails now')
+      .argument('<cluster>', 'cluster name')
+      .option('--policies <paths...>', 'policy files or directories', ['policies/'])
+      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml)')
+      .option('--fail <host:port>', 'the host that fails (default: the primary)')
+      .option('--each-single-failure', 'simulate the loss of every single host and name the worst case')
+      .addOption(new Option('--engine <name...>', 'engines to model (default: those the policy configures)').choices(ENGINES))
+      .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text')),
+  ).action(async (name: string, opts: SimulateOptions) => {
+    if (opts.fail !== undefined && opts.eachSingleFailure) throw new UsageError('--fail and --each-single-failure exclude each other');
+    const inputs = withFleet(readInputs(opts.policies), opts.fleet, process.cwd());
+    const analysis = analyze(inputs);
+    const cluster = analysis.repo.clusters.find((c) => c.name === name);
+    if (!cluster) {
+      const problems = analysis.readFindings.length ? ` (${analysis.readFindings.length} file(s) failed to parse or validate; run succession lint)` : '';
+      throw new UsageError(`no cluster named "${name}" in ${opts.policies.join(', ')}${problems}.${didYouMean(name, analysis.repo.clusters.map((c) => c.name))}`);
+    }
+    const failKey = opts.fail === undefined ? undefined : parseHostKey(opts.fail, 3306)?.key;
+    if (opts.fail !== undefined && failKey === undefined) throw new UsageError(`invalid --fail "${opts.fail}": expected HOST:PORT`);
+    const topology = (await topologiesFor([cluster], opts)).get(cluster.name)!;
+    const engines = opts.engine ?? enginesOf(cluster);
+    try {
+      if (opts.eachSingleFailure) {
+        const each = simulateEachSingleFailure(cluster, topology, engines);
+        writeOut(opts.format === 'json' ? `${JSON.stringify(each, null, 2)}\n` : renderEach(each));
+        return;
+      }
+      const sim = simulateFailure(cluster, topology, failKey, engines);
+      const component = viewOf(cluster, topology).component.map((i) => i.key);
+      writeOut(opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulation(topology, sim, component));
+    } catch (e) {
+      if (e instanceof SimulationError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
+}

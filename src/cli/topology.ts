@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import type { ClusterPolicy } from '../policy/model.js';
+import { resolveCredentials } from '../topology/credentials.js';
+import { TopologyError, type Topology } from '../topology/model.js';
+import { loadTopology } from '../topology/source.js';
+import { UsageError } from './io.js';
+
+export interface TopologyOptions {
+  topology: string;
+  defaultsFile?: string;
+}
+
+/** The `--topology SRC` option and what it needs (credentials for `mysql://`). */
+export function addTopologyOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export')
+    .option('--defaults-file <file>', 'for mysql:// sources: user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)');
+}
+
+/**
+ * Reads the topology once per source, except orchestrator, which is asked per cluster alias.
+ * A source that cannot be read is a usage-level failure (exit 2): checking against nothing would
+ * pass silently.
+ */
+export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: TopologyOptions): Promise<Map<string, Topology>> {
+  const perCluster = /^https?:\/\//i.test(opts.topology);
+  const mysql = /^mysql:\/\//i.test(opts.topology) ? { credentials: credentials(opts.defaultsFile) } : undefined;
+  const out = new Map<string, Topology>();
+  try {
+    if (!perCluster) {
+      const t = await loadTopology(opts.topology, mysql ? { mysql } : {});
+      for (const c of clusters) out.set(c.name, t);
+      return out;
+    }
+    for (const c of clusters) out.set(c.name, await loadTopology(opts.topology, { cluster: c.name }));
+    return out;
+  } catch (e) {
+    if (e instanceof TopologyError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function credentials(defaultsFile: string | undefined) {
+  try {
+    return resolveCredentials(process.env, defaultsFile);
+  } catch (e) {
+    if (e instanceof TopologyError) throw new UsageError(e.message);
+    throw e;
+  }
+}

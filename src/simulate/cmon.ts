@@ -1,0 +1,54 @@
+import { errantGtids } from '../live/gtid.js';
+import { liveProblems, policyExclusions, type FailureContext } from './context.js';
+import type { EnginePrediction, Excluded, Exclusion } from './model.js';
+import { compareProgress } from './progress.js';
+import { semiSyncOutcome } from './semisync.js';
+
+/** cmon's failure detection and job start take roughly this long (not documented; an estimate). */
+const CMON_DETECT_SECONDS = 10;
+
+/**
+ * ClusterControl: only hosts in the generated (exclusive) whitelist are considered; among the
+ * failed primary's live replicas without errant transactions, the most advanced is promoted.
+ */
+export function cmonFailover(ctx: FailureContext): EnginePrediction {
+  const { cluster, failed } = ctx;
+  const excluded: Excluded[] = [];
+  const eligible = [];
+  for (const i of ctx.siblings) {
+    const reasons: Exclusion[] = [...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r !== 'delay')];
+    if (i.reachable && errantGtids(i, failed)) reasons.push('errant-gtid');
+    if (reasons.length) excluded.push({ key: i.key, reasons });
+    else eligible.push(i);
+  }
+  for (const h of cluster.hosts) {
+    if (h.key !== failed.key && !ctx.siblings.some((s) => s.key === h.key) && ctx.byKey.has(h.key)) excluded.push({ key: h.key, reasons: ['not-direct-replica'] });
+  }
+  eligible.sort((a, b) => compareProgress(a, b, failed) || (a.key < b.key ? -1 : 1));
+  const promoted = eligible[0];
+  const notes = [
+    'cmon promotes the most advanced whitelisted replica; its tie-break order is not documented',
+    'cmon does not manage semi-sync after a failover: the acknowledging replicas are the ones already enabled',
+  ];
+  if (promoted?.replication?.sqlDelay) notes.push(`${promoted.key} has SQL_Delay ${promoted.replication.sqlDelay}s: cmon waits for it to apply its relay log (replication_failover_wait_to_apply_timeout)`);
+  if (cluster.cmon?.autoRecovery.cluster === false) notes.push('enable_cluster_autorecovery is off: cmon raises an alarm but does not fail over');
+  const auto = cluster.cmon?.autoRecovery.cluster !== false;
+  const timeline = [
+    { at: 0, event: `${failed.key} fails` },
+    {
+      at: CMON_DETECT_SECONDS,
+      event: !auto ? 'cmon raises an alarm; no automatic failover' : promoted ? `cmon promotes ${promoted.key} (about ${CMON_DETECT_SECONDS}s, estimated)` : 'cmon finds no whitelisted replica to promote: the failover fails',
+    },
+  ];
+  const outcome = semiSyncOutcome(ctx, auto ? promoted?.key : undefined, { managed: false, setsSemiSyncOnPromotion: false, promotedAt: CMON_DETECT_SECONDS, regrouped: true });
+  return {
+    engine: 'cmon',
+    promoted: auto ? promoted?.key : undefined,
+    ranking: eligible.map((i) => i.key),
+    excluded: excluded.sort((a, b) => (a.key < b.key ? -1 : 1)),
+    notes,
+    semiSync: outcome.semiSync,
+    timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
+    writeStallSeconds: outcome.stall,
+  };
+}

@@ -1,0 +1,66 @@
+import type { ClusterPolicy, HostPolicy } from '../policy/model.js';
+import type { Instance, Topology } from '../topology/model.js';
+import type { Exclusion } from './model.js';
+
+/** Everything an engine model needs about one failure. */
+export interface FailureContext {
+  cluster: ClusterPolicy;
+  topology: Topology;
+  byKey: Map<string, Instance>;
+  policy: Map<string, HostPolicy>;
+  failed: Instance;
+  /** Direct replicas of the failed host, sorted by key. */
+  siblings: Instance[];
+}
+
+export function failureContext(cluster: ClusterPolicy, topology: Topology, failed: Instance): FailureContext {
+  const byKey = new Map(topology.instances.map((i) => [i.key, i]));
+  return {
+    cluster,
+    topology,
+    byKey,
+    policy: new Map(cluster.hosts.map((h) => [h.key, h])),
+    failed,
+    siblings: topology.instances.filter((i) => i.source === failed.key),
+  };
+}
+
+/** Data center of an instance: detected live, else declared in the policy. */
+export function dcOf(ctx: FailureContext, key: string): string | undefined {
+  return ctx.byKey.get(key)?.dataCenter ?? ctx.policy.get(key)?.dc;
+}
+
+/**
+ * What the policy itself says against promoting `key` after `failed` failed: list membership,
+ * role, promotion level, and the DC fence. These become must_not / no_master / whitelist
+ * exclusions in every generated engine config.
+ */
+export function policyExclusions(ctx: FailureContext, key: string): Exclusion[] {
+  const { cluster } = ctx;
+  const out: Exclusion[] = [];
+  const host = ctx.policy.get(key);
+  const whitelist = cluster.candidates.whitelist;
+  if (whitelist && !whitelist.some((r) => r.key === key)) out.push('whitelist');
+  if (cluster.candidates.blacklist.some((r) => r.key === key)) out.push('blacklist');
+  if (host?.role) out.push('role');
+  if (host?.promotion === 'must_not') out.push('must_not');
+  if (!host && !whitelist) out.push('whitelist');
+  if (cluster.datacenters.preventCrossDatacenter) {
+    const home = cluster.datacenters.home ?? dcOf(ctx, ctx.failed.key);
+    if (home !== undefined && dcOf(ctx, key) !== home) out.push('dc-fence');
+  }
+  return out;
+}
+
+/** Live reasons a replica is unfit, whichever engine looks at it. */
+export function liveProblems(i: Instance): Exclusion[] {
+  const out: Exclusion[] = [];
+  if (!i.reachable) return ['unreachable'];
+  if (i.logBin === false || i.logReplicaUpdates === false) out.push('binlog');
+  const r = i.replication;
+  if (r) {
+    if (r.sqlDelay > 0) out.push('delay');
+    if (r.sqlThread !== 'yes' || r.lastSqlErrno !== 0) out.push('broken-replication');
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import { liveProblems, policyExclusions, type FailureContext } from './context.js';
+import type { EnginePrediction, Excluded, Exclusion } from './model.js';
+import { compareProgress } from './progress.js';
+import { semiSyncOutcome } from './semisync.js';
+
+/** masterha_manager pings every ping_interval (3 s) and needs a few failures; an estimate. */
+const MHA_DETECT_SECONDS = 12;
+
+/**
+ * MHA 0.58 select_new_master with the generated config: candidate_master on the policy's
+ * candidates, no_master on the rest; latest candidates first, bad ones skipped (dead, no_master,
+ * log_bin off, not the oldest major version, far behind).
+ */
+export function mhaFailover(ctx: FailureContext): EnginePrediction {
+  const { cluster, failed } = ctx;
+  const excluded: Excluded[] = [];
+  const alive = ctx.siblings.filter((i) => i.reachable);
+  const oldestMajor = Math.min(...alive.map((i) => i.version?.major ?? Infinity));
+  const eligible = [];
+  for (const i of ctx.siblings) {
+    const reasons: Exclusion[] = [...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r !== 'broken-replication')];
+    if (i.version && Number.isFinite(oldestMajor) && i.version.major > oldestMajor) reasons.push('version');
+    if (reasons.length) excluded.push({ key: i.key, reasons });
+    else eligible.push(i);
+  }
+  for (const h of cluster.hosts) {
+    if (h.key !== failed.key && !ctx.siblings.some((s) => s.key === h.key) && ctx.byKey.has(h.key)) excluded.push({ key: h.key, reasons: ['not-direct-replica'] });
+  }
+  eligible.sort((a, b) => compareProgress(a, b, failed) || (a.key < b.key ? -1 : 1));
+  const promoted = eligible[0];
+  const notes = [
+    "MHA's 'far behind' check is a fixed ~100 MB of relay log; a delayed replica is treated as far behind here",
+    'MHA applies missing relay-log events to the new primary itself, so a stopped SQL thread does not exclude a replica',
+    'MHA does not manage semi-sync',
+  ];
+  const timeline = [
+    { at: 0, event: `${failed.key} fails` },
+    { at: MHA_DETECT_SECONDS, event: promoted ? `masterha_manager promotes ${promoted.key} (estimated)` : 'MHA finds no candidate: the failover aborts' },
+  ];
+  const outcome = semiSyncOutcome(ctx, promoted?.key, { managed: false, setsSemiSyncOnPromotion: false, promotedAt: MHA_DETECT_SECONDS, regrouped: true });
+  return {
+    engine: 'mha',
+    promoted: promoted?.key,
+    ranking: eligible.map((i) => i.key),
+    excluded: excluded.sort((a, b) => (a.key < b.key ? -1 : 1)),
+    notes,
+    semiSync: outcome.semiSync,
+    timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
+    writeStallSeconds: outcome.stall,
+  };
+}

@@ -1,0 +1,129 @@
+import { PROMOTION_ORDER } from '../policy/candidates.js';
+import type { PromotionLevel } from '../policy/model.js';
+import type { Instance } from '../topology/model.js';
+import { errantGtids } from '../live/gtid.js';
+import { dcOf, liveProblems, policyExclusions, type FailureContext } from './context.js';
+import type { EnginePrediction, Excluded, Exclusion } from './model.js';
+import { compareProgress } from './progress.js';
+import { POLL_SECONDS, semiSyncOutcome } from './semisync.js';
+
+const BINLOG_FORMAT_ORDER: Record<string, number> = { STATEMENT: 0, MIXED: 1, ROW: 2 };
+
+/** The promotion rule orchestrator reads for a host from the generated meta table. */
+function ruleOf(ctx: FailureContext, key: string): PromotionLevel {
+  const banned = policyExclusions(ctx, key).some((r) => r !== 'dc-fence');
+  return banned ? 'must_not' : (ctx.policy.get(key)?.promotion ?? 'neutral');
+}
+
+function mostCommon<T>(values: T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | undefined;
+  let n = 0;
+  for (const [v, c] of counts) if (c > n) [best, n] = [v, c];
+  return best;
+}
+
+/**
+ * orchestrator 3.2.6 recovering a dead primary (DeadMaster): sort the failed primary's direct
+ * replicas by how far they got, ties broken as orchestrator does; take the first that is valid
+ * and not banned; then the two-step replacement by a `prefer` (or, failing that, `neutral`)
+ * replica in the failed primary's data center; then the cross-DC veto.
+ */
+export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
+  const { cluster, failed } = ctx;
+  const notes: string[] = [];
+  const excluded: Excluded[] = [];
+  const failedDc = dcOf(ctx, failed.key);
+  const reachable = ctx.siblings.filter((i) => i.reachable);
+  const majors = reachable.map((i) => i.version?.major).filter((v): v is number => v !== undefined);
+  const commonMajor = mostCommon(majors);
+  const commonFormat = mostCommon(reachable.map((i) => i.binlogFormat).filter((v): v is string => v !== undefined));
+
+  const sorted = [...ctx.siblings].sort(
+    (a, b) =>
+      compareProgress(a, b, failed) ||
+      Number(b.logReplicaUpdates === true) - Number(a.logReplicaUpdates === true) ||
+      (a.version?.major ?? 0) - (b.version?.major ?? 0) ||
+      (BINLOG_FORMAT_ORDER[a.binlogFormat ?? ''] ?? 0) - (BINLOG_FORMAT_ORDER[b.binlogFormat ?? ''] ?? 0) ||
+      Number(dcOf(ctx, b.key) === failedDc) - Number(dcOf(ctx, a.key) === failedDc) ||
+      Number(Boolean(errantGtids(a, failed))) - Number(Boolean(errantGtids(b, failed))) ||
+      PROMOTION_ORDER[ruleOf(ctx, a.key)] - PROMOTION_ORDER[ruleOf(ctx, b.key)] ||
+      (a.key < b.key ? -1 : 1),
+  );
+
+  const hardReasons = (i: Instance): Exclusion[] => {
+    const reasons = policyExclusions(ctx, i.key).filter((r) => r !== 'dc-fence');
+    if (!i.reachable) reasons.push('unreachable');
+    if (i.reachable && (i.logBin === false || i.logReplicaUpdates === false)) reasons.push('binlog');
+    if (commonMajor !== undefined && i.version && i.version.major > commonMajor) reasons.push('version');
+    if (commonFormat && i.binlogFormat && (BINLOG_FORMAT_ORDER[i.binlogFormat] ?? 0) > (BINLOG_FORMAT_ORDER[commonFormat] ?? 0)) reasons.push('binlog-format');
+    return reasons;
+  };
+  const valid = sorted.filter((i) => hardReasons(i).length === 0);
+  let promoted: Instance | undefined = valid[0];
+  if (!promoted) {
+    const fallback = sorted.find((i) => i.reachable && !hardReasons(i).some((r) => ['whitelist', 'blacklist', 'role', 'must_not', 'unreachable'].includes(r)));
+    if (fallback) {
+      promoted = fallback;
+      notes.push(`no replica passed orchestrator's checks; as orchestrator does, it promotes the first replica that is not banned (${fallback.key}) without moving the others`);
+    }
+  }
+
+  if (promoted) {
+    const sameDc = (i: Instance) => dcOf(ctx, i.key) === failedDc;
+    const ideal = sameDc(promoted) && ruleOf(ctx, promoted.key) === 'prefer';
+    if (!ideal) {
+      const better = valid.find((i) => i !== promoted && ruleOf(ctx, i.key) === 'prefer' && sameDc(i) && i.reachable && i.replication?.sqlThread === 'yes');
+      const needsNeutral = ruleOf(ctx, promoted.key) === 'prefer_not' || (cluster.datacenters.preventCrossDatacenter && !sameDc(promoted));
+      const neutral = needsNeutral ? valid.find((i) => i !== promoted && ruleOf(ctx, i.key) === 'neutral' && sameDc(i)) : undefined;
+      const replacement = better ?? neutral;
+      if (replacement) {
+        notes.push(`orchestrator first promotes ${promoted.key} (the most advanced valid replica), then hands over to ${replacement.key} (${ruleOf(ctx, replacement.key)}, in ${failedDc ?? 'the same DC'}) once it replicates from it`);
+        promoted = replacement;
+      }
+    }
+    if (cluster.datacenters.preventCrossDatacenter && failedDc !== undefined && dcOf(ctx, promoted.key) !== failedDc) {
+      notes.push(`PreventCrossDataCenterMasterFailover vetoes ${promoted.key} (in ${dcOf(ctx, promoted.key) ?? 'no DC'}, failed primary in ${failedDc}): the recovery fails after the replicas were already regrouped`);
+      excluded.push({ key: promoted.key, reasons: ['dc-fence'] });
+      promoted = undefined;
+    }
+  }
+  for (const i of sorted) {
+    if (i === promoted || excluded.some((e) => e.key === i.key)) continue;
+    const reasons = [...hardReasons(i), ...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r === 'delay' || r === 'broken-replication')];
+    if (errantGtids(i, failed)) reasons.push('errant-gtid');
+    if (reasons.length) excluded.push({ key: i.key, reasons: [...new Set(reasons)] });
+  }
+  for (const h of cluster.hosts) {
+    if (h.key !== failed.key && !ctx.siblings.some((s) => s.key === h.key) && ctx.byKey.has(h.key)) excluded.push({ key: h.key, reasons: ['not-direct-replica'] });
+  }
+  if (promoted && liveProblems(promoted).length) notes.push(`${promoted.key} is promoted although it is unfit (${liveProblems(promoted).join(', ')}): orchestrator ranks by applied position and only the must_not / validity checks exclude`);
+  if (cluster.candidates.maxLagSeconds !== undefined) notes.push('candidates.maxLagSeconds is not an orchestrator setting; lag only affects the ranking');
+  if (reachable.some((i) => !i.gtid)) notes.push('applied positions are unknown for some replicas; they are ranked by reported lag');
+
+  const detectedAt = POLL_SECONDS;
+  const timeline = [
+    { at: 0, event: `${failed.key} fails` },
+    { at: detectedAt, event: 'orchestrator detects DeadMaster (within one InstancePollSeconds)' },
+  ];
+  if (promoted) timeline.push({ at: detectedAt, event: `orchestrator promotes ${promoted.key}; anti-flapping block for ${cluster.antiFlapping.recoveryBlockSeconds}s` });
+  else timeline.push({ at: detectedAt, event: 'the recovery fails: no replica can be promoted; PostUnsuccessfulFailoverProcesses run' });
+  const outcome = semiSyncOutcome(ctx, promoted?.key, {
+    managed: cluster.semiSync.enforcement !== 'off',
+    setsSemiSyncOnPromotion: true,
+    promotedAt: detectedAt,
+    regrouped: true,
+    blockUntil: detectedAt + cluster.antiFlapping.recoveryBlockSeconds,
+  });
+  return {
+    engine: 'orchestrator',
+    promoted: promoted?.key,
+    ranking: sorted.map((i) => i.key),
+    excluded: excluded.sort((a, b) => (a.key < b.key ? -1 : 1)),
+    notes,
+    semiSync: outcome.semiSync,
+    timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
+    writeStallSeconds: outcome.stall,
+  };
+}
