@@ -16,6 +16,33 @@ interface Written {
   value: unknown;
 }
 
+/**
+ * orchestrator reads strict JSON; YAML (which keeps the positions) would accept trailing commas,
+ * comments and unquoted keys that make orchestrator exit at start-up.
+ */
+function jsonSyntaxError(path: string, text: string): Finding | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    const offset = Number(/at position ([0-9]+)/.exec(message)?.[1] ?? text.length);
+    const before = text.slice(0, offset).split('\n');
+    const line = before.length;
+    const column = before.at(-1)!.length + 1;
+    return {
+      ruleId: 'syntax',
+      severity: 'error',
+      file: path,
+      message: `Not valid JSON: ${message.replace(/ in JSON at position [0-9]+.*$/, '')}; orchestrator exits with "Cannot read config file".`,
+      line,
+      column,
+      endLine: line,
+      endColumn: column + 1,
+    };
+  }
+}
+
 class Collector {
   readonly findings: Finding[] = [];
   constructor(private readonly file: SourceFile) {}
@@ -36,6 +63,8 @@ class Collector {
  * file:line:column (JSON is parsed as YAML, which keeps positions).
  */
 export function lintOrchestratorConfig(path: string, text: string): Finding[] {
+  const strict = jsonSyntaxError(path, text);
+  if (strict) return [strict];
   const file = parseSource(path, text);
   if (file.syntaxErrors.length > 0) {
     return file.syntaxErrors.map(({ code, message, ...span }) => ({ ruleId: 'syntax', severity: 'error', file: path, message: `${message} (${code})`, ...span }));
