@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { lintParallel } from '../../lint-parallel.js';
-import { lintOrchestratorConfig } from '../../compile/orchestrator-config-lint.js';
 import { readInputs, readText, startDirOf, withFleet } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
@@ -21,6 +20,8 @@ export function registerLint(program: Command): void {
       .option('--orchestrator-config <file>', 'lint a hand-written orchestrator.conf.json instead of policies'),
   ).action(async (paths: string[], opts: LintOptions) => {
     if (opts.orchestratorConfig !== undefined) {
+      // why: loaded on demand; the orchestrator key schema is compiled with ajv, which a policy lint does not need.
+      const { lintOrchestratorConfig } = await import('../../compile/orchestrator-config-lint.js');
       process.exitCode = emitFindings(lintOrchestratorConfig(opts.orchestratorConfig, readText(opts.orchestratorConfig)), opts, 1);
       return;
     }
