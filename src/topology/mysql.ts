@@ -122,6 +122,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
       seeds.push(k.key);
     }
   }
+  if (seeds.length === 0) throw new TopologyError('no seed to start discovery from');
   let active = 0;
   let done = 0;
   const enqueue = (key: string): void => {

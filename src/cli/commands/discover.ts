@@ -23,7 +23,7 @@ export function registerDiscover(program: Command): void {
   program
     .command('discover')
     .description('walk a live MySQL / MariaDB replication topology from seed servers and print a snapshot (JSON)')
-    .requiredOption('--seed <host:port>', 'a server to start from (repeatable)', collect, [])
+    .option('--seed <host:port>', 'a server to start from (repeatable)', collect, [])
     .option('-o, --output <file>', 'write the snapshot to this file (atomically) instead of standard output')
     .option('--defaults-file <file>', 'read user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)')
     .option('--datacenter-query <sql>', 'a SELECT whose first value is the data center of the server it runs on')
@@ -32,6 +32,7 @@ export function registerDiscover(program: Command): void {
     .option('--query-timeout <ms>', 'per-query timeout', positiveInt, DEFAULTS.queryTimeoutMs)
     .option('--concurrency <n>', 'servers read at the same time', positiveInt, DEFAULTS.concurrency)
     .action(async (opts: DiscoverOptions) => {
+      if (opts.seed.length === 0) throw new UsageError('at least one --seed HOST:PORT is required');
       for (const s of opts.seed) {
         if (!parseHostKey(s, 3306)) throw new UsageError(`invalid --seed "${s}": expected HOST:PORT`);
       }
