@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, isScalar, parseDocument, type Document } from 'yaml';
 import type { Span } from '../findings.js';
 
 /** A YAML input file as read: text, AST with positions, and plain data. */
@@ -27,7 +27,7 @@ export function parseSource(path: string, text: string): SourceFile {
   // why: parseDocument (not parseAllDocuments): a stray `---` becomes an error instead of a file whose rest is ignored.
   const doc = parseDocument(text, {
     lineCounter,
-    uniqueKeys: true,
+    uniqueKeys: sameKeyInData,
     prettyErrors: false,
     merge: true,
   });
@@ -82,6 +82,14 @@ export function lazySource(path: string, text: string, data: unknown): SourceFil
       return full().lineCounter;
     },
   };
+}
+
+/**
+ * Key equality as the plain data sees it: `3306:` and `"3306":`, or `true:` and `"true":`, are
+ * different YAML scalars but one key once the document is data, where the last would silently win.
+ */
+function sameKeyInData(a: unknown, b: unknown): boolean {
+  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
 }
 
 function firstLine(message: string): string {
