@@ -154,5 +154,15 @@ for (const rule of RULES.filter(isLintRule)) {
       const findings = lint(inputs).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`);
       expect(findings).toEqual([]);
     });
+
+    if (UNSUPPRESSIBLE.has(rule.id)) return;
+    it('page: a file-level suppression silences the Bad example', () => {
+      const inputs = examples(pageOf(rule.id).sections.get('Bad') ?? '', 'bad');
+      const hit = new Set(lint(inputs).findings.filter((f) => f.ruleId === rule.id).map((f) => f.file));
+      const directive = `# succession-disable-file ${rule.id} -- shown in the rule's documentation\n`;
+      const suppressed = inputs.map((i) => (hit.has(i.path) ? { ...i, text: directive + i.text } : i));
+      const left = lint(suppressed).findings.filter((f) => f.ruleId === rule.id || f.ruleId.includes('suppression'));
+      expect(left.map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    });
   });
 }
