@@ -120,6 +120,22 @@ liveDescribe('discovery of a live MariaDB topology', () => {
     expect(strip(serial.topology).instances).toEqual(strip(found).instances);
   });
 
+  it('reports a server reached under two names once, under the seed name', async () => {
+    const port = t.nodes.db1!.port;
+    const r = await discover({ seeds: [`localhost:${port}`, key('db2')], credentials: creds });
+    const keys = r.topology.instances.map((i) => i.key);
+    expect(keys).toContain(`localhost:${port}`);
+    expect(keys).not.toContain(key('db1'));
+    expect(keys).toHaveLength(5);
+    expect(r.topology.instances.find((i) => i.key === key('db2'))!.source).toBe(`localhost:${port}`);
+    expect(r.warnings).toEqual([`${key('db1')} is the same server as localhost:${port}; reported once, as localhost:${port}`]);
+  });
+
+  it('takes the data center from the host name with --datacenter-pattern', async () => {
+    const r = await discover({ seeds: [key('db1')], credentials: creds, datacenterPattern: /^(\d+)\./ });
+    expect(r.topology.instances.map((i) => i.dataCenter)).toEqual(['127', '127', '127', '127', '127']);
+  });
+
   it('writes a snapshot that reads back to the same topology', () => {
     expect(parseSnapshot('snap.json', formatSnapshot(found))).toEqual(found);
   });
