@@ -324,9 +324,12 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
       const m = opts.datacenterPattern.exec(k.host);
       if (m?.[1] !== undefined) reading.dataCenter = m[1];
     }
-    return { reading, warnings };
-  } finally {
     await closeQuietly(conn);
+    return { reading, warnings };
+  } catch (e) {
+    // why: after a timeout the server may never read a COM_QUIT; do not wait for it.
+    conn.destroy();
+    throw e;
   }
 }
 

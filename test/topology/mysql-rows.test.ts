@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDatacenterQuery, describeError, neighbours, scrub, toInstance, type ServerReading } from '../../src/topology/mysql.js';
+import { checkDatacenterQuery, describeError, discover, neighbours, scrub, toInstance, type ServerReading } from '../../src/topology/mysql.js';
+import { freePort } from '../live/topology.js';
+import { startHangingMysql } from './fake-mysql.js';
 import { resolveCredentials } from '../../src/topology/credentials.js';
 
 const vars = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
@@ -103,6 +105,30 @@ describe('credentials', () => {
       expect(() => resolveCredentials({}, join(dir, 'missing.cnf'))).toThrow(/cannot read defaults file .*missing\.cnf: no such file or directory/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a server that hangs after the handshake', () => {
+  it('is reported after the query timeout, and the walk goes on', async () => {
+    const hanging = await startHangingMysql();
+    try {
+      const refused = await freePort();
+      const r = await discover({
+        seeds: [`127.0.0.1:${hanging.port}`, `127.0.0.1:${refused}`],
+        credentials: { user: 'topo', password: 'Hidden-pw-1' },
+        connectTimeoutMs: 2000,
+        queryTimeoutMs: 300,
+      });
+      expect(hanging.queries()).toBe(1);
+      expect(r.topology.unreachable).toEqual(
+        [
+          { key: `127.0.0.1:${hanging.port}`, error: 'a query got no answer within 300 ms (query timeout)' },
+          { key: `127.0.0.1:${refused}`, error: 'connection refused' },
+        ].sort((a, b) => Number(a.key.split(':')[1]) - Number(b.key.split(':')[1])),
+      );
+    } finally {
+      hanging.close();
     }
   });
 });
