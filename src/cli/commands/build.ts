@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
-import { analyze, exitCodeFor, finish, runStaticRules } from '../../lint.js';
+import { exitCodeFor } from '../../lint.js';
+import { lintParallel } from '../../lint-parallel.js';
 import { compile, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
 import { cmonEntries } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
@@ -67,14 +68,13 @@ export function registerBuild(program: Command): void {
       .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
       .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
       .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
-  ).action((paths: string[], opts: BuildOptions) => {
+  ).action(async (paths: string[], opts: BuildOptions) => {
     const targets = parseTargets(opts.target);
     if (opts.out === undefined && opts.mergeInto === undefined) throw new UsageError('build needs --out DIR (or --merge-into FILE)');
     const first = paths.find((p) => p !== '-');
     const inputs = withFleet(readInputs(paths), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
-    const analysis = analyze(inputs);
-    const policyFindings = [...analysis.readFindings, ...runStaticRules(analysis.repo)];
-    const gate = finish(policyFindings, analysis.sources);
+    // why: the same lint as `succession lint`, so a build never accepts what lint rejects.
+    const { findings: gate, analysis } = await lintParallel(inputs);
     if (exitCodeFor(gate, opts.failOn) === 1) {
       emitFindings(gate, opts, inputs.length);
       process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
