@@ -1,3 +1,4 @@
+import { Parser } from 'yaml';
 import type { Finding } from './findings.js';
 import type { SourceFile } from './policy/source.js';
 import { didYouMean } from './util/suggest.js';
@@ -14,17 +15,25 @@ export interface Directive {
   targetLine: number | undefined;
 }
 
-const DIRECTIVE = /#\s*succession-disable-(next-line|file)\b(.*)$/;
+const DIRECTIVE = /^#\s*succession-disable-(next-line|file)\b(.*)$/;
+const CANDIDATE = /#\s*succession-disable-(?:next-line|file)\b/g;
 
 /** Rules whose findings cannot be suppressed: the input could not even be read as a policy. */
 export const UNSUPPRESSIBLE = new Set(['syntax', 'schema', 'suppression-without-reason', 'unused-suppression']);
 
 export function parseDirectives(text: string): Directive[] {
+  if (!text.includes('succession-disable-')) return [];
   const lines = text.split(/\r?\n/);
+  const lineStarts = [0, ...[...text.matchAll(/\r?\n/g)].map((b) => b.index! + b[0].length)];
+  const comments = commentRanges(text);
   const out: Directive[] = [];
   lines.forEach((line, i) => {
-    const m = DIRECTIVE.exec(line);
-    if (!m) return;
+    // why: only a real comment is a directive, not the same text inside a quoted or block scalar.
+    const start = [...line.matchAll(CANDIDATE)]
+      .map((c) => c.index!)
+      .find((col) => comments.some(([from, to]) => from <= lineStarts[i]! + col && lineStarts[i]! + col < to));
+    if (start === undefined) return;
+    const m = DIRECTIVE.exec(line.slice(start))!;
     const [body = '', reasonText] = splitOnce(m[2]!, '--');
     const rules = body.split(/[\s,]+/).filter(Boolean);
     let targetLine: number | undefined;
@@ -43,11 +52,27 @@ export function parseDirectives(text: string): Directive[] {
       rules,
       reason: reason ? reason : undefined,
       line: i + 1,
-      column: m.index + 1,
+      column: start + 1,
       endColumn: line.length + 1,
       targetLine,
     });
   });
+  return out;
+}
+
+/** Start and end offsets of every comment, from yaml's concrete syntax tree. */
+function commentRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+    } else if (typeof node === 'object' && node !== null) {
+      const t = node as { type?: unknown; offset?: unknown; source?: unknown };
+      if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') out.push([t.offset, t.offset + t.source.length]);
+      else for (const v of Object.values(node)) visit(v);
+    }
+  };
+  for (const token of new Parser().parse(text)) visit(token);
   return out;
 }
 

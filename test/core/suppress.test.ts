@@ -50,6 +50,24 @@ describe('parseDirectives', () => {
     expect(parseDirectives(text)[0]).toMatchObject({ line: 2, reason: 'why', targetLine: 3 });
   });
 
+  it('reads directives from comments only, not from quoted or block scalars', () => {
+    const text = [
+      'a: "# succession-disable-file undeclared-host -- in a string"',
+      'b: |',
+      '  # succession-disable-file undeclared-host -- in a block scalar',
+      "c: '#succession-disable-file x -- quoted' # succession-disable-next-line undeclared-host -- real",
+      'd: 1',
+      'e: [',
+      '  1, # succession-disable-next-line raft-node-count -- inside a flow sequence',
+      '  2 ]',
+      '',
+    ].join('\n');
+    expect(parseDirectives(text).map((d) => `${d.line}:${d.column} ${d.rules.join(',')} -> ${d.targetLine}`)).toEqual([
+      '4:43 undeclared-host -> 5',
+      '7:6 raft-node-count -> 8',
+    ]);
+  });
+
   it('ignores look-alike words', () => {
     expect(parseDirectives('# succession-disable-next-lines x -- y\n# succession-enable-file x -- y\n')).toEqual([]);
   });
