@@ -59,6 +59,10 @@ export function singleScriptHooks(
         return;
       }
       const { executable, rest } = splitCommand(command);
+      if (executable === '') {
+        notes.add(origin.file, path, `the command is blank; no ${key} is written.`);
+        return;
+      }
       if (rest !== '') {
         const words = placeholders(rest);
         const what = words.length > 0 ? `the placeholders ${words.map((w) => `{${w}}`).join(' ')} are not replaced` : 'the arguments are not passed';
