@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Artifact } from './artifact.js';
 
 /** The output directory cannot be used: exit 2, nothing written. */
@@ -124,6 +124,30 @@ function writeDurably(file: string, content: string): void {
 
 function tempName(file: string): string {
   return join(dirname(file), `.${file.slice(dirname(file).length + 1)}.succession-${process.pid}.tmp`);
+}
+
+/** Names of the temporary files writeFiles creates. */
+const TEMP_FILE = /^\..+\.succession-[0-9]+\.tmp$/;
+
+/**
+ * Deletes temporary files a killed build left in the managed directories (a kill between write
+ * and rename leaves one; the target itself is still whole). Returns their paths, relative.
+ */
+export function removeStaleTemps(outDir: string, managedDirs: readonly string[]): string[] {
+  if (!checkOutDir(outDir)) return [];
+  const removed: string[] = [];
+  for (const d of managedDirs) {
+    for (const f of walk(join(outDir, d))) {
+      if (!TEMP_FILE.test(basename(f))) continue;
+      try {
+        unlinkSync(f);
+      } catch (e) {
+        throw new OutputError(`cannot remove ${f}: ${errnoText(e)}`);
+      }
+      removed.push(relative(outDir, f).split(sep).join('/'));
+    }
+  }
+  return removed.sort();
 }
 
 export interface FileToWrite {

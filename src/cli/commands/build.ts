@@ -6,7 +6,7 @@ import { lintParallel } from '../../lint-parallel.js';
 import { compile, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
 import { cmonEntries } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
-import { diffTree, OutputError, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
+import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
 import { Notes } from '../../compile/unexpressed.js';
 import type { Repo } from '../../rules/rule.js';
 import { UsageError, readInputs, readText, reportFatal, startDirOf, withFleet } from '../io.js';
@@ -120,6 +120,7 @@ function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[],
   const files: FileToWrite[] = [];
   let extra: Drift[] = [];
   if (opts.out !== undefined) {
+    for (const t of removeStaleTemps(opts.out, targets)) process.stderr.write(`succession: removed ${join(opts.out, t)}, left by an interrupted build.\n`);
     extra = diffTree(opts.out, artifacts, targets).filter((d) => d.kind === 'extra');
     files.push(...treeFiles(opts.out, artifacts));
   }
