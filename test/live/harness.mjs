@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -56,12 +56,13 @@ export async function until(what, timeoutMs, probe) {
   }
 }
 /** Starts the nodes, wires replication and waits until it runs (and semi-sync replicas are connected). */
-export async function startTopology(specs) {
+export async function startTopology(specs, options = {}) {
   if (!MARIADBD || !INSTALL_DB)
     throw new Error('mariadbd not available');
   const dir = mkdtempSync(join(tmpdir(), 'succession-live-'));
   const nodes = {};
   const admins = [];
+  const proxies = [];
   const topo = {
     dir,
     nodes,
@@ -73,6 +74,7 @@ export async function startTopology(specs) {
     },
     async stop() {
       await Promise.all(admins.map((c) => c.end().catch(() => undefined)));
+      for (const p of proxies) p.close();
       await Promise.all(Object.values(nodes).map((n) => stopProcess(n.process)));
       rmSync(dir, { recursive: true, force: true });
     },
@@ -82,10 +84,17 @@ export async function startTopology(specs) {
     for (const spec of specs) {
       id += 1;
       const datadir = join(dir, spec.name);
-      const port = await freePort();
+      const serverPort = await freePort();
+      let port = serverPort;
+      if (options.latencyMs) {
+        const proxy = await delayProxy(serverPort, options.latencyMs);
+        proxies.push(proxy);
+        port = proxy.port;
+      }
       nodes[spec.name] = {
         name: spec.name,
         port,
+        serverPort,
         serverId: id,
         key: `127.0.0.1:${port}`,
         datadir,
@@ -199,7 +208,7 @@ function startServer(node, spec, dir) {
     '--user=root',
     `--datadir=${node.datadir}`,
     `--tmpdir=${node.datadir}.tmp`,
-    `--port=${node.port}`,
+    `--port=${node.serverPort}`,
     `--socket=${node.socket}`,
     `--pid-file=${join(dir, `${node.name}.pid`)}`,
     `--log-error=${join(dir, `${node.name}.err`)}`,
@@ -229,21 +238,53 @@ function startServer(node, spec, dir) {
     args.push('--rpl-semi-sync-slave-enabled=ON');
   return spawn(MARIADBD, args, { stdio: 'ignore', cwd: dir });
 }
+/**
+ * A TCP relay to `targetPort` that holds every chunk `ms` milliseconds in each direction, so that
+ * loopback behaves like a network with a round trip of 2 × `ms`. Same delay for every chunk, so
+ * order is kept.
+ */
+async function delayProxy(targetPort, ms) {
+  const sockets = new Set();
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    const relay = (from, to) => {
+      from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), ms));
+      from.on('end', () => setTimeout(() => to.end(), ms));
+      from.on('error', () => to.destroy());
+      from.on('close', () => sockets.delete(from));
+    };
+    relay(client, upstream);
+    relay(upstream, client);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: server.address().port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
 async function stopProcess(p) {
   if (!p || p.exitCode !== null || p.signalCode !== null)
     return;
   const exited = new Promise((resolve) => p.once('exit', () => resolve()));
   p.kill('SIGTERM');
-  const killed = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
+  let timer;
+  const killed = await Promise.race([exited.then(() => true), new Promise((r) => (timer = setTimeout(() => r(false), 20_000)))]);
+  // why: a pending 20 s timer would keep a bench process alive after its work is done.
+  clearTimeout(timer);
   if (!killed) {
     p.kill('SIGKILL');
     await exited;
   }
 }
 /**
-* The commands the general log recorded for connections of `user`: Connect lines tie a thread id
-* to a user; every later line of that thread is attributed to it.
-*/
+ * The commands the general log recorded for connections of `user`: Connect lines tie a thread id
+ * to a user; every later line of that thread is attributed to it.
+ */
 export function loggedCommands(logFile, user) {
   const text = readFileSync(logFile, 'utf8');
   const users = new Map();

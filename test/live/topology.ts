@@ -52,7 +52,10 @@ export interface NodeSpec {
 
 export interface Node {
   name: string;
+  /** The port clients and replicas use (a delay proxy's, with `latencyMs`). */
   port: number;
+  /** The port the server listens on. */
+  serverPort: number;
   serverId: number;
   key: string;
   datadir: string;
@@ -82,8 +85,11 @@ export const freePort: () => Promise<number> = harness.freePort;
 /** Polls `probe` every 100 ms until it returns a value; fails after `timeoutMs`. */
 export const until: <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) => Promise<T> = harness.until;
 
-/** Starts the nodes, wires replication and waits until it runs (and semi-sync replicas are connected). */
-export const startTopology: (specs: NodeSpec[]) => Promise<LiveTopology> = harness.startTopology;
+/**
+ * Starts the nodes, wires replication and waits until it runs (and semi-sync replicas are
+ * connected). With `latencyMs`, every node is reached through a relay that delays each chunk.
+ */
+export const startTopology: (specs: NodeSpec[], options?: { latencyMs?: number }) => Promise<LiveTopology> = harness.startTopology;
 
 /** Writes three transactions on `primary` and waits until each of `replicas` applied them; returns the position. */
 export const writeAndSync: (topo: LiveTopology, primary: string, replicas: string[]) => Promise<string> = harness.writeAndSync;
