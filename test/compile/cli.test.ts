@@ -135,6 +135,18 @@ describe('succession build', () => {
     expect(r.stdout).toContain('↳ cmon_1.cnf:2:1');
     expect(readFileSync(file, 'utf8')).toBe(dup);
   });
+
+  it('--merge-into refuses a hook cmon cannot carry instead of dropping its line, whatever the targets', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'fleet.yaml'), FLEET);
+    writeFileSync(join(d, 'a.yaml'), cluster('a', 1, `hooks:\n  preFailover: ["/opt/it's"]\n`));
+    const existing = 'cluster_id=1\nreplication_pre_failover_script=/opt/old\n';
+    writeFileSync(join(d, 'cmon_1.cnf'), existing);
+    const r = run(['build', '.', '--merge-into', 'cmon_1.cnf', '--target', 'mha'], d);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/a\.yaml\n\s+14:\d+\s+error\s+cmon: the value of replication_pre_failover_script/);
+    expect(readFileSync(join(d, 'cmon_1.cnf'), 'utf8')).toBe(existing);
+  });
 });
 
 describe('succession lint --orchestrator-config', () => {

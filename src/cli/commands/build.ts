@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
-import { exitCodeFor } from '../../lint.js';
+import { exitCodeFor, position } from '../../lint.js';
+import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
 import { lintParallel } from '../../lint-parallel.js';
 import { compile, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
-import { cmonEntries } from '../../compile/cmon.js';
+import { cmonEntries, renderCnf } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
 import { Notes } from '../../compile/unexpressed.js';
@@ -46,7 +47,14 @@ function merge(file: string, repo: Repo): { text?: string; findings: Finding[] }
   if (id === undefined) throw new UsageError(`${file} has no cluster_id line and is not named cmon_<id>.cnf`);
   const cluster = repo.clusters.find((c) => String(c.cmon?.clusterId) === id);
   if (!cluster) throw new UsageError(`no policy has cmon.clusterId ${id} (the cluster of ${file})`);
-  const result = mergeCnf(existing, cmonEntries(cluster, repo.fleet, new Notes('cmon')));
+  const notes = new Notes('cmon');
+  const entries = cmonEntries(cluster, repo.fleet, notes);
+  if (renderCnf(entries, cluster, notes) === undefined) {
+    // why: a value cmon cannot carry would otherwise drop out of the merge and delete its line.
+    const unsafe = notes.reports.filter((r) => r.ruleId === unsafeEngineValue.id);
+    return { findings: unsafe.map((r) => position(r.ruleId, unsafeEngineValue.severity, r.report)) };
+  }
+  const result = mergeCnf(existing, entries);
   const findings: Finding[] = result.problems.map(({ related, ...p }) => ({
     ruleId: 'cnf-duplicate-managed-key',
     severity: 'error',
