@@ -127,18 +127,30 @@ function tempName(file: string): string {
 }
 
 /** Names of the temporary files writeFiles creates. */
-const TEMP_FILE = /^\..+\.succession-[0-9]+\.tmp$/;
+const TEMP_FILE = /^\..+\.succession-([0-9]+)\.tmp$/;
+
+/** Whether a process with this id exists (a build still writing its temporary files). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Deletes temporary files a killed build left in the managed directories (a kill between write
- * and rename leaves one; the target itself is still whole). Returns their paths, relative.
+ * and rename leaves one; the target itself is still whole). Files of a build that is still
+ * running are left alone. Returns the paths removed, relative.
  */
 export function removeStaleTemps(outDir: string, managedDirs: readonly string[]): string[] {
   if (!checkOutDir(outDir)) return [];
   const removed: string[] = [];
   for (const d of managedDirs) {
     for (const f of walk(join(outDir, d))) {
-      if (!TEMP_FILE.test(basename(f))) continue;
+      const pid = TEMP_FILE.exec(basename(f))?.[1];
+      if (pid === undefined || isRunning(Number(pid))) continue;
       try {
         unlinkSync(f);
       } catch (e) {

@@ -254,7 +254,22 @@ export function compileOrchestrator(repo: Pick<Repo, 'clusters' | 'fleet'>): Com
     const sources = sourcesOf(fleet.file.path, ...clusters.map((c) => c.file.path));
     const base = `orchestrator/${dep.name}`;
     const nodes = raftNodes(dep);
-    const configs: Artifact[] = nodes.map((node) => ({
+    // why: different nodes can map to one directory (`[::1]` and `__1`, `orc:10009` and `orc_10009`),
+    // where one config would silently replace the other; a node listed twice is raft-node-count's.
+    const byDir = new Map<string, RaftNode>();
+    nodes.forEach((node, i) => {
+      const first = byDir.get(node.dir);
+      if (first === undefined) byDir.set(node.dir, node);
+      else if (first.address !== node.address) {
+        notes.unsafe(
+          fleet.file,
+          [...dep.path, 'raft', 'nodes', i],
+          `raft nodes ${first.address} and ${node.address} would both get the directory ${base}/${node.dir}/, and one config would overwrite the other.`,
+          'Name the nodes so that they differ in more than ":" versus "_".',
+        );
+      }
+    });
+    const configs: Artifact[] = [...byDir.values()].map((node) => ({
       path: `${base}/${node.dir}/orchestrator.conf.json`,
       content: stableJson(nodeConfig(dep, node, nodes, fleet, clusters)),
       sourceFiles: sources,

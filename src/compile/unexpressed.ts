@@ -9,10 +9,10 @@ export class Notes {
   constructor(private readonly target: string) {}
 
   /** `setting` is not expressible; reported where the cluster (or the fleet defaults) set it. */
-  setting(cluster: ClusterPolicy, path: JsonPath, message: string, hint?: string): void {
+  setting(cluster: ClusterPolicy, path: JsonPath, message: string): void {
     if (cluster.isDefault(path)) return;
     const origin = cluster.origin(path);
-    this.add(origin.file, origin.path, message, hint);
+    this.add(origin.file, origin.path, message);
   }
 
   add(file: ClusterPolicy['file'], path: JsonPath, message: string, hint?: string): void {
