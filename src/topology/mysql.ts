@@ -139,7 +139,8 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
         void readServer(key, opts, connectTimeout, queryTimeout)
           .then((r) => {
             readings.set(key, r.reading);
-            warnings.push(...r.warnings);
+            // why: privilege and query errors come from the server verbatim; scrub them too.
+            warnings.push(...r.warnings.map((w) => scrub(w, opts.credentials.password)));
             for (const n of neighbours(r.reading, warnings)) {
               if (n.replica) {
                 if (!reportedSource.has(n.key)) reportedSource.set(n.key, key);
