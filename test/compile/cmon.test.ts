@@ -156,3 +156,28 @@ describe('cnf values', () => {
     });
   }
 });
+
+describe('hostile host names', () => {
+  it('are rejected by the policy schema before any build', () => {
+    const text = cluster('a', 1).replace('a-3:3306: { dc: dc1 }', '"a-3;enable_cluster_autorecovery=0:3306": { dc: dc1 }');
+    expect(() => repoOf({ 'fleet.yaml': FLEET, 'a.yaml': text })).toThrow(/does not parse/);
+  });
+
+  it('cannot add a line even past the schema: quoted when special, refused when unquotable', () => {
+    const base = repoOf({ 'fleet.yaml': FLEET, 'a.yaml': cluster('a', 1) });
+    for (const host of ['x;y', 'x#y', 'x y=z', "x'y", 'x\ny', 'x\\y']) {
+      const c = base.clusters[0]!;
+      const hostile = { ...c, hosts: c.hosts.map((h, i) => (i === 2 ? { ...h, host, key: `${host}:3306` } : h)) };
+      const r = compileCmon({ clusters: [hostile], fleet: base.fleet });
+      const cnfLine = `mysql_server_addresses=${cnfValue(hostile.hosts.map((h) => h.key).sort().join(','))}`;
+      if (cnfValue(`${host}:3306`) === undefined) {
+        expect(r.artifacts).toEqual([]);
+        expect(r.reports.some((x) => x.ruleId === 'unsafe-engine-value')).toBe(true);
+      } else {
+        const lines = r.artifacts[0]!.content.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+        expect(lines).toHaveLength(9);
+        expect(lines).toContain(cnfLine);
+      }
+    }
+  });
+});
