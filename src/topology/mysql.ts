@@ -69,6 +69,8 @@ export const STATEMENTS = {
   status: "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'",
   replicaStatusNew: 'SHOW REPLICA STATUS',
   replicaStatusOld: 'SHOW SLAVE STATUS',
+  /** MariaDB: every named connection of a multi-source replica, not just the default one. */
+  replicaStatusMariaDb: 'SHOW ALL SLAVES STATUS',
   replicasNew: 'SHOW REPLICAS',
   replicasOld: 'SHOW SLAVE HOSTS',
   dumpThreads: "SELECT HOST FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')",
@@ -221,11 +223,17 @@ interface Neighbour {
 /** Where to go next: up through the replica status, down through the replica list and the process list. */
 export function neighbours(r: ServerReading, warnings: string[]): Neighbour[] {
   const out: Neighbour[] = [];
-  const row = primaryChannel(r.replicaStatus);
-  if (row) {
+  // why: every channel's source belongs to the topology, although the model keeps one edge.
+  for (const row of r.replicaStatus) {
     const host = str(pick(row, 'Source_Host', 'Master_Host'));
     const port = num(pick(row, 'Source_Port', 'Master_Port'));
-    if (host !== '' && port !== undefined && port > 0) out.push({ key: hostKey(host, port), replica: false });
+    if (host !== '' && port !== undefined && port > 0 && !out.some((o) => o.key === hostKey(host, port))) {
+      out.push({ key: hostKey(host, port), replica: false });
+    }
+  }
+  if (r.replicaStatus.length > 1) {
+    const names = r.replicaStatus.map((row) => `"${str(pick(row, 'Channel_Name', 'Connection_name'))}"`).join(', ');
+    warnings.push(`${r.key} replicates through ${r.replicaStatus.length} channels (${names}); its source is taken from "${str(pick(primaryChannel(r.replicaStatus)!, 'Channel_Name', 'Connection_name'))}"`);
   }
   const reportedHosts: string[] = [];
   for (const h of r.replicaHosts ?? []) {
@@ -263,7 +271,7 @@ function clientAddress(client: string): string | undefined {
   return host === '' || host === 'localhost' ? undefined : host.toLowerCase();
 }
 
-/** The default replication channel: MySQL's unnamed channel, or the only / first row. */
+/** The default replication channel: the unnamed one (MySQL channel, MariaDB connection), else the first. */
 function primaryChannel(rows: Row[]): Row | undefined {
   return rows.find((r) => r.Channel_Name === '' || r.Connection_name === '') ?? rows[0];
 }
@@ -294,7 +302,8 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     const modern = version !== undefined && flavor !== 'mariadb' && versionAtLeast(version, 8, 0, 22);
     reading.status = toMap(await query(STATEMENTS.status));
     try {
-      reading.replicaStatus = await query(modern ? STATEMENTS.replicaStatusNew : STATEMENTS.replicaStatusOld);
+      const statement = flavor === 'mariadb' ? STATEMENTS.replicaStatusMariaDb : modern ? STATEMENTS.replicaStatusNew : STATEMENTS.replicaStatusOld;
+      reading.replicaStatus = await query(statement);
     } catch (e) {
       if (isTimeout(e)) throw e;
       warnings.push(`${key}: cannot read replica status (${(e as Error).message}); its source is unknown`);

@@ -15,6 +15,7 @@ liveDescribe('discovery of a broken MariaDB topology', () => {
   let silentPort: number;
   const sockets: Socket[] = [];
   let found: Topology;
+  let warnings: string[];
   const key = (name: string): string => t.nodes[name]!.key;
   const inst = (name: string): Instance => found.instances.find((i) => i.key === key(name))!;
 
@@ -30,7 +31,11 @@ liveDescribe('discovery of a broken MariaDB topology', () => {
       { name: 'io', source: 'c1' },
       { name: 'sql', source: 'c1' },
       { name: 'orphan', sourcePort: downPort },
+      { name: 'multi', source: 'c1' },
     ]);
+    // A second, named source connection (multi-source), pointing at the host that is down.
+    const multi = await t.admin('multi');
+    await multi.query(`CHANGE MASTER 'second' TO MASTER_HOST='127.0.0.1', MASTER_PORT=${downPort}, MASTER_USER='repl', MASTER_PASSWORD='repl', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`);
     const io = await t.admin('io');
     await io.query('STOP SLAVE IO_THREAD');
     // The SQL thread of `sql` fails on a row that exists there only. (A conflicting DDL would
@@ -61,6 +66,7 @@ liveDescribe('discovery of a broken MariaDB topology', () => {
       connectTimeoutMs: 500,
     });
     found = r.topology;
+    warnings = r.warnings;
   });
   afterAll(async () => {
     for (const s of sockets) s.destroy();
@@ -72,7 +78,7 @@ liveDescribe('discovery of a broken MariaDB topology', () => {
     const s = found.instances.find((i) => i.port === silentPort)!;
     expect(s.reachable).toBe(false);
     expect(s.error).toMatch(/no answer within 500 ms/);
-    expect(['c1', 'c2', 'io', 'sql', 'orphan'].every((n) => inst(n).reachable)).toBe(true);
+    expect(['c1', 'c2', 'io', 'sql', 'orphan', 'multi'].every((n) => inst(n).reachable)).toBe(true);
   });
 
   it('reports a replica whose source is down, and the source as unreachable', () => {
@@ -98,6 +104,11 @@ liveDescribe('discovery of a broken MariaDB topology', () => {
     expect(writable(found).map((i) => i.key).sort()).toEqual([key('c1'), key('c2')].sort());
     // Every reachable instance has a source inside the topology: no root, only a cycle.
     expect(roots(found).filter((i) => i.reachable)).toEqual([]);
+  });
+
+  it('a multi-source replica: every source is walked, the default connection is the edge', () => {
+    expect(inst('multi').source).toBe(key('c1'));
+    expect(warnings).toEqual([`${key('multi')} replicates through 2 channels ("", "second"); its source is taken from ""`]);
   });
 
   it('wrong password: a clear error, the password never echoed, exit 2', () => {
