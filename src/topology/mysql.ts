@@ -144,9 +144,9 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
             // why: privilege and query errors come from the server verbatim; scrub them too.
             warnings.push(...r.warnings.map((w) => scrub(w, opts.credentials.password)));
             for (const n of neighbours(r.reading, warnings)) {
-              if (n.replica) {
-                if (!reportedSource.has(n.key)) reportedSource.set(n.key, key);
-              }
+              // why: the smallest key wins when two servers list one replica, whatever the timing.
+              const known = reportedSource.get(n.key);
+              if (n.replica && (known === undefined || compareKeys(key, known) < 0)) reportedSource.set(n.key, key);
               enqueue(n.key);
             }
           })
@@ -174,7 +174,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     if (src !== undefined) inst.source = src;
     instances.set(key, inst);
   }
-  mergeAliases(instances, seeds, warnings);
+  mergeAliases(instances, readings, seeds, warnings);
   const origin = { kind: 'mysql' as const, detail: `mysql://${opts.seeds.join(',')}` };
   return { topology: makeTopology([...instances.values()], origin, new Date().toISOString().replace(/\.\d+Z$/, 'Z')), warnings: [...new Set(warnings)].sort() };
 }
@@ -183,12 +183,13 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
  * The same server reached under two names (a seed by name, a replica's source by address) is
  * one instance: the seed's key wins, else the smallest key; edges are rewritten to it.
  */
-function mergeAliases(instances: Map<string, Instance>, seeds: string[], warnings: string[]): void {
+function mergeAliases(instances: Map<string, Instance>, readings: Map<string, ServerReading>, seeds: string[], warnings: string[]): void {
   const byIdentity = new Map<string, string[]>();
-  for (const inst of instances.values()) {
-    if (!inst.reachable || inst.serverId === undefined) continue;
-    const id = identityOf(inst);
-    byIdentity.set(id, [...(byIdentity.get(id) ?? []), inst.key]);
+  for (const [key, r] of readings) {
+    const v = r.variables;
+    // why: server_id alone may repeat across clusters; with the host name and port it names one server.
+    const id = `${v.get('server_uuid') ?? ''}/${v.get('server_id') ?? ''}/${v.get('hostname') ?? ''}/${v.get('port') ?? ''}`;
+    byIdentity.set(id, [...(byIdentity.get(id) ?? []), key]);
   }
   const alias = new Map<string, string>();
   for (const keys of byIdentity.values()) {
@@ -208,11 +209,6 @@ function mergeAliases(instances: Map<string, Instance>, seeds: string[], warning
   }
 }
 
-const identities = new WeakMap<Instance, string>();
-
-function identityOf(inst: Instance): string {
-  return identities.get(inst) ?? `${inst.serverUuid ?? ''}/${inst.serverId}/${inst.port}`;
-}
 
 interface Neighbour {
   key: string;
@@ -446,7 +442,6 @@ export function toInstance(r: ServerReading): Instance {
   const semi = semiSyncOf(v, r.status);
   if (semi) inst.semiSync = semi;
   if (r.dataCenter !== undefined) inst.dataCenter = r.dataCenter;
-  identities.set(inst, `${uuid ?? ''}/${serverId ?? ''}/${v.get('hostname') ?? ''}/${v.get('port') ?? r.port}`);
   return inst;
 }
 
