@@ -151,3 +151,43 @@ describe('loadCase', () => {
     expect(describeMismatch(c, runCase(c))).toBe('');
   });
 });
+
+describe('live cases (topology.json)', () => {
+  const POLICY = (marker: string) => `kind: cluster
+name: shop
+primary: db1:3306
+hosts:
+  db1:3306: {}
+  db2:3306: {}
+  db3:3306: {}${marker}
+`;
+  const instance = (n: number, extra: string) => `{ "key": "db${n}:3306", "host": "db${n}", "port": 3306, "reachable": true${extra} }`;
+  const SNAPSHOT = `{ "format": 1, "origin": { "kind": "mysql", "detail": "mysql://db1:3306" }, "instances": [
+  ${instance(1, ', "readOnly": false')},
+  ${instance(2, ', "readOnly": true, "source": "db1:3306"')},
+  ${instance(3, ', "readOnly": true, "source": "db2:3306"')}
+] }`;
+
+  it('runs the case as check against the snapshot', () => {
+    fixture('live-candidate-not-direct-replica', 'invalid-live', { 'c.yaml': POLICY(' # expect: live-candidate-not-direct-replica@3'), 'topology.json': SNAPSHOT });
+    const c = loadCase('live-candidate-not-direct-replica', 'invalid-live', root);
+    expect(c.topology?.instances.map((i) => i.key)).toEqual(['db1:3306', 'db2:3306', 'db3:3306']);
+    expect(describeMismatch(c, runCase(c))).toBe('');
+  });
+
+  it('fails when the topology does not trigger the expected live finding', () => {
+    fixture('live-candidate-not-direct-replica', 'invalid-live-direct', {
+      'c.yaml': POLICY(' # expect: live-candidate-not-direct-replica'),
+      'topology.json': SNAPSHOT.replace('"source": "db2:3306"', '"source": "db1:3306"'),
+    });
+    const c = loadCase('live-candidate-not-direct-replica', 'invalid-live-direct', root);
+    expect(runCase(c).missing).toHaveLength(1);
+  });
+
+  it('rejects a live rule case without a topology, and a malformed snapshot', () => {
+    fixture('live-host-missing', 'valid-no-topology', { 'c.yaml': POLICY('') });
+    expect(() => loadCase('live-host-missing', 'valid-no-topology', root)).toThrow(/needs a topology\.json/);
+    fixture('live-host-missing', 'valid-bad-snapshot', { 'c.yaml': POLICY(''), 'topology.json': '{ "format": 1, "instances": [] }' });
+    expect(() => loadCase('live-host-missing', 'valid-bad-snapshot', root)).toThrow(/missing required key "origin"/);
+  });
+});

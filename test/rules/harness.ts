@@ -11,14 +11,20 @@
  * - A suppression directive takes the rest of its line as its reason, so an expectation cannot
  *   share a line with one. Expectations for such lines go into a sidecar `expect.json`:
  *   `[{ "rule": "unused-suppression", "file": "cluster.yaml", "line": 3, "column": 1 }]`.
+ * - A case with a `topology.json` (a snapshot, schemas/topology.schema.json) is run as
+ *   `succession check` against that topology: every static rule plus the live rules. Live rules
+ *   are tested only this way, so their cases must have one.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkLive } from '../../src/check.js';
 import type { Finding } from '../../src/findings.js';
-import { lint, type PolicyInput } from '../../src/lint.js';
+import { analyze, lint, type PolicyInput } from '../../src/lint.js';
 import { RULES_BY_ID } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/rule.js';
+import type { Topology } from '../../src/topology/model.js';
+import { parseSnapshot } from '../../src/topology/snapshot.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -38,6 +44,11 @@ export function isLintRule(rule: Rule): boolean {
   return rule.scope === 'cluster' || rule.scope === 'repo' || (rule.scope === 'engine' && rule.command === undefined);
 }
 
+/** Rules that compare a policy with the live topology: their fixture cases carry a `topology.json`. */
+export function isLiveRule(rule: Rule): boolean {
+  return rule.scope === 'live';
+}
+
 /** One place a finding of `rule` must be reported; no column means "any column on that line". */
 export interface Expectation {
   rule: string;
@@ -52,6 +63,8 @@ export interface FixtureCase {
   valid: boolean;
   dir: string;
   inputs: PolicyInput[];
+  /** The live topology of `topology.json`; when present the case runs as `check`, else as `lint`. */
+  topology?: Topology;
   /** Where the rule under test must fire. */
   expectations: Expectation[];
   /** Expectations of other rules: not compared, but they allow syntax/schema findings on purpose. */
@@ -87,7 +100,20 @@ export function loadCase(ruleId: string, name: string, root: string = FIXTURES_D
   const own = expectations.filter((e) => e.rule === ruleId);
   if (valid && own.length > 0) throw new FixtureError(`${dir}: a valid case cannot expect "${ruleId}"`);
   if (!valid && own.length === 0) throw new FixtureError(`${dir}: an invalid case must expect "${ruleId}" at least once`);
-  return { rule: ruleId, name, valid, dir, inputs, expectations: own, others: expectations.filter((e) => e.rule !== ruleId) };
+  const snapshot = join(dir, 'topology.json');
+  const topology = isFile(snapshot) ? readTopology(snapshot) : undefined;
+  const rule = RULES_BY_ID.get(ruleId);
+  if (rule && isLiveRule(rule) && !topology) throw new FixtureError(`${dir}: a live rule's case needs a topology.json`);
+  const c: FixtureCase = { rule: ruleId, name, valid, dir, inputs, expectations: own, others: expectations.filter((e) => e.rule !== ruleId) };
+  return topology ? { ...c, topology } : c;
+}
+
+function readTopology(path: string): Topology {
+  try {
+    return parseSnapshot(path, readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new FixtureError(`${path}: ${(e as Error).message}`);
+  }
 }
 
 /** Parses the `# expect:` comments of one file. */
@@ -142,7 +168,8 @@ export interface CaseResult {
 }
 
 export function runCase(c: FixtureCase): CaseResult {
-  const { findings } = lint(c.inputs);
+  const topology = c.topology;
+  const findings = topology ? checkLive(analyze(c.inputs), () => topology) : lint(c.inputs).findings;
   const matches = (e: Expectation, f: Finding): boolean =>
     e.rule === f.ruleId && e.file === f.file && e.line === f.line && (e.column === undefined || e.column === f.column);
   const unreadable = findings.filter(

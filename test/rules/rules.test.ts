@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RULES, RULES_BY_ID } from '../../src/rules/index.js';
-import { FIXTURES_DIR, caseNames, describeMismatch, isLintRule, loadCase, runCase } from './harness.js';
+import { FIXTURES_DIR, caseNames, describeMismatch, isLintRule, isLiveRule, loadCase, runCase } from './harness.js';
 
 describe('fixture directories', () => {
   it('belong to a rule each', () => {
@@ -13,8 +13,9 @@ describe('fixture directories', () => {
 });
 
 // Rules raised by another command (build, lint --orchestrator-config) are tested through that
-// command, live rules against a topology; fixtures cover what `lint` raises on policy files.
-for (const rule of RULES.filter(isLintRule)) {
+// command; fixtures cover what `lint` raises on policy files and, with a topology.json per case,
+// what `check` raises against a live topology.
+for (const rule of RULES.filter((r) => isLintRule(r) || isLiveRule(r))) {
   describe(rule.id, () => {
     const names = caseNames(rule.id);
 
