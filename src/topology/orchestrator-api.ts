@@ -17,7 +17,7 @@ import {
  */
 
 export interface OrchestratorOptions {
-  /** API base URLs (`http://orc-1:3000/api`); with several, the raft leader is used. */
+  /** API base URLs (`http://orc-1:3000/api`; `/api` is added when missing); with several, the raft leader is used. */
   urls: string[];
   /** Cluster alias. */
   cluster: string;
@@ -72,12 +72,14 @@ interface NullInt64 {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** orchestrator-client gives each leader check one second (`curl -m 1`). */
+const LEADER_CHECK_TIMEOUT_MS = 1000;
 
 /** Reads one cluster from orchestrator, through the raft leader when several URLs are given. */
 export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topology> {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const bases = opts.urls.map((u) => u.replace(/\/+$/, ''));
-  const base = bases.length === 1 ? bases[0]! : await findLeader(bases, timeout);
+  const bases = opts.urls.map(normalizeApiUrl);
+  const base = bases.length === 1 ? bases[0]! : await findLeader(bases, Math.min(timeout, LEADER_CHECK_TIMEOUT_MS));
   const url = `${base}/cluster/alias/${encodeURIComponent(opts.cluster)}`;
   const body = await getJson(url, timeout);
   if (!Array.isArray(body)) throw new TopologyError(`orchestrator ${url}: expected a list of instances, got ${describe(body)}`);
@@ -89,20 +91,29 @@ export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topol
   return makeTopology(instances, { kind: 'orchestrator', detail: url }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
 }
 
+/** As orchestrator-client: no trailing slash, and `/api` appended when the URL lacks it. */
+export function normalizeApiUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, '');
+  return trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
+}
+
 /**
  * The leader among several orchestrator nodes, as orchestrator-client finds it: the first URL
- * whose `/leader-check` answers HTTP 200 (followers answer 404 "Not leader").
+ * whose `/leader-check` answers HTTP 200 (followers answer 404 "Not leader"); failing that, the
+ * first whose `/routed-leader-check` does (a node that can route to the leader).
  */
 export async function findLeader(bases: string[], timeoutMs: number): Promise<string> {
   const answers: string[] = [];
-  for (const base of bases) {
-    try {
-      const res = await fetch(`${base}/leader-check`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-      await res.arrayBuffer();
-      if (res.status === 200) return base;
-      answers.push(`${base}: HTTP ${res.status}`);
-    } catch (e) {
-      answers.push(`${base}: ${networkError(e)}`);
+  for (const check of ['leader-check', 'routed-leader-check']) {
+    for (const base of bases) {
+      try {
+        const res = await fetch(`${base}/${check}`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        await res.arrayBuffer();
+        if (res.status === 200) return base;
+        answers.push(`${base}/${check}: HTTP ${res.status}`);
+      } catch (e) {
+        answers.push(`${base}/${check}: ${networkError(e)}`);
+      }
     }
   }
   throw new TopologyError(`no orchestrator leader found (${answers.join('; ')})`);

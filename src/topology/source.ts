@@ -30,7 +30,8 @@ export async function loadTopology(src: string, opts: LoadOptions = {}): Promise
     return topology;
   }
   if (/^https?:\/\//i.test(src)) {
-    const urls = src.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    // why: orchestrator-client takes a space-separated list; commas read better on a command line.
+    const urls = src.split(/[\s,]+/).filter((s) => s !== '');
     const bad = urls.find((u) => !/^https?:\/\/[^/]+/i.test(u));
     if (bad !== undefined) throw new TopologyError(`${src}: "${bad}" is not an http(s) URL`);
     if (opts.cluster === undefined) throw new TopologyError(`${src}: reading orchestrator needs the cluster alias`);

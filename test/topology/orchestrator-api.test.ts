@@ -23,10 +23,11 @@ function json(res: ServerResponse, status: number, body: string): void {
 }
 
 /** An orchestrator node: serves the cluster when it is the leader, answers leader-check like orchestrator. */
-function node(leader: boolean, seen: string[]): Handler {
+function node(leader: boolean, seen: string[], routes = false): Handler {
   return (req, res) => {
     seen.push(req.url ?? '');
     if (req.url === '/api/leader-check') return leader ? json(res, 200, '"OK"') : json(res, 404, '"Not leader"');
+    if (req.url === '/api/routed-leader-check') return leader || routes ? json(res, 200, '"OK"') : json(res, 404, '"Not leader"');
     if (req.url === '/api/cluster/alias/shop') return json(res, 200, PREFAILOVER);
     if (req.url === '/api/cluster/alias/after') return json(res, 200, AFTER);
     if (req.url === '/api/cluster/alias/broken') return json(res, 500, '{"Code":"ERROR","Message":"Unable to determine cluster name for alias broken","Details":null}');
@@ -106,8 +107,21 @@ describe('orchestrator API source', () => {
 
   it('no leader among the URLs: a clear error naming each answer', async () => {
     await expect(readOrchestrator({ urls: [follower1, refused], cluster: 'shop' })).rejects.toThrow(
-      new TopologyError(`no orchestrator leader found (${follower1}: HTTP 404; ${refused}: connection refused)`),
+      new TopologyError(
+        `no orchestrator leader found (${follower1}/leader-check: HTTP 404; ${refused}/leader-check: connection refused; ` +
+          `${follower1}/routed-leader-check: HTTP 404; ${refused}/routed-leader-check: connection refused)`,
+      ),
     );
+  });
+
+  it('falls back to a node that routes to the leader, and adds /api to a bare URL', async () => {
+    const seen2: string[] = [];
+    const router = await serve(node(false, seen2, true));
+    servers.push(router.server);
+    const bare = router.url.replace(/\/api$/, '/');
+    const t = await readOrchestrator({ urls: [follower1, bare], cluster: 'shop' });
+    expect(t.origin.detail).toBe(`${router.url}/cluster/alias/shop`);
+    expect(seen2).toEqual(['/api/leader-check', '/api/routed-leader-check', '/api/cluster/alias/shop']);
   });
 
   it('HTTP 500 with an APIResponse: the message of orchestrator', async () => {
