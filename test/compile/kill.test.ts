@@ -56,7 +56,7 @@ function killBuild(when: { ms: number } | 'writing'): Promise<void> {
 }
 
 describe('a build killed with SIGKILL', () => {
-  it('leaves each file old or new, and the next build completes and cleans up', async () => {
+  it('leaves each file old or new, and the next build completes and cleans up', { timeout: 180_000 }, async () => {
     writePolicies('3');
     build('old');
     writePolicies('4');
