@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lint, type PolicyInput } from '../../src/lint.js';
+import { checkLive } from '../../src/check.js';
+import { analyze, lint, type PolicyInput } from '../../src/lint.js';
 import { RULES, RULES_BY_ID } from '../../src/rules/index.js';
 import { UNSUPPRESSIBLE } from '../../src/suppress.js';
-import { caseNames, isLintRule } from './harness.js';
+import type { Topology } from '../../src/topology/model.js';
+import { parseSnapshot } from '../../src/topology/snapshot.js';
+import { caseNames, isLintRule, isLiveRule } from './harness.js';
 
 // Meta-tests: every rule has its source file, its documentation page and its fixture cases, and
 // the examples on each page do what the page says.
@@ -71,6 +74,13 @@ function examples(section: string, stem: string): PolicyInput[] {
   });
 }
 
+/** The one ```json block of a live rule's section: the topology snapshot its policy is checked against. */
+function snapshotOf(section: string, name: string): Topology {
+  const blocks = [...section.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  if (blocks.length !== 1) throw new Error(`${name}: expected exactly one \`\`\`json topology snapshot, found ${blocks.length}`);
+  return parseSnapshot(name, blocks[0]!);
+}
+
 function pageOf(id: string): Page {
   return parsePage(readFileSync(`${DOCS_DIR}${id}.md`, 'utf8'));
 }
@@ -131,8 +141,8 @@ for (const rule of RULES) {
   });
 }
 
-// Examples and fixtures exist for what `lint` raises on policy files; live rules and the rules of
-// other commands are tested through their own commands.
+// Examples and fixtures exist for what `lint` raises on policy files, and (below) for the live
+// rules of `check`; the rules of other commands are tested through their own commands.
 for (const rule of RULES.filter(isLintRule)) {
   describe(`${rule.id} (lint)`, () => {
     it('has fixture cases', () => {
@@ -162,6 +172,46 @@ for (const rule of RULES.filter(isLintRule)) {
       const directive = `# succession-disable-file ${rule.id} -- shown in the rule's documentation\n`;
       const suppressed = inputs.map((i) => (hit.has(i.path) ? { ...i, text: directive + i.text } : i));
       const left = lint(suppressed).findings.filter((f) => f.ruleId === rule.id || f.ruleId.includes('suppression'));
+      expect(left.map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    });
+  });
+}
+
+// A live rule's page shows the policy and the live state: its Bad and Good sections each hold the
+// policy (```yaml) and a topology snapshot (```json), and are run through `check`.
+for (const rule of RULES.filter(isLiveRule)) {
+  describe(`${rule.id} (check)`, () => {
+    const example = (name: 'Bad' | 'Good') => {
+      const section = pageOf(rule.id).sections.get(name) ?? '';
+      const inputs = examples(section, name.toLowerCase());
+      const topology = snapshotOf(section, `${rule.id}.md (${name})`);
+      return { inputs, check: (i: PolicyInput[] = inputs) => checkLive(analyze(i), () => topology) };
+    };
+
+    it('has fixture cases with a topology', () => {
+      const names = caseNames(rule.id);
+      expect(names.some((n) => n.startsWith('invalid-'))).toBe(true);
+      expect(names.some((n) => n.startsWith('valid-'))).toBe(true);
+    });
+
+    it('page: the Bad example is reported by this rule against its topology', () => {
+      const { inputs, check } = example('Bad');
+      expect(inputs.length).toBeGreaterThanOrEqual(1);
+      expect(check().map((f) => f.ruleId)).toContain(rule.id);
+    });
+
+    it('page: the Good example checks clean against its topology', () => {
+      const { inputs, check } = example('Good');
+      expect(inputs.length).toBeGreaterThanOrEqual(1);
+      expect(check().map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    });
+
+    it('page: a file-level suppression silences the Bad example', () => {
+      const { inputs, check } = example('Bad');
+      const hit = new Set(check().filter((f) => f.ruleId === rule.id).map((f) => f.file));
+      const directive = `# succession-disable-file ${rule.id} -- shown in the rule's documentation\n`;
+      const suppressed = inputs.map((i) => (hit.has(i.path) ? { ...i, text: directive + i.text } : i));
+      const left = check(suppressed).filter((f) => f.ruleId === rule.id || f.ruleId.includes('suppression'));
       expect(left.map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`)).toEqual([]);
     });
   });
