@@ -10,8 +10,10 @@ import {
   TopologyError,
   type GtidState,
   type Instance,
+  type ReplicationFilters,
   type ReplicationState,
   type SemiSyncState,
+  type ServerVersion,
   type Topology,
   type TopologyOrigin,
 } from './model.js';
@@ -122,26 +124,38 @@ function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Record<str
   return out;
 }
 
-const INSTANCE_KEYS: readonly (keyof Instance)[] = [
-  'key', 'host', 'port', 'reachable', 'error', 'flavor', 'version', 'serverId', 'serverUuid', 'readOnly',
-  'superReadOnly', 'logBin', 'logReplicaUpdates', 'binlogFormat', 'gtid', 'source', 'replication', 'semiSync',
-  'dataCenter', 'promotionRule', 'semiSyncPriority',
-];
-const GTID_KEYS: readonly (keyof GtidState)[] = ['flavor', 'mode', 'executed', 'binlogPos', 'slavePos', 'domainId', 'strictMode'];
-const REPLICATION_KEYS: readonly (keyof ReplicationState)[] = [
-  'sourceHost', 'sourcePort', 'sourceServerId', 'ioThread', 'sqlThread', 'lastIoErrno', 'lastIoError', 'lastSqlErrno',
-  'lastSqlError', 'lagSeconds', 'sqlDelay', 'sqlRemainingDelay', 'usingGtid', 'hasFilters', 'filters',
-];
-const FILTER_KEYS = [
-  'doDb', 'ignoreDb', 'doTable', 'ignoreTable', 'wildDoTable', 'wildIgnoreTable', 'doDomainIds', 'ignoreDomainIds', 'ignoreServerIds',
-] as const;
-const SEMISYNC_KEYS: readonly (keyof SemiSyncState)[] = [
-  'names', 'sourceEnabled', 'replicaEnabled', 'sourceStatus', 'replicaStatus', 'clients', 'waitForReplicaCount', 'timeoutMs', 'waitPoint',
-];
+/**
+ * The order of each object's keys in a snapshot. Written as records over every key of the type,
+ * so that a field added to the model and forgotten here fails to compile instead of being dropped.
+ */
+function order<T>(keys: Record<keyof T, true>): (keyof T)[] {
+  return Object.keys(keys) as (keyof T)[];
+}
+
+const INSTANCE_KEYS = order<Instance>({
+  key: true, host: true, port: true, reachable: true, error: true, flavor: true, version: true, serverId: true, serverUuid: true,
+  readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, binlogFormat: true, gtid: true, source: true,
+  replication: true, semiSync: true, dataCenter: true, promotionRule: true, semiSyncPriority: true,
+});
+const VERSION_KEYS = order<ServerVersion>({ text: true, major: true, minor: true, patch: true });
+const GTID_KEYS = order<GtidState>({ flavor: true, mode: true, executed: true, binlogPos: true, slavePos: true, domainId: true, strictMode: true });
+const REPLICATION_KEYS = order<ReplicationState>({
+  sourceHost: true, sourcePort: true, sourceServerId: true, ioThread: true, sqlThread: true, lastIoErrno: true, lastIoError: true,
+  lastSqlErrno: true, lastSqlError: true, lagSeconds: true, sqlDelay: true, sqlRemainingDelay: true, usingGtid: true,
+  hasFilters: true, filters: true,
+});
+const FILTER_KEYS = order<ReplicationFilters>({
+  doDb: true, ignoreDb: true, doTable: true, ignoreTable: true, wildDoTable: true, wildIgnoreTable: true, doDomainIds: true,
+  ignoreDomainIds: true, ignoreServerIds: true,
+});
+const SEMISYNC_KEYS = order<SemiSyncState>({
+  names: true, sourceEnabled: true, replicaEnabled: true, sourceStatus: true, replicaStatus: true, clients: true,
+  waitForReplicaCount: true, timeoutMs: true, waitPoint: true,
+});
 
 function orderInstance(inst: Instance): Record<string, unknown> {
   const out = pick(inst, INSTANCE_KEYS);
-  if (inst.version) out.version = pick(inst.version, ['text', 'major', 'minor', 'patch']);
+  if (inst.version) out.version = pick(inst.version, VERSION_KEYS);
   if (inst.gtid) out.gtid = pick(inst.gtid, GTID_KEYS);
   if (inst.replication) {
     const r = pick(inst.replication, REPLICATION_KEYS);
