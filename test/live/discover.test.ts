@@ -136,6 +136,14 @@ liveDescribe('discovery of a live MariaDB topology', () => {
     expect(r.topology.instances.map((i) => i.dataCenter)).toEqual(['127', '127', '127', '127', '127']);
   });
 
+  it('a data-center query that fails is a warning per server, not a failure', async () => {
+    const r = await discover({ seeds: [key('db1')], credentials: creds, datacenterQuery: 'SELECT dc FROM meta.nope' });
+    expect(r.topology.unreachable).toEqual([]);
+    expect(r.topology.instances.every((i) => i.dataCenter === undefined)).toBe(true);
+    expect(r.warnings).toHaveLength(5);
+    expect(r.warnings[0]).toMatch(/^127\.0\.0\.1:\d+: data-center query failed \(.*meta\.nope.*\)$/);
+  });
+
   it('writes a snapshot that reads back to the same topology', () => {
     expect(parseSnapshot('snap.json', formatSnapshot(found))).toEqual(found);
   });

@@ -9,6 +9,13 @@ import { freePort } from '../live/topology.js';
 const PREFAILOVER = readFileSync(new URL('./fixtures/cluster-prefailover.json', import.meta.url), 'utf8');
 const AFTER = readFileSync(new URL('./fixtures/cluster-after.json', import.meta.url), 'utf8');
 
+/** The pre-failover capture with one replica as orchestrator shows a dead one. */
+const DEAD_REPLICA = JSON.stringify(
+  (JSON.parse(PREFAILOVER) as Record<string, unknown>[]).map((i) =>
+    (i.Key as { Port: number }).Port === 25308 ? { ...i, IsLastCheckValid: false, Problems: ['last_check_invalid', 'not_replicating'] } : i,
+  ),
+);
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 async function serve(handler: Handler): Promise<{ server: Server; url: string }> {
@@ -30,6 +37,7 @@ function node(leader: boolean, seen: string[], routes = false): Handler {
     if (req.url === '/api/routed-leader-check') return leader || routes ? json(res, 200, '"OK"') : json(res, 404, '"Not leader"');
     if (req.url === '/api/cluster/alias/shop') return json(res, 200, PREFAILOVER);
     if (req.url === '/api/cluster/alias/after') return json(res, 200, AFTER);
+    if (req.url === '/api/cluster/alias/dead') return json(res, 200, DEAD_REPLICA);
     if (req.url === '/api/cluster/alias/broken') return json(res, 500, '{"Code":"ERROR","Message":"Unable to determine cluster name for alias broken","Details":null}');
     if (req.url === '/api/cluster/alias/garbage') return json(res, 200, '[{"Key": {"Hostname": "a", "Port": 1}, ');
     if (req.url === '/api/cluster/alias/html') return json(res, 502, '<html>Bad gateway</html>');
@@ -97,6 +105,12 @@ describe('orchestrator API source', () => {
     expect(top.source).toBeUndefined();
     expect(after.instances.filter((i) => i.source === '127.0.0.1:25307').map((i) => i.port)).toEqual([25308, 25309, 25310]);
     expect(after.instances.find((i) => i.port === 25310)!.replication!.lagSeconds).toBe(104);
+  });
+
+  it('an instance whose last check failed is unreachable, its edge kept', async () => {
+    const t = await readOrchestrator({ urls: [leader], cluster: 'dead' });
+    expect(t.unreachable).toEqual([{ key: '127.0.0.1:25308', error: "orchestrator's last check failed (last_check_invalid, not_replicating)" }]);
+    expect(t.instances.find((i) => i.port === 25308)!.source).toBe('127.0.0.1:25306');
   });
 
   it('a single URL is used as it is, without a leader check', async () => {
