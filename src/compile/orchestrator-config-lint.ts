@@ -65,11 +65,21 @@ class Collector {
 export function lintOrchestratorConfig(path: string, text: string): Finding[] {
   const strict = jsonSyntaxError(path, text);
   if (strict) return [strict];
-  const file = parseSource(path, text);
-  if (file.syntaxErrors.length > 0) {
-    return file.syntaxErrors.map(({ code, message, ...span }) => ({ ruleId: 'syntax', severity: 'error', file: path, message: `${message} (${code})`, ...span }));
+  const parsed = parseSource(path, text);
+  const duplicates = parsed.syntaxErrors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (parsed.syntaxErrors.length > duplicates.length) {
+    return parsed.syntaxErrors.map(({ code, message, ...span }) => ({ ruleId: 'syntax', severity: 'error', file: path, message: `${message} (${code})`, ...span }));
   }
+  // why: orchestrator's decoder, like JSON.parse, keeps the last of two equal keys; the YAML
+  // parser rejects them but still holds the positions.
+  const file = { ...parsed, data: JSON.parse(text) as unknown, syntaxErrors: [] };
   const out = new Collector(file);
+  const lines = text.split('\n');
+  for (const { code: _code, message: _message, ...span } of duplicates) {
+    const key = /^\s*"((?:[^"\\]|\\.)*)"/.exec(lines[span.line - 1]!.slice(span.column - 1))?.[1] ?? 'This key';
+    const message = `${key} is set twice; orchestrator keeps the later value.`;
+    out.findings.push({ ruleId: 'orchestrator-key-case', severity: SEVERITY.get('orchestrator-key-case')!, file: path, message, hint: 'Keep one.', ...span });
+  }
   const data = file.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     out.at('orchestrator-type-mismatch', undefined, 'An orchestrator configuration is a JSON object; orchestrator exits with "Cannot read config file".');

@@ -22,6 +22,12 @@ describe('lintOrchestratorConfig', () => {
     expect(at(`{\n  "RecoveryPeriodBlockSeconds": 60,\n  "recoveryperiodblockseconds": 30,\n  ${OK}\n}`)).toEqual(['3:3 orchestrator-key-case', '3:3 orchestrator-key-case']);
   });
 
+  it('reports a key written twice with the same spelling, and uses the later value as orchestrator does', () => {
+    const text = `{\n  "RecoveryPeriodBlockMinutes": 5,\n  "RecoveryPeriodBlockSeconds": 60,\n  "RecoveryPeriodBlockSeconds": 0,\n  ${OK}\n}`;
+    expect(at(text)).toEqual(['4:3 orchestrator-key-case']);
+    expect(lintOrchestratorConfig('o.json', text)[0]!.message).toBe('RecoveryPeriodBlockSeconds is set twice; orchestrator keeps the later value.');
+  });
+
   it('points type mismatches at the value, inside arrays at the element', () => {
     expect(at(`{\n  "RaftEnabled": "true",\n  ${OK}\n}`)).toEqual(['2:18 orchestrator-type-mismatch']);
     expect(at(`{\n  "RaftNodes": ["a", 2],\n  ${OK}\n}`)).toEqual(['2:22 orchestrator-type-mismatch']);
