@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../cli/helpers.js';
+import { BIN, ROOT, run } from '../cli/helpers.js';
 import { freePort } from '../live/topology.js';
 
 /** `succession discover` where no MySQL server is needed: argument errors and hosts that cannot be read. */
@@ -45,5 +46,13 @@ describe('succession discover (no server)', () => {
     expect(r.stderr).toContain(`succession: cannot read 127.0.0.1:${silentPort}: no answer within 300 ms (connect timeout)`);
     expect(r.stderr).toContain('succession: no server could be read; no snapshot written');
     expect(r.stderr).not.toContain('Never-Shown-42');
+  });
+
+  it('shows progress on standard error only when it is a terminal', () => {
+    // `script` gives the command a pseudo-terminal; its output is what the terminal would show.
+    const r = spawnSync('script', ['-qec', `'${process.execPath}' '${BIN}' discover --seed 127.0.0.1:${refusedPort}`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toContain(`\rdiscovering: 1/1 servers read (127.0.0.1:${refusedPort} unreachable)`);
+    const plain = run(['discover', '--seed', `127.0.0.1:${refusedPort}`]);
+    expect(plain.stderr).not.toContain('discovering');
   });
 });
