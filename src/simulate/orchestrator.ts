@@ -7,6 +7,9 @@ import type { EnginePrediction, Excluded, Exclusion } from './model.js';
 import { compareProgress } from './progress.js';
 import { POLL_SECONDS, semiSyncOutcome } from './semisync.js';
 
+/** orchestrator's ReasonableMaintenanceReplicationLagSeconds default: the most SQL_Delay a source may have (CanReplicateFrom). */
+const REASONABLE_MAINTENANCE_LAG_SECONDS = 20;
+
 const BINLOG_FORMAT_ORDER: Record<string, number> = { STATEMENT: 0, MIXED: 1, ROW: 2 };
 
 /** The promotion rule orchestrator reads for a host from the generated meta table. */
@@ -74,12 +77,21 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     const sameDc = (i: Instance) => dcOf(ctx, i.key) === failedDc;
     const ideal = sameDc(promoted) && ruleOf(ctx, promoted.key) === 'prefer';
     if (!ideal) {
-      const better = valid.find((i) => i !== promoted && ruleOf(ctx, i.key) === 'prefer' && sameDc(i) && i.reachable && i.replication?.sqlThread === 'yes');
-      const needsNeutral = ruleOf(ctx, promoted.key) === 'prefer_not' || (cluster.datacenters.preventCrossDatacenter && !sameDc(promoted));
-      const neutral = needsNeutral ? valid.find((i) => i !== promoted && ruleOf(ctx, i.key) === 'neutral' && sameDc(i)) : undefined;
+      const first = promoted;
+      // why: the promoted server must be able to replicate from its replacement (CanReplicateFrom), which refuses a source delayed beyond ReasonableMaintenanceReplicationLagSeconds.
+      const canTakeOver = (i: Instance) => i !== first && i.reachable && i.replication?.sqlThread === 'yes' && (i.replication.sqlDelay ?? 0) <= REASONABLE_MAINTENANCE_LAG_SECONDS;
+      const geo = (i: Instance) => !cluster.datacenters.preventCrossDatacenter || sameDc(i);
+      const nearPromoted = (i: Instance) => dcOf(ctx, i.key) === dcOf(ctx, first.key);
+      // SuggestReplacementForPromotedReplica: a candidate in the failed primary's DC; else keep a promoted candidate that satisfies the fence; else a candidate in the promoted server's DC; else any that satisfies the fence.
+      const prefer = valid.filter((i) => canTakeOver(i) && ruleOf(ctx, i.key) === 'prefer');
+      const keep = ruleOf(ctx, first.key) === 'prefer' && geo(first);
+      const better = prefer.find(sameDc) ?? (keep ? undefined : (prefer.find(nearPromoted) ?? prefer.find(geo)));
+      const needsNeutral = ruleOf(ctx, first.key) === 'prefer_not' || (cluster.datacenters.preventCrossDatacenter && !sameDc(first));
+      const neutrals = needsNeutral ? valid.filter((i) => canTakeOver(i) && ruleOf(ctx, i.key) === 'neutral') : [];
+      const neutral = neutrals.find(sameDc) ?? neutrals.find(nearPromoted) ?? neutrals.find(geo);
       const replacement = better ?? neutral;
       if (replacement) {
-        notes.push(`orchestrator first promotes ${promoted.key} (the most advanced valid replica), then hands over to ${replacement.key} (${ruleOf(ctx, replacement.key)}, in ${failedDc ?? 'the same DC'}) once it replicates from it`);
+        notes.push(`orchestrator first promotes ${first.key} (the most advanced valid replica), then hands over to ${replacement.key} (${ruleOf(ctx, replacement.key)}, in ${dcOf(ctx, replacement.key) ?? 'an unknown DC'}) once it replicates from it`);
         promoted = replacement;
       }
     }
