@@ -63,6 +63,11 @@ export interface ClusterPolicy {
   origin(path: JsonPath): Origin;
   /** True when neither the cluster nor the fleet file sets `path` (a built-in default applies). */
   isDefault(path: JsonPath): boolean;
+  /**
+   * The origin of the first of `paths` that is set somewhere, else `fallback` in the cluster file:
+   * a finding about a defaulted value points at the setting that makes it matter.
+   */
+  anchor(paths: readonly JsonPath[], fallback: JsonPath): Origin;
 }
 
 export type BackendType = 'sqlite' | 'mysql';

@@ -146,6 +146,13 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
     hooks,
     origin,
     isDefault: (path) => origin(path).path.length === 0,
+    anchor: (paths, fallback) => {
+      for (const p of paths) {
+        const o = origin(p);
+        if (o.path.length > 0) return o;
+      }
+      return { file, path: fallback };
+    },
   };
 }
 

@@ -17,7 +17,7 @@ export default defineRule({
         {
           file: cluster.file,
           path: r.path,
-          message: `${r.written} is whitelisted but ${where}, while failover must stay in ${home}: orchestrator vetoes the promotion, ClusterControl (which has no DC fence) would perform it.`,
+          message: `${r.written} is whitelisted but ${where}, while failover must stay in ${home}: orchestrator vetoes promoting it and succession leaves it out of the cmon and MHA candidates, so the whitelist promises a candidate that will never be promoted.`,
           hint: `Remove it from the whitelist, or set its dc to ${home}.`,
         },
       ];

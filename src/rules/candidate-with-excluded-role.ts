@@ -14,7 +14,7 @@ export default defineRule({
         {
           file: cluster.file,
           path: r.path,
-          message: `${r.written} is whitelisted but has role "${host.role}"; ClusterControl would promote it.`,
+          message: `${r.written} is whitelisted but has role "${host.role}": the policy contradicts itself. succession leaves it out of every engine's candidates, so the whitelist promises a candidate that will never be promoted.`,
           hint: 'Remove it from the whitelist, or drop the role if it really may become the primary.',
           related: [{ file: cluster.file, path: ['hosts', host.written, 'role'], message: 'role set here' }],
         },

@@ -16,7 +16,7 @@ export default defineRule({
         {
           file: cluster.file,
           path: b.path,
-          message: `${b.written} is both whitelisted and blacklisted. ClusterControl ignores the blacklist when a whitelist is set and would promote it; orchestrator would not.`,
+          message: `${b.written} is both whitelisted and blacklisted. succession lets the blacklist win, but ClusterControl itself ignores its blacklist whenever a whitelist is set: a hand-edited cmon config would promote it.`,
           hint: 'Remove it from one of the two lists.',
           related: [{ file: cluster.file, path: w.path, message: 'whitelisted here' }],
         },

@@ -6,6 +6,7 @@ import cnfDuplicateManagedKey from './cnf-duplicate-managed-key.js';
 import deploymentSettingConflict from './deployment-setting-conflict.js';
 import duplicateClusterName from './duplicate-cluster-name.js';
 import duplicateCmonClusterId from './duplicate-cmon-cluster-id.js';
+import duplicateHost from './duplicate-host.js';
 import hostInWhitelistAndBlacklist from './host-in-whitelist-and-blacklist.js';
 import liveCandidateDelayed from './live-candidate-delayed.js';
 import liveCandidateErrantGtid from './live-candidate-errant-gtid.js';
@@ -71,6 +72,7 @@ export const RULES: readonly Rule[] = [
   deploymentSettingConflict,
   duplicateClusterName,
   duplicateCmonClusterId,
+  duplicateHost,
   hostInWhitelistAndBlacklist,
   liveCandidateDelayed,
   liveCandidateErrantGtid,

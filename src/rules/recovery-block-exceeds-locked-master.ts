@@ -12,7 +12,7 @@ export default defineRule({
     if (block < locked) return [];
     const blockOrigin = cluster.origin(['antiFlapping', 'recoveryBlockSeconds']);
     // why: a defaulted block has no line of its own; the enforcement setting is what makes it matter.
-    const origin = blockOrigin.path.length > 0 ? blockOrigin : cluster.origin(['semiSync', 'enforcement']);
+    const origin = cluster.anchor([['antiFlapping', 'recoveryBlockSeconds'], ['semiSync', 'enforcement']], ['semiSync']);
     const lockedOrigin = cluster.origin(['semiSync', 'lockedMasterSeconds']);
     const defaulted = blockOrigin.path.length === 0 ? ' (orchestrator default)' : '';
     return [

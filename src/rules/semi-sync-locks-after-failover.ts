@@ -16,7 +16,7 @@ export default defineRule({
     if (!next || next.semiSyncPriority === 0) return [];
     const after = semiSyncAckers(cluster, next.key, cluster.primary);
     if (after.length >= wanted) return [];
-    const origin = cluster.origin(['semiSync', 'waitForReplicaCount']);
+    const origin = cluster.anchor([['semiSync', 'waitForReplicaCount'], ['semiSync', 'enforcement'], ['semiSync']], ['hosts']);
     return [
       {
         file: origin.file,

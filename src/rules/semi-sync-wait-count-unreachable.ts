@@ -12,7 +12,7 @@ export default defineRule({
     const wanted = cluster.semiSync.waitForReplicaCount;
     const ackers = semiSyncAckers(cluster, cluster.primary);
     if (ackers.length >= wanted) return [];
-    const origin = cluster.origin(['semiSync', 'waitForReplicaCount']);
+    const origin = cluster.anchor([['semiSync', 'waitForReplicaCount'], ['semiSync', 'enforcement'], ['semiSync']], ['hosts']);
     const list = ackers.length === 0 ? 'none' : ackers.map((h) => h.key).join(', ');
     return [
       {

@@ -22,7 +22,8 @@ function checkHooks(file: SourceFile, base: JsonPath, hooks: unknown): Report[] 
     const list = (hooks as Record<string, unknown>)[name];
     if (!Array.isArray(list)) continue;
     list.forEach((command, i) => {
-      for (const m of String(command).matchAll(/\{([^{}\s]*)\}/g)) {
+      // why: `${VAR}` is shell (orchestrator also exports ORC_* variables) and `{}` is find -exec's; neither is a placeholder.
+      for (const m of String(command).matchAll(/(?<!\$)\{([^{}\s$]+)\}/g)) {
         const word = m[1]!;
         if (KNOWN.has(word)) continue;
         reports.push({
