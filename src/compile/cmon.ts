@@ -1,6 +1,6 @@
 import type { HookName, ClusterPolicy, FleetPolicy, Origin } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
-import { sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { clusterSubject, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes, singleScriptHooks } from './unexpressed.js';
 
@@ -130,7 +130,7 @@ export function compileCmon(repo: Pick<Repo, 'clusters' | 'fleet'>): CompileResu
     const body = renderCnf(cmonEntries(cluster, repo.fleet, notes), cluster, notes);
     if (body === undefined) continue;
     const sources = sourcesOf(cluster.file.path, repo.fleet?.file.path);
-    artifacts.push({ path: `cmon/cmon_${cluster.cmon.clusterId}.cnf`, content: withHeader('#', sources, body), sourceFiles: sources });
+    artifacts.push({ path: `cmon/cmon_${cluster.cmon.clusterId}.cnf`, content: withHeader('#', sources, clusterSubject(cluster), body), sourceFiles: sources });
   }
   return { artifacts, reports: notes.reports };
 }

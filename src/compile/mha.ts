@@ -1,7 +1,7 @@
 import { rankCandidates } from '../policy/candidates.js';
 import type { ClusterPolicy, FleetPolicy, HookName, Origin } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
-import { byCode, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { byCode, clusterSubject, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes, singleScriptHooks } from './unexpressed.js';
 
@@ -110,7 +110,7 @@ export function compileMha(repo: Pick<Repo, 'clusters' | 'fleet'>): CompileResul
     const body = render(blocks, cluster, notes);
     if (body === undefined) continue;
     const sources = sourcesOf(cluster.file.path, repo.fleet?.file.path);
-    artifacts.push({ path: `mha/${cluster.name}.cnf`, content: withHeader('#', sources, body), sourceFiles: sources });
+    artifacts.push({ path: `mha/${cluster.name}.cnf`, content: withHeader('#', sources, clusterSubject(cluster), body), sourceFiles: sources });
   }
   return { artifacts, reports: notes.reports };
 }

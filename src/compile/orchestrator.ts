@@ -1,7 +1,7 @@
 import { parseHostKey } from '../policy/hostkey.js';
 import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
-import { byCode, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { byCode, clusterSubject, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes } from './unexpressed.js';
 
@@ -277,14 +277,14 @@ export function compileOrchestrator(repo: Pick<Repo, 'clusters' | 'fleet'>): Com
     artifacts.push(...configs);
     for (const c of clusters) {
       const clusterSources = sourcesOf(c.file.path, fleet.file.path);
-      artifacts.push({ path: `${base}/meta/${c.name}.sql`, content: withHeader('--', clusterSources, metaSql(dep.metaSchema, c)), sourceFiles: clusterSources });
+      artifacts.push({ path: `${base}/meta/${c.name}.sql`, content: withHeader('--', clusterSources, clusterSubject(c), metaSql(dep.metaSchema, c)), sourceFiles: clusterSources });
     }
     const api = nodes.map((n) => `http://${urlHost(n.host)}:${dep.httpPort}/api`).join(' ');
-    artifacts.push({ path: `${base}/orchestrator-client.env`, content: withHeader('#', [fleet.file.path], `ORCHESTRATOR_API="${api}"\n`), sourceFiles: [fleet.file.path] });
+    artifacts.push({ path: `${base}/orchestrator-client.env`, content: withHeader('#', [fleet.file.path], `orchestrator deployment ${dep.name}: the API of every raft node, for orchestrator-client.`, `ORCHESTRATOR_API="${api}"\n`), sourceFiles: [fleet.file.path] });
     const sums = configs.map((a) => `${sha256(a.content)}  ${a.path.slice(base.length + 1)}`).join('\n');
     artifacts.push({
       path: `${base}/provenance.txt`,
-      content: withHeader('#', sources, `# orchestrator reads JSON without comments, so the node configs are listed here (sha256sum format).\n${sums}\n`),
+      content: withHeader('#', sources, `orchestrator deployment ${dep.name}: orchestrator reads JSON without comments, so the node configs are listed here (sha256sum format).`, `${sums}\n`),
       sourceFiles: sources,
     });
   }

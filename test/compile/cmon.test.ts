@@ -51,6 +51,7 @@ describe('cmon target on the example repository', () => {
     const lines = artifacts[0]!.content.split('\n');
     expect(lines[0]).toContain('policies/clusters/shop.yaml, policies/fleet.yaml');
     const body = lines.slice(HEADER_LINES).join('\n');
+    expect(lines[2]).toBe('# Cluster shop: Web shop orders and payments');
     expect(lines[1]).toContain(createHash('sha256').update(body).digest('hex'));
   });
 });
