@@ -228,24 +228,34 @@ export interface MySqlGtidInterval {
   end: bigint;
 }
 
-/** Parses a MySQL GTID set (`uuid:1-5:7,uuid2:1-3`) into intervals per source UUID (lower-case). */
+/**
+ * Parses a MySQL GTID set (`uuid:1-5:7,uuid2:1-3`) into intervals per source, keyed by the
+ * lower-case UUID; tagged GTIDs of MySQL ≥ 8.3 (`uuid:1-5:tag:1-2`) are keyed `uuid:tag`.
+ * Undefined when malformed.
+ */
 export function parseMySqlGtidSet(text: string): Map<string, MySqlGtidInterval[]> | undefined {
   const out = new Map<string, MySqlGtidInterval[]>();
   const trimmed = text.replace(/\s+/g, '');
   if (trimmed === '') return out;
   for (const part of trimmed.split(',')) {
-    const [uuid, ...ranges] = part.split(':');
-    if (!uuid || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid) || ranges.length === 0) return undefined;
-    const list = out.get(uuid.toLowerCase()) ?? [];
-    for (const r of ranges) {
+    const [uuid, ...rest] = part.split(':');
+    if (!uuid || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid) || rest.length === 0) return undefined;
+    let key = uuid.toLowerCase();
+    let intervals = 0;
+    for (const r of rest) {
+      if (/^[a-z_][a-z0-9_]{0,31}$/i.test(r)) {
+        key = `${uuid.toLowerCase()}:${r.toLowerCase()}`;
+        continue;
+      }
       const m = /^(\d+)(?:-(\d+))?$/.exec(r);
       if (!m) return undefined;
       const start = BigInt(m[1]!);
       const end = m[2] === undefined ? start : BigInt(m[2]);
-      if (end < start) return undefined;
-      list.push({ start, end });
+      if (start < 1n || end < start) return undefined;
+      out.set(key, [...(out.get(key) ?? []), { start, end }]);
+      intervals += 1;
     }
-    out.set(uuid.toLowerCase(), list);
+    if (intervals === 0) return undefined;
   }
   return out;
 }
