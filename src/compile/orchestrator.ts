@@ -162,10 +162,9 @@ function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly Cluste
     RecoveryPeriodBlockSeconds: first?.antiFlapping.recoveryBlockSeconds ?? DEFAULTS.recoveryBlockSeconds,
     ReasonableLockedSemiSyncMasterSeconds: first?.semiSync.lockedMasterSeconds ?? DEFAULTS.lockedMasterSeconds,
     RecoverMasterClusterFilters: clusters.map((c) => `alias=${c.name}`).sort(byCode),
-    PromotionIgnoreHostnameFilters: clusters
-      .flatMap((c) => metaRows(c).filter((r) => r.promotionRule === 'must_not'))
-      .map((r) => hostFilter(r.host, r.port))
-      .sort(byCode),
+    PromotionIgnoreHostnameFilters: [
+      ...new Set(clusters.flatMap((c) => metaRows(c).filter((r) => r.promotionRule === 'must_not')).map((r) => hostFilter(r.host, r.port))),
+    ].sort(byCode),
   };
   for (const name of HOOK_NAMES) config[ORCHESTRATOR_HOOK_KEYS[name]] = first?.hooks[name] ?? [];
   return config;
