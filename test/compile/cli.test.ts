@@ -75,6 +75,17 @@ describe('succession build', () => {
     expect(tree(join(d, 'out'))).toEqual(before);
   });
 
+  it('--target limits both the files written and the directories --check owns', () => {
+    const d = exampleCopy();
+    const r = run(['build', '--out', 'out', '--target', 'cmon', '-q'], d);
+    expect(r.code).toBe(0);
+    expect([...tree(join(d, 'out')).keys()]).toEqual(['cmon/cmon_1.cnf', 'cmon/cmon_2.cnf']);
+    mkdirSync(join(d, 'out/mha'));
+    writeFileSync(join(d, 'out/mha/hand-made.cnf'), '[server default]\n');
+    expect(run(['build', '--out', 'out', '--target', 'cmon', '--check', '-q'], d).code).toBe(0);
+    expect(run(['build', '--out', 'out', '--target', 'cmon,mha', '--check', '-q'], d).code).toBe(1);
+  });
+
   it('stops on lint errors before writing: two clusters of one deployment with different recovery block seconds', () => {
     const d = tmp();
     writeFileSync(join(d, 'fleet.yaml'), FLEET);
