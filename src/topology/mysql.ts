@@ -94,11 +94,16 @@ export interface ServerReading {
   dataCenter?: string;
 }
 
-/** Rejects a data-center query that is not one `SELECT` statement. */
+/**
+ * Rejects a data-center query that is not one plain `SELECT`: no second statement, no
+ * `INTO OUTFILE` / `DUMPFILE` (writes a file on the server), no locking read.
+ */
 export function checkDatacenterQuery(sql: string): string | undefined {
   const s = sql.trim().replace(/;\s*$/, '');
   if (!/^select\s/i.test(s)) return 'the data-center query must be a SELECT statement';
   if (s.includes(';')) return 'the data-center query must be a single statement';
+  if (/\binto\s+(outfile|dumpfile)\b/i.test(s)) return 'the data-center query must not write a file (INTO OUTFILE / DUMPFILE)';
+  if (/\bfor\s+(update|share)\b|\block\s+in\s+share\s+mode\b/i.test(s)) return 'the data-center query must not take locks (FOR UPDATE / FOR SHARE)';
   return undefined;
 }
 

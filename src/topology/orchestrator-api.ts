@@ -22,6 +22,14 @@ export interface OrchestratorOptions {
   /** Cluster alias. */
   cluster: string;
   timeoutMs?: number;
+  /** HTTP basic auth for every URL that does not carry its own `user:password@`. */
+  auth?: { user: string; password: string };
+}
+
+/** An API base URL without credentials, and the headers that carry them. */
+interface Endpoint {
+  base: string;
+  headers: Record<string, string>;
 }
 
 /** The subset of orchestrator's `Instance` JSON this source reads. */
@@ -78,10 +86,10 @@ const LEADER_CHECK_TIMEOUT_MS = 1000;
 /** Reads one cluster from orchestrator, through the raft leader when several URLs are given. */
 export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topology> {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const bases = opts.urls.map(normalizeApiUrl);
-  const base = bases.length === 1 ? bases[0]! : await findLeader(bases, Math.min(timeout, LEADER_CHECK_TIMEOUT_MS));
-  const url = `${base}/cluster/alias/${encodeURIComponent(opts.cluster)}`;
-  const body = await getJson(url, timeout);
+  const endpoints = opts.urls.map((u) => endpoint(u, opts.auth));
+  const leader = endpoints.length === 1 ? endpoints[0]! : await findLeader(endpoints, Math.min(timeout, LEADER_CHECK_TIMEOUT_MS));
+  const url = `${leader.base}/cluster/alias/${encodeURIComponent(opts.cluster)}`;
+  const body = await getJson(url, leader.headers, timeout);
   if (!Array.isArray(body)) throw new TopologyError(`orchestrator ${url}: expected a list of instances, got ${describe(body)}`);
   const instances = body.map((item, i) => {
     if (!isInstanceJson(item)) throw new TopologyError(`orchestrator ${url}: item ${i} is not an Instance (no Key.Hostname / Key.Port)`);
@@ -91,10 +99,28 @@ export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topol
   return makeTopology(instances, { kind: 'orchestrator', detail: url }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
 }
 
-/** As orchestrator-client: no trailing slash, and `/api` appended when the URL lacks it. */
-export function normalizeApiUrl(url: string): string {
-  const trimmed = url.replace(/\/+$/, '');
-  return trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
+/**
+ * Splits credentials off a URL (`http://user:pw@orc:3000/api`), so that no message ever shows
+ * them, and normalises the rest as orchestrator-client does: no trailing slash, `/api` appended
+ * when missing.
+ */
+function endpoint(text: string, auth: OrchestratorOptions['auth']): Endpoint {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TopologyError(`"${text.replace(/\/\/[^@/]*@/, '//')}" is not a URL`);
+  }
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  const trimmed = url.toString().replace(/\/+$/, '');
+  const base = trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
+  const creds = user !== '' ? { user, password } : auth;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.user}:${creds.password}`).toString('base64')}`;
+  return { base, headers };
 }
 
 /**
@@ -102,28 +128,28 @@ export function normalizeApiUrl(url: string): string {
  * whose `/leader-check` answers HTTP 200 (followers answer 404 "Not leader"); failing that, the
  * first whose `/routed-leader-check` does (a node that can route to the leader).
  */
-export async function findLeader(bases: string[], timeoutMs: number): Promise<string> {
+async function findLeader(endpoints: Endpoint[], timeoutMs: number): Promise<Endpoint> {
   const answers: string[] = [];
   for (const check of ['leader-check', 'routed-leader-check']) {
-    for (const base of bases) {
+    for (const e of endpoints) {
       try {
-        const res = await fetch(`${base}/${check}`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        const res = await fetch(`${e.base}/${check}`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: e.headers });
         await res.arrayBuffer();
-        if (res.status === 200) return base;
-        answers.push(`${base}/${check}: HTTP ${res.status}`);
-      } catch (e) {
-        answers.push(`${base}/${check}: ${networkError(e)}`);
+        if (res.status === 200) return e;
+        answers.push(`${e.base}/${check}: HTTP ${res.status}`);
+      } catch (err) {
+        answers.push(`${e.base}/${check}: ${networkError(err)}`);
       }
     }
   }
   throw new TopologyError(`no orchestrator leader found (${answers.join('; ')})`);
 }
 
-async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+async function getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
     text = await res.text();
   } catch (e) {
     throw new TopologyError(`orchestrator ${url}: ${networkError(e)}`);

@@ -11,6 +11,8 @@ export interface LoadOptions {
   cluster?: string;
   /** For `mysql://` sources: credentials and discovery settings (the seeds come from the URL). */
   mysql?: Omit<DiscoverOptions, 'seeds'>;
+  /** HTTP basic auth for orchestrator URLs that do not carry `user:password@` themselves. */
+  orchestratorAuth?: { user: string; password: string };
   timeoutMs?: number;
 }
 
@@ -35,7 +37,12 @@ export async function loadTopology(src: string, opts: LoadOptions = {}): Promise
     const bad = urls.find((u) => !/^https?:\/\/[^/]+/i.test(u));
     if (bad !== undefined) throw new TopologyError(`${src}: "${bad}" is not an http(s) URL`);
     if (opts.cluster === undefined) throw new TopologyError(`${src}: reading orchestrator needs the cluster alias`);
-    return readOrchestrator({ urls, cluster: opts.cluster, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
+    return readOrchestrator({
+      urls,
+      cluster: opts.cluster,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.orchestratorAuth ? { auth: opts.orchestratorAuth } : {}),
+    });
   }
   return loadFile(src, opts);
 }

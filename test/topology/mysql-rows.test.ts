@@ -87,6 +87,9 @@ describe('interpreting server rows', () => {
     expect(checkDatacenterQuery('select 1')).toBeUndefined();
     expect(checkDatacenterQuery('UPDATE meta.x SET a=1')).toBe('the data-center query must be a SELECT statement');
     expect(checkDatacenterQuery('SELECT 1; DROP TABLE t')).toBe('the data-center query must be a single statement');
+    expect(checkDatacenterQuery("SELECT dc FROM meta.x INTO OUTFILE '/tmp/x'")).toMatch(/must not write a file/);
+    expect(checkDatacenterQuery('SELECT dc FROM meta.x FOR UPDATE')).toMatch(/must not take locks/);
+    expect(checkDatacenterQuery('SELECT dc FROM meta.x LOCK IN SHARE MODE')).toMatch(/must not take locks/);
   });
 });
 

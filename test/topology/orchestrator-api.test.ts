@@ -150,6 +150,22 @@ describe('orchestrator API source', () => {
     await expect(readOrchestrator({ urls: [leader], cluster: 'object' })).rejects.toThrow(/expected a list of instances, got an object/);
   });
 
+  it('HTTP basic auth from user:password@ in the URL or from options; credentials never shown', async () => {
+    const expected = `Basic ${Buffer.from('orc:S3cret pw').toString('base64')}`;
+    const guarded = await serve((req, res) => {
+      if (req.headers.authorization !== expected) return json(res, 401, '{"Code":"ERROR","Message":"Unauthorized"}');
+      return node(true, [])(req, res);
+    });
+    servers.push(guarded.server);
+    const withCreds = guarded.url.replace('http://', 'http://orc:S3cret%20pw@');
+    expect((await readOrchestrator({ urls: [withCreds], cluster: 'shop' })).origin.detail).toBe(`${guarded.url}/cluster/alias/shop`);
+    expect((await readOrchestrator({ urls: [follower1, guarded.url], cluster: 'shop', auth: { user: 'orc', password: 'S3cret pw' } })).instances).toHaveLength(5);
+    const wrong = guarded.url.replace('http://', 'http://orc:Wr0ng@');
+    const message = (p: Promise<unknown>): Promise<string> => p.then(() => '', (e: Error) => e.message);
+    expect(await message(readOrchestrator({ urls: [wrong], cluster: 'shop' }))).toBe(`orchestrator ${guarded.url}/cluster/alias/shop: HTTP 401: Unauthorized`);
+    expect(await message(readOrchestrator({ urls: ['http://orc:Wr0ng@[bad'], cluster: 'shop' }))).toBe('"http://[bad" is not a URL');
+  });
+
   it('a server that never answers times out', async () => {
     const silent = await serve(() => undefined);
     servers.push(silent.server);
