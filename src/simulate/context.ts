@@ -52,6 +52,14 @@ export function policyExclusions(ctx: FailureContext, key: string): Exclusion[] 
   return out;
 }
 
+/**
+ * What orchestrator (`MajorVersion`) and MHA (`parse_mysql_major_version`) call the major version:
+ * the first two components (5.7, 8.0, 8.4, 10.11), as one comparable number.
+ */
+export function versionSeries(i: Instance): number | undefined {
+  return i.version ? i.version.major * 1000 + i.version.minor : undefined;
+}
+
 /** Live reasons a replica is unfit, whichever engine looks at it. */
 export function liveProblems(i: Instance): Exclusion[] {
   const out: Exclusion[] = [];

@@ -1,4 +1,4 @@
-import { liveProblems, policyExclusions, type FailureContext } from './context.js';
+import { liveProblems, policyExclusions, versionSeries, type FailureContext } from './context.js';
 import type { EnginePrediction, Excluded, Exclusion } from './model.js';
 import { compareProgress } from './progress.js';
 import { semiSyncOutcome } from './semisync.js';
@@ -15,11 +15,12 @@ export function mhaFailover(ctx: FailureContext): EnginePrediction {
   const { cluster, failed } = ctx;
   const excluded: Excluded[] = [];
   const alive = ctx.siblings.filter((i) => i.reachable);
-  const oldestMajor = Math.min(...alive.map((i) => i.version?.major ?? Infinity));
+  const oldestMajor = Math.min(...alive.map((i) => versionSeries(i) ?? Infinity));
   const eligible = [];
   for (const i of ctx.siblings) {
     const reasons: Exclusion[] = [...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r !== 'broken-replication')];
-    if (i.version && Number.isFinite(oldestMajor) && i.version.major > oldestMajor) reasons.push('version');
+    const series = versionSeries(i);
+    if (series !== undefined && Number.isFinite(oldestMajor) && series > oldestMajor) reasons.push('version');
     if (reasons.length) excluded.push({ key: i.key, reasons });
     else eligible.push(i);
   }

@@ -2,7 +2,7 @@ import { PROMOTION_ORDER } from '../policy/candidates.js';
 import type { PromotionLevel } from '../policy/model.js';
 import type { Instance } from '../topology/model.js';
 import { errantGtids } from '../live/gtid.js';
-import { dcOf, liveProblems, policyExclusions, type FailureContext } from './context.js';
+import { dcOf, liveProblems, policyExclusions, versionSeries, type FailureContext } from './context.js';
 import type { EnginePrediction, Excluded, Exclusion } from './model.js';
 import { compareProgress } from './progress.js';
 import { POLL_SECONDS, semiSyncOutcome } from './semisync.js';
@@ -39,7 +39,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   const excluded: Excluded[] = [];
   const failedDc = dcOf(ctx, failed.key);
   const reachable = ctx.siblings.filter((i) => i.reachable);
-  const majors = reachable.map((i) => i.version?.major).filter((v): v is number => v !== undefined);
+  const majors = reachable.map(versionSeries).filter((v): v is number => v !== undefined);
   const commonMajor = mostCommon(majors);
   const commonFormat = mostCommon(reachable.map((i) => i.binlogFormat).filter((v): v is string => v !== undefined));
 
@@ -47,7 +47,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     (a, b) =>
       compareProgress(a, b, failed) ||
       Number(b.logReplicaUpdates === true) - Number(a.logReplicaUpdates === true) ||
-      (a.version?.major ?? 0) - (b.version?.major ?? 0) ||
+      (versionSeries(a) ?? 0) - (versionSeries(b) ?? 0) ||
       (BINLOG_FORMAT_ORDER[a.binlogFormat ?? ''] ?? 0) - (BINLOG_FORMAT_ORDER[b.binlogFormat ?? ''] ?? 0) ||
       Number(dcOf(ctx, b.key) === failedDc) - Number(dcOf(ctx, a.key) === failedDc) ||
       Number(Boolean(errantGtids(a, failed))) - Number(Boolean(errantGtids(b, failed))) ||
@@ -59,7 +59,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     const reasons = policyExclusions(ctx, i.key).filter((r) => r !== 'dc-fence');
     if (!i.reachable) reasons.push('unreachable');
     if (i.reachable && (i.logBin === false || i.logReplicaUpdates === false)) reasons.push('binlog');
-    if (commonMajor !== undefined && i.version && i.version.major > commonMajor) reasons.push('version');
+    if (commonMajor !== undefined && (versionSeries(i) ?? 0) > commonMajor) reasons.push('version');
     if (commonFormat && i.binlogFormat && (BINLOG_FORMAT_ORDER[i.binlogFormat] ?? 0) > (BINLOG_FORMAT_ORDER[commonFormat] ?? 0)) reasons.push('binlog-format');
     return reasons;
   };

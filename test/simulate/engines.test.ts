@@ -204,6 +204,18 @@ hosts:
     expect(engine(sim, 'cmon').promoted).toBe('db2:3306');
   });
 
+  it('counts major and minor as the "major version", as MHA and orchestrator do: 8.4 is newer than 8.0', () => {
+    const t = withInstance(six, 'db2:3306', (i) => {
+      i.version = { text: '8.4.3', major: 8, minor: 4, patch: 3 };
+    });
+    const sim = simulateFailure(policy(HOSTS), t, undefined, ['mha', 'orchestrator']);
+    for (const p of sim.engines) {
+      expect(reasons(p)['db2:3306'], p.engine).toContain('version');
+      // db6 executed as far as db2 and is the next most advanced
+      expect(p.promoted, p.engine).toBe('db6:3306');
+    }
+  });
+
   it('does not exclude a replica whose SQL thread is stopped (it applies the relay log itself), but does a delayed one', () => {
     const t = withInstance(upgrade, 'db3:3306', (i) => {
       i.replication!.sqlThread = 'no';
