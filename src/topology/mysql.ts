@@ -295,6 +295,15 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     const [rows] = await conn.query({ sql, timeout: queryTimeout });
     return rows as Row[];
   };
+  /** Runs a statement whose failure (a missing privilege) leaves the server readable; a dead connection does not. */
+  const optional = async (failure: (message: string) => string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (e) {
+      if (isTimeout(e) || (e as { fatal?: boolean }).fatal === true) throw e;
+      warnings.push(failure((e as Error).message));
+    }
+  };
   try {
     const variables = toMap(await query(STATEMENTS.variables));
     const reading: ServerReading = { key, host: k.host, port: k.port, variables, status: new Map(), replicaStatus: [] };
@@ -302,34 +311,23 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     const flavor = detectFlavor(variables.get('version') ?? '', variables.get('version_comment') ?? '');
     const modern = version !== undefined && flavor !== 'mariadb' && versionAtLeast(version, 8, 0, 22);
     reading.status = toMap(await query(STATEMENTS.status));
-    try {
-      const statement = flavor === 'mariadb' ? STATEMENTS.replicaStatusMariaDb : modern ? STATEMENTS.replicaStatusNew : STATEMENTS.replicaStatusOld;
-      reading.replicaStatus = await query(statement);
-    } catch (e) {
-      if (isTimeout(e)) throw e;
-      warnings.push(`${key}: cannot read replica status (${(e as Error).message}); its source is unknown`);
-    }
-    try {
+    const replicaStatus = flavor === 'mariadb' ? STATEMENTS.replicaStatusMariaDb : modern ? STATEMENTS.replicaStatusNew : STATEMENTS.replicaStatusOld;
+    await optional((m) => `${key}: cannot read replica status (${m}); its source is unknown`, async () => {
+      reading.replicaStatus = await query(replicaStatus);
+    });
+    await optional((m) => `${key}: cannot list replicas (${m})`, async () => {
       reading.replicaHosts = await query(modern ? STATEMENTS.replicasNew : STATEMENTS.replicasOld);
-    } catch (e) {
-      if (isTimeout(e)) throw e;
-      warnings.push(`${key}: cannot list replicas (${(e as Error).message})`);
-    }
-    try {
+    });
+    await optional((m) => `${key}: cannot read the process list (${m})`, async () => {
       reading.dumpThreads = (await query(STATEMENTS.dumpThreads)).map((r) => str(r.HOST ?? r.Host));
-    } catch (e) {
-      if (isTimeout(e)) throw e;
-      warnings.push(`${key}: cannot read the process list (${(e as Error).message})`);
-    }
-    if (opts.datacenterQuery !== undefined) {
-      try {
-        const rows = await query(opts.datacenterQuery);
+    });
+    const dcQuery = opts.datacenterQuery;
+    if (dcQuery !== undefined) {
+      await optional((m) => `${key}: data-center query failed (${m})`, async () => {
+        const rows = await query(dcQuery);
         const first = rows[0] ? Object.values(rows[0])[0] : undefined;
         if (first !== undefined && first !== null && String(first) !== '') reading.dataCenter = String(first);
-      } catch (e) {
-        if (isTimeout(e)) throw e;
-        warnings.push(`${key}: data-center query failed (${(e as Error).message})`);
-      }
+      });
     }
     if (reading.dataCenter === undefined && opts.datacenterPattern) {
       const m = opts.datacenterPattern.exec(k.host);
