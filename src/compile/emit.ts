@@ -122,6 +122,22 @@ function writeDurably(file: string, content: string): void {
   }
 }
 
+/**
+ * `mkdir -p`. Not mkdirSync's recursive mode: on Node 20 it loops forever where mkdir(2) answers
+ * ENOENT although the parent exists (`--out /proc/self/x`).
+ */
+function makeDirs(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
+    makeDirs(dirname(dir));
+    mkdirSync(dir);
+  }
+}
+
 function tempName(file: string): string {
   return join(dirname(file), `.${file.slice(dirname(file).length + 1)}.succession-${process.pid}.tmp`);
 }
@@ -192,7 +208,7 @@ export function writeFiles(files: readonly FileToWrite[]): WriteResult {
         continue;
       }
       try {
-        mkdirSync(dirname(f.file), { recursive: true });
+        makeDirs(dirname(f.file));
       } catch (e) {
         throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
       }
