@@ -4,9 +4,9 @@ import { createServer, type Server, type Socket } from 'node:net';
  * A TCP server that speaks just enough of the MySQL protocol (handshake, COM_QUERY with text
  * result sets, errors, COM_QUIT) to stand in for MySQL versions the machine does not have. It
  * lets any user log in. Each query goes to `answer`; `undefined` means never answer (a server
- * that hangs after the handshake).
+ * that hangs after the handshake), `'disconnect'` drops the connection (a server that crashes).
  */
-export type Answer = { columns: string[]; rows: (string | null)[][] } | { errno: number; message: string } | undefined;
+export type Answer = { columns: string[]; rows: (string | null)[][] } | { errno: number; message: string } | 'disconnect' | undefined;
 
 export interface FakeMysql {
   port: number;
@@ -41,7 +41,8 @@ export async function startFakeMysql(version: string, answer: (sql: string) => A
           const sql = payload.subarray(1).toString('utf8');
           queries.push(sql);
           const a = answer(sql);
-          if (a !== undefined) s.write(Buffer.concat(respond(a)));
+          if (a === 'disconnect') s.destroy();
+          else if (a !== undefined) s.write(Buffer.concat(respond(a)));
         }
       }
     });
@@ -67,7 +68,7 @@ export function table(columns: string[], rows: Record<string, string | null>[]):
   return { columns, rows: rows.map((r) => columns.map((c) => r[c] ?? null)) };
 }
 
-function respond(a: NonNullable<Answer>): Buffer[] {
+function respond(a: Exclude<Answer, undefined | 'disconnect'>): Buffer[] {
   if ('errno' in a) {
     const payload = Buffer.concat([Buffer.from([0xff]), u16(a.errno), Buffer.from(`#HY000${a.message}`)]);
     return [packet(1, payload)];

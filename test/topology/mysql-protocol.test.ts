@@ -95,4 +95,12 @@ describe('discovery over the MySQL protocol', () => {
     expect(source.queries).toContain('SHOW SLAVE HOSTS');
     expect(source.queries.filter((q) => /REPLICA/.test(q))).toEqual([]);
   });
+
+  it('a server that drops the connection mid-walk is unreachable, not a string of warnings', async () => {
+    const crashing = await startFakeMysql('8.0.36', (sql) => (sql === STATEMENTS.replicasNew ? 'disconnect' : server({ version: '8.0.36', vars: { server_id: '1' }, status: {} })(sql)));
+    fakes.push(crashing);
+    const { topology, warnings } = await discover({ seeds: [`127.0.0.1:${crashing.port}`], credentials: { user: 'u' } });
+    expect(topology.unreachable).toEqual([{ key: `127.0.0.1:${crashing.port}`, error: 'connection lost' }]);
+    expect(warnings).toEqual([]);
+  });
 });
