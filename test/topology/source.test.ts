@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTopology } from '../../src/topology/source.js';
 import { formatSnapshot } from '../../src/topology/snapshot.js';
@@ -36,6 +37,21 @@ describe('loadTopology', () => {
   it('reads a snapshot file', async () => {
     const t = makeTopology([{ key: 'a:1', host: 'a', port: 1, reachable: true }], { kind: 'mysql', detail: 'mysql://a:1' });
     expect(await loadTopology(file('snap.json', formatSnapshot(t)))).toEqual(t);
+  });
+
+  it('reads the recorded discovery of the live-test MariaDB topology (fixtures/mariadb-snapshot.json)', async () => {
+    const t = await loadTopology(fileURLToPath(new URL('./fixtures/mariadb-snapshot.json', import.meta.url)));
+    expect(t.instances.map((i) => [i.key, i.source ?? null, i.dataCenter])).toEqual([
+      ['127.0.0.1:23306', null, 'dc1'],
+      ['127.0.0.1:23307', '127.0.0.1:23306', 'dc1'],
+      ['127.0.0.1:23308', '127.0.0.1:23306', 'dc1'],
+      ['127.0.0.1:23309', '127.0.0.1:23308', 'dc2'],
+      ['127.0.0.1:23310', '127.0.0.1:23306', 'dc2'],
+    ]);
+    expect(t.instances[0]!.semiSync).toMatchObject({ sourceEnabled: true, sourceStatus: true, clients: 1 });
+    expect(t.instances[1]!.semiSync).toMatchObject({ replicaEnabled: true, replicaStatus: true });
+    expect(t.instances[4]!.replication!.sqlDelay).toBe(3600);
+    expect(t.instances.every((i) => i.flavor === 'mariadb' && i.version?.major === 10)).toBe(true);
   });
 
   it('reads a ClusterControl export, told apart by its content', async () => {
