@@ -44,7 +44,14 @@ export function fromClusterControl(data: unknown, origin: string, opts: ClusterC
     if (seen.has(i.key)) throw new TopologyError(`${origin}: host ${i.key} appears twice in the ClusterControl export`);
     seen.add(i.key);
   }
-  return makeTopology(instances, { kind: 'clustercontrol', detail: name === undefined ? origin : `${origin}#${name}` });
+  return makeTopology(instances, { kind: 'clustercontrol', detail: name === undefined ? origin : `${origin}#${name}` }, collectedAt(data));
+}
+
+/** When cmon answered the request (`request_processed`), as the snapshot schema writes times. */
+function collectedAt(data: unknown): string | undefined {
+  const t = isObject(data) ? str(data.request_processed) : '';
+  const ms = Date.parse(t);
+  return t === '' || Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 function selectCluster(data: unknown, origin: string, opts: ClusterControlOptions): { hosts: unknown[]; vendor: string; name?: string } {

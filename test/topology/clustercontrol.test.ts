@@ -22,6 +22,7 @@ describe('ClusterControl export source', () => {
       ['10.0.0.147:3306', '10.0.0.143:3306'],
     ]);
     expect(t.origin).toEqual({ kind: 'clustercontrol', detail: 'cc.json#dr' });
+    expect(t.collectedAt).toBe('2026-11-24T08:00:00Z');
   });
 
   it('reads numbers and flags whether cmon wrote them as strings or not', () => {
