@@ -131,6 +131,3 @@ export const RULES: readonly Rule[] = [
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
-
-/** The rules `succession lint` raises on policy files; the others belong to another command. */
-export const POLICY_RULES: readonly Rule[] = RULES.filter((r) => r.scope !== 'engine' || r.command === undefined);
