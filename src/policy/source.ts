@@ -1,4 +1,4 @@
-import { LineCounter, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, Parser, isScalar, parseDocument, type CST, type Document } from 'yaml';
 import type { Span } from '../findings.js';
 
 /** A YAML input file as read: text, AST with positions, and plain data. */
@@ -24,6 +24,8 @@ export interface SyntaxProblem extends Span {
  */
 export function parseSource(path: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
+  const deep = tooDeep(text);
+  if (deep !== undefined) return tooDeepSource(path, text, deep);
   // why: parseDocument (not parseAllDocuments): a stray `---` becomes an error instead of a file whose rest is ignored.
   const doc = parseDocument(text, {
     lineCounter,
@@ -60,6 +62,50 @@ export function parseSource(path: string, text: string): SourceFile {
     }
   }
   return { path, text, doc, lineCounter, data, syntaxErrors };
+}
+
+/**
+ * Deepest nesting of collections a policy file may have. yaml composes a document recursively, and
+ * where it runs out of stack depends on the thread (worker threads have other stack sizes) and on
+ * JIT state, so the same file got different findings from `lint` on 10 files and on 1,000. A
+ * fixed limit, far below any stack's and far above any real policy's, keeps findings the same.
+ */
+export const MAX_NESTING = 128;
+
+/** Offset of the first collection nested deeper than MAX_NESTING, if any. */
+function tooDeep(text: string): number | undefined {
+  // why: every collection starts with `[`, `{`, a `:` or a `-`/`?` indicator; a file with fewer of
+  // them cannot nest deeper, and the exact check below costs another parse.
+  let openers = 0;
+  for (let i = 0; i < text.length && openers <= MAX_NESTING; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b || c === 0x3a) openers++;
+    else if ((c === 0x2d || c === 0x3f) && !(text.charCodeAt(i + 1) > 0x20)) openers++;
+  }
+  if (openers <= MAX_NESTING) return undefined;
+  // yaml's CST parser keeps its own stack, so it reads any depth; the walk is iterative for the same reason.
+  const stack: [CST.Token, number][] = [...new Parser().parse(text)].map((t): [CST.Token, number] => [t, 0]);
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [token, depth] = next;
+    if (token.type === 'document' && token.value) stack.push([token.value, depth]);
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth >= MAX_NESTING) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push([item.key, depth + 1]);
+      if (item.value) stack.push([item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** A file refused for its nesting: one syntax problem at the first collection too deep, no data. */
+function tooDeepSource(path: string, text: string, offset: number): SourceFile {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  const at = lineCounter.linePos(offset);
+  const problem = { code: 'TOO_DEEP', message: `Collections are nested more than ${MAX_NESTING} levels deep`, line: at.line, column: at.col, endLine: at.line, endColumn: at.col + 1 };
+  return { path, text, doc: parseDocument(''), lineCounter, data: undefined, syntaxErrors: [problem] };
 }
 
 /**
