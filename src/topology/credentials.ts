@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parse } from 'ini';
 import { TopologyError } from './model.js';
-import type { Credentials } from './mysql.js';
+import type { Credentials, TlsSettings } from './mysql.js';
 
 /**
  * Discovery credentials: `--defaults-file` (my.cnf format, `[client]` section) when given, else
  * `MYSQL_USER` / `MYSQL_PWD`; the user defaults to the login name, as the mysql client does.
- * Passwords are never put in messages.
+ * TLS settings come from the same section. Passwords are never put in messages.
  */
 export function resolveCredentials(env: NodeJS.ProcessEnv, defaultsFile?: string): Credentials {
   const fromEnv: Credentials = { user: env.MYSQL_USER || loginName() };
@@ -22,7 +22,58 @@ export function resolveCredentials(env: NodeJS.ProcessEnv, defaultsFile?: string
   }
   if (typeof password === 'string') out.password = password;
   else if (fromEnv.password !== undefined) out.password = fromEnv.password;
+  const tls = tlsSettings(client, defaultsFile);
+  if (tls) out.tls = tls;
   return out;
+}
+
+const SSL_MODES: Record<string, TlsSettings['mode'] | 'off'> = {
+  disabled: 'off',
+  preferred: 'off',
+  required: 'required',
+  verify_ca: 'verify-ca',
+  verify_identity: 'verify-identity',
+};
+
+/**
+ * TLS from the option names of both clients: MySQL's `ssl-mode` (PREFERRED is read as off: the
+ * driver cannot fall back to plain text), MariaDB's `ssl` and `ssl-verify-server-cert`; an
+ * `ssl-ca` alone means verifying the server's certificate against it.
+ */
+function tlsSettings(client: Map<string, string | true>, file: string): TlsSettings | undefined {
+  const text = (k: string): string | undefined => {
+    const v = client.get(k);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const on = (k: string): boolean => {
+    const v = client.get(k);
+    return v === true || (typeof v === 'string' && /^(1|on|true|yes)$/i.test(v));
+  };
+  const modeText = text('ssl_mode');
+  let mode: TlsSettings['mode'] | 'off' | undefined;
+  if (modeText !== undefined) {
+    mode = SSL_MODES[modeText.toLowerCase()];
+    if (mode === undefined) throw new TopologyError(`${file}: unknown ssl-mode "${modeText}" in [client] (DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)`);
+  } else if (on('ssl_verify_server_cert')) mode = 'verify-identity';
+  else if (text('ssl_ca') !== undefined) mode = 'verify-ca';
+  else if (on('ssl')) mode = 'required';
+  if (mode === undefined || mode === 'off') return undefined;
+  const out: TlsSettings = { mode };
+  for (const [option, field] of [['ssl_ca', 'ca'], ['ssl_cert', 'cert'], ['ssl_key', 'key']] as const) {
+    const path = text(option);
+    if (path !== undefined) out[field] = readPem(path, option, file);
+  }
+  if (mode !== 'required' && out.ca === undefined) throw new TopologyError(`${file}: ssl-mode ${modeText ?? 'verification'} needs ssl-ca in [client]`);
+  return out;
+}
+
+function readPem(path: string, option: string, file: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TopologyError(`${file}: cannot read ${option.replace(/_/g, '-')} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+  }
 }
 
 function loginName(): string {

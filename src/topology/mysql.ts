@@ -1,3 +1,4 @@
+import { checkServerIdentity, TLSSocket } from 'node:tls';
 import mysql from 'mysql2/promise';
 import { parseHostKey } from '../policy/hostkey.js';
 import {
@@ -26,6 +27,16 @@ import {
 export interface Credentials {
   user: string;
   password?: string;
+  tls?: TlsSettings;
+}
+
+/** TLS towards the servers: encrypt only, or also verify the certificate (and its host name). */
+export interface TlsSettings {
+  mode: 'required' | 'verify-ca' | 'verify-identity';
+  /** PEM contents, not paths. */
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 export interface DiscoverOptions {
@@ -288,9 +299,11 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     connectTimeout,
     supportBigNumbers: true,
     multipleStatements: false,
+    ...(opts.credentials.tls ? { ssl: sslOptions(opts.credentials.tls) } : {}),
   });
   // why: a connection that dies later must not become an unhandled 'error' event.
   conn.on('error', () => undefined);
+  if (opts.credentials.tls?.mode === 'verify-identity') verifyIdentity(conn, k.host);
   const query = async (sql: string): Promise<Row[]> => {
     const [rows] = await conn.query({ sql, timeout: queryTimeout });
     return rows as Row[];
@@ -339,6 +352,31 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     // why: after a timeout the server may never read a COM_QUIT; do not wait for it.
     conn.destroy();
     throw e;
+  }
+}
+
+function sslOptions(tls: TlsSettings): Record<string, unknown> {
+  return {
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+    ...(tls.key !== undefined ? { key: tls.key } : {}),
+    rejectUnauthorized: tls.mode !== 'required',
+    // why: the driver checks the identity against "localhost" when the host is an IP address;
+    // verifyIdentity() below checks it against the address actually connected to.
+    verifyIdentity: false,
+  };
+}
+
+/**
+ * Checks the server certificate against the host connected to (name or IP address), before any
+ * statement is sent; a mismatch fails the connection.
+ */
+function verifyIdentity(conn: mysql.Connection, host: string): void {
+  const stream = (conn as unknown as { connection: { stream: unknown } }).connection.stream;
+  const error = stream instanceof TLSSocket ? checkServerIdentity(host, stream.getPeerCertificate()) : new Error('the connection is not encrypted');
+  if (error) {
+    conn.destroy();
+    throw error;
   }
 }
 

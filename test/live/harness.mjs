@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
 function findBinary(name) {
@@ -22,6 +23,10 @@ export const MARIADBD = findBinary('mariadbd');
 export const INSTALL_DB = findBinary('mariadb-install-db');
 /** Credentials of the least-privileged discovery account created on every node. */
 export const DISCOVERY_USER = 'topo';
+/** Test certificates (valid until 2126): a CA, a server certificate for IP 127.0.0.1 it signed, and an unrelated CA. */
+export const TLS_FILES = Object.fromEntries(
+  ['ca.pem', 'other-ca.pem', 'server-cert.pem', 'server-key.pem'].map((f) => [f, fileURLToPath(new URL(`./fixtures/tls/${f}`, import.meta.url))]),
+);
 /** Holds `#` and `;` on purpose: option files and SQL must both carry it intact. */
 export const DISCOVERY_PASSWORD = 'Topo#pw;7f3a';
 /** A TCP port that is free right now (asked from the OS). */
@@ -179,6 +184,7 @@ function accountSql(spec) {
     // why: the least privileges discovery needs on MariaDB ≥ 10.5 (docs/topology.md).
     `GRANT PROCESS, SLAVE MONITOR, REPLICATION MASTER ADMIN ON *.* TO '${DISCOVERY_USER}'@'127.0.0.1'`,
   ];
+  if (spec.tls) out.push(`ALTER USER '${DISCOVERY_USER}'@'127.0.0.1' REQUIRE SSL`);
   if (spec.dc !== undefined) {
     out.push('CREATE DATABASE meta', 'CREATE TABLE meta.dc (dc VARCHAR(32) NOT NULL)', `INSERT INTO meta.dc VALUES ('${spec.dc}')`, `GRANT SELECT ON meta.* TO '${DISCOVERY_USER}'@'127.0.0.1'`);
   }
@@ -234,6 +240,11 @@ function startServer(node, spec, dir) {
     args.push('--read-only=1');
   if (spec.semiSyncSource)
     args.push('--rpl-semi-sync-master-enabled=ON');
+  if (spec.tls) {
+    for (const [option, file] of [['ssl-ca', 'ca.pem'], ['ssl-cert', 'server-cert.pem'], ['ssl-key', 'server-key.pem']]) {
+      args.push(`--${option}=${TLS_FILES[file]}`);
+    }
+  }
   if (spec.semiSyncReplica)
     args.push('--rpl-semi-sync-slave-enabled=ON');
   return spawn(MARIADBD, args, { stdio: 'ignore', cwd: dir });

@@ -12,6 +12,8 @@ export const INSTALL_DB: string | undefined = harness.INSTALL_DB;
 /** Credentials of the least-privileged discovery account created on every node. */
 export const DISCOVERY_USER: string = harness.DISCOVERY_USER;
 export const DISCOVERY_PASSWORD: string = harness.DISCOVERY_PASSWORD;
+/** Paths of the test certificates: `ca.pem`, `other-ca.pem`, `server-cert.pem`, `server-key.pem`. */
+export const TLS_FILES: Record<string, string> = harness.TLS_FILES;
 
 /**
  * `describe` for tests that need MariaDB: runs them when the binaries exist; otherwise warns and
@@ -46,6 +48,8 @@ export interface NodeSpec {
   writable?: boolean;
   /** Replicate from this port instead of the source node's (a host that is down). */
   sourcePort?: number;
+  /** Serve TLS with the test certificates, and require it of the discovery account. */
+  tls?: boolean;
   /** Data center written to meta.dc on this node (not replicated). */
   dc?: string;
 }
