@@ -144,6 +144,19 @@ liveDescribe('discovery of a live MariaDB topology', () => {
     expect(r.warnings[0]).toMatch(/^127\.0\.0\.1:\d+: data-center query failed \(.*meta\.nope.*\)$/);
   });
 
+  it('without REPLICATION MASTER ADMIN: a warning per server, replicas still found from their own status', async () => {
+    for (const name of Object.keys(t.nodes)) {
+      const c = await t.admin(name);
+      await c.query('SET SESSION sql_log_bin=0');
+      await c.query("CREATE USER IF NOT EXISTS 'topo_min'@'127.0.0.1' IDENTIFIED BY 'min-pw'");
+      await c.query("GRANT PROCESS, SLAVE MONITOR ON *.* TO 'topo_min'@'127.0.0.1'");
+    }
+    const r = await discover({ seeds: [key('db2'), key('db4'), key('db5')], credentials: { user: 'topo_min', password: 'min-pw' } });
+    expect(r.topology.instances.map((i) => [i.key, i.source ?? null])).toEqual(found.instances.map((i) => [i.key, i.source ?? null]));
+    expect(r.warnings).toHaveLength(5);
+    for (const w of r.warnings) expect(w).toMatch(/: cannot list replicas \(Access denied; you need \(at least one of\) the REPLICATION MASTER ADMIN privilege\(s\) for this operation\)$/);
+  });
+
   it('writes a snapshot that reads back to the same topology', () => {
     expect(parseSnapshot('snap.json', formatSnapshot(found))).toEqual(found);
   });
