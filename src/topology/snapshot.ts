@@ -49,8 +49,21 @@ export function readSnapshot(path: string): Topology {
   return parseSnapshot(path, text);
 }
 
-/** Parses and validates snapshot text (JSON; read with the YAML parser for its positions). */
+/**
+ * Parses and validates snapshot text. A valid snapshot takes the fast way (`JSON.parse`); any
+ * problem sends the text through the YAML parser, which knows where each value is, so that every
+ * problem is reported with its line and column.
+ */
 export function parseSnapshot(path: string, text: string): Topology {
+  const data = parseJsonStrictly(text);
+  if (data !== undefined && validate()(data) && consistency(data as SnapshotDocument).length === 0) {
+    const doc = data as SnapshotDocument;
+    return makeTopology(doc.instances, doc.origin, doc.collectedAt);
+  }
+  return parseWithPositions(path, text);
+}
+
+function parseWithPositions(path: string, text: string): Topology {
   const file = parseSource(path, text);
   if (file.syntaxErrors.length > 0) {
     throw new TopologyError(file.syntaxErrors.map((e) => `${path}:${e.line}:${e.column}: ${e.message}`).join('\n'));
@@ -60,9 +73,53 @@ export function parseSnapshot(path: string, text: string): Topology {
     throw new TopologyError(describeErrors(file, check.errors ?? []).join('\n'));
   }
   const doc = file.data as SnapshotDocument;
-  const problems = consistency(file, doc);
-  if (problems.length > 0) throw new TopologyError(problems.join('\n'));
+  const problems = consistency(doc);
+  if (problems.length > 0) {
+    throw new TopologyError(problems.map((p) => {
+      const span = locate(file, p.path);
+      return `${path}:${span.line}:${span.column}: ${p.message}`;
+    }).join('\n'));
+  }
   return makeTopology(doc.instances, doc.origin, doc.collectedAt);
+}
+
+/** `JSON.parse`, except that text with a repeated key in one object is not taken (undefined). */
+function parseJsonStrictly(text: string): unknown {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return hasDuplicateKeys(text) ? undefined : data;
+}
+
+/**
+ * Whether some JSON object repeats a key (which `JSON.parse` would resolve silently as "last one
+ * wins"). One pass over text already known to be valid JSON: strings followed by `:` are keys.
+ */
+function hasDuplicateKeys(text: string): boolean {
+  const stack: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') stack.push(new Set());
+    else if (c === '[') stack.push(null);
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k]!)) k++;
+      const keys = stack[stack.length - 1];
+      if (text[k] === ':' && keys) {
+        const key = text.slice(i + 1, j);
+        if (keys.has(key)) return true;
+        keys.add(key);
+      }
+      i = j;
+    }
+  }
+  return false;
 }
 
 function describeErrors(file: SourceFile, errors: ErrorObject[]): string[] {
@@ -89,21 +146,17 @@ function describeErrors(file: SourceFile, errors: ErrorObject[]): string[] {
 }
 
 /** What the schema cannot say: keys match host and port, and appear once. */
-function consistency(file: SourceFile, doc: SnapshotDocument): string[] {
-  const out: string[] = [];
+function consistency(doc: SnapshotDocument): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
   const seen = new Set<string>();
   doc.instances.forEach((inst, i) => {
-    const at = (field: string): string => {
-      const span = locate(file, ['instances', i, field]);
-      return `${file.path}:${span.line}:${span.column}`;
-    };
     const parsed = parseHostKey(inst.key, inst.port);
     if (!parsed || parsed.host !== inst.host.toLowerCase() || parsed.port !== inst.port) {
-      out.push(`${at('key')}: key "${inst.key}" does not match host "${inst.host}" and port ${inst.port}`);
+      out.push({ path: ['instances', i, 'key'], message: `key "${inst.key}" does not match host "${inst.host}" and port ${inst.port}` });
     }
-    if (seen.has(inst.key)) out.push(`${at('key')}: instance "${inst.key}" appears more than once`);
+    if (seen.has(inst.key)) out.push({ path: ['instances', i, 'key'], message: `instance "${inst.key}" appears more than once` });
     seen.add(inst.key);
-    if (inst.source === inst.key) out.push(`${at('source')}: instance "${inst.key}" names itself as its source`);
+    if (inst.source === inst.key) out.push({ path: ['instances', i, 'source'], message: `instance "${inst.key}" names itself as its source` });
   });
   return out;
 }

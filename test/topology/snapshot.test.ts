@@ -70,6 +70,13 @@ describe('topology snapshots', () => {
     );
   });
 
+  it('reports a key repeated inside one object, which JSON.parse alone would let through', () => {
+    const text = '{\n  "format": 1,\n  "origin": {"kind": "mysql", "detail": "a\\": \\"b"},\n  "instances": [\n    {"key": "a:1", "host": "a", "port": 1, "reachable": true, "port": 2}\n  ]\n}\n';
+    expect(() => parseSnapshot('d.json', text)).toThrow(/^d\.json:5:\d+: Map keys must be unique/);
+    // The same text without the repeated key is fine, escaped quotes and colons in strings included.
+    expect(parseSnapshot('d.json', text.replace(', "port": 2', '')).origin.detail).toBe('a": "b');
+  });
+
   it('reports syntax errors with their position, and unreadable files', () => {
     expect(() => parseSnapshot('s.json', '{\n  "format": 1,\n  "origin": {\n}')).toThrow(/^s\.json:\d+:\d+: /);
     expect(() => readSnapshot('/nonexistent/topology.json')).toThrow('cannot read topology snapshot /nonexistent/topology.json: no such file or directory');
