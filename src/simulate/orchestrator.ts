@@ -12,10 +12,18 @@ const REASONABLE_MAINTENANCE_LAG_SECONDS = 20;
 
 const BINLOG_FORMAT_ORDER: Record<string, number> = { STATEMENT: 0, MIXED: 1, ROW: 2 };
 
+/**
+ * The exclusions the generated config turns into `must_not`: all of them, except a DC fence
+ * without a declared home DC, which orchestrator applies only as its final veto
+ * (PreventCrossDataCenterMasterFailover against the failed primary's DC).
+ */
+function bans(ctx: FailureContext, key: string): Exclusion[] {
+  return policyExclusions(ctx, key).filter((r) => r !== 'dc-fence' || ctx.cluster.datacenters.home !== undefined);
+}
+
 /** The promotion rule orchestrator reads for a host from the generated meta table. */
 function ruleOf(ctx: FailureContext, key: string): PromotionLevel {
-  const banned = policyExclusions(ctx, key).some((r) => r !== 'dc-fence');
-  return banned ? 'must_not' : (ctx.policy.get(key)?.promotion ?? 'neutral');
+  return bans(ctx, key).length > 0 ? 'must_not' : (ctx.policy.get(key)?.promotion ?? 'neutral');
 }
 
 function mostCommon<T>(values: T[]): T | undefined {
@@ -56,7 +64,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   );
 
   const hardReasons = (i: Instance): Exclusion[] => {
-    const reasons = policyExclusions(ctx, i.key).filter((r) => r !== 'dc-fence');
+    const reasons = bans(ctx, i.key);
     if (!i.reachable) reasons.push('unreachable');
     if (i.reachable && (i.logBin === false || i.logReplicaUpdates === false)) reasons.push('binlog');
     if (commonMajor !== undefined && (versionSeries(i) ?? 0) > commonMajor) reasons.push('version');
@@ -66,7 +74,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   const valid = sorted.filter((i) => hardReasons(i).length === 0);
   let promoted: Instance | undefined = valid[0];
   if (!promoted) {
-    const fallback = sorted.find((i) => i.reachable && !hardReasons(i).some((r) => ['whitelist', 'blacklist', 'role', 'must_not', 'unreachable'].includes(r)));
+    const fallback = sorted.find((i) => i.reachable && !hardReasons(i).some((r) => ['whitelist', 'blacklist', 'role', 'must_not', 'dc-fence', 'unreachable'].includes(r)));
     if (fallback) {
       promoted = fallback;
       notes.push(`no replica passed orchestrator's checks; as orchestrator does, it promotes the first replica that is not banned (${fallback.key}) without moving the others`);

@@ -93,6 +93,21 @@ describe('orchestrator', () => {
     expect(o.writeStallSeconds).toBeNull();
   });
 
+  it('with a declared home DC, bans a replica outside it (must_not) instead of promoting and then vetoing it', () => {
+    const cluster = policy(
+      `${HOSTS.replace('db2:3306: { dc: dc1 }', 'db2:3306: { dc: dc1, promotion: prefer_not }').replace('db3:3306: { dc: dc1 }', 'db3:3306: { dc: dc1, promotion: prefer_not }').replace('db4:3306: { dc: dc1 }', 'db4:3306: { dc: dc1, role: delayed }')}datacenters: { home: dc1, preventCrossDatacenter: true }\n`,
+    );
+    // db2 fell behind, so db6 (dc2) executed furthest; the generated config gives it must_not.
+    const t = withInstance(six, 'db2:3306', (i) => {
+      i.gtid!.executed = '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-4000';
+    });
+    const o = engine(simulateFailure(cluster, t, undefined, ['orchestrator']), 'orchestrator');
+    expect(o.ranking[0]).toBe('db6:3306');
+    expect(reasons(o)['db6:3306']).toEqual(['dc-fence']);
+    expect(o.promoted).toBe('db3:3306');
+    expect(o.notes.join('\n')).not.toContain('PreventCrossDataCenterMasterFailover');
+  });
+
   it('promotes a replica that is the only one left although it is unfit, and says so', () => {
     const cluster = policy(`${HOSTS}candidates:\n  whitelist: [db3:3306]\n`);
     const t = withInstance(six, 'db3:3306', (i) => {
