@@ -98,6 +98,8 @@ export interface ServerReading {
   status: Map<string, string>;
   /** Rows of SHOW REPLICA/SLAVE STATUS; empty on a server that is not a replica. */
   replicaStatus: Row[];
+  /** The replica status could not be read (a missing privilege): its source is not known from it. */
+  replicaStatusUnknown?: boolean;
   /** Rows of SHOW REPLICAS / SHOW SLAVE HOSTS; undefined when the statement failed. */
   replicaHosts?: Row[];
   /** Client addresses (`ip:port`) of the binlog dump threads; undefined when unreadable. */
@@ -126,7 +128,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
   const warnings: string[] = [];
   const readings = new Map<string, ServerReading>();
   const failures = new Map<string, string>();
-  /** Sources known for instances from their own source's replica list (kept for unreachable ones). */
+  /** Sources known for instances from their source's replica list (for those whose own status is unknown). */
   const reportedSource = new Map<string, string>();
   const seen = new Set<string>();
   const queue: string[] = [];
@@ -182,7 +184,14 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
   });
 
   const instances = new Map<string, Instance>();
-  for (const [key, reading] of readings) instances.set(key, toInstance(reading));
+  for (const [key, reading] of readings) {
+    const inst = toInstance(reading);
+    // why: without its replica status, the replica list of the server it replicates from is the
+    // only word on the edge.
+    const listedBy = reportedSource.get(key);
+    if (reading.replicaStatusUnknown && listedBy !== undefined) inst.source = listedBy;
+    instances.set(key, inst);
+  }
   for (const [key, error] of failures) {
     const k = parseHostKey(key, 3306)!;
     const inst: Instance = { key, host: k.host, port: k.port, reachable: false, error };
@@ -325,9 +334,12 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     const modern = version !== undefined && flavor !== 'mariadb' && versionAtLeast(version, 8, 0, 22);
     reading.status = toMap(await query(STATEMENTS.status));
     const replicaStatus = flavor === 'mariadb' ? STATEMENTS.replicaStatusMariaDb : modern ? STATEMENTS.replicaStatusNew : STATEMENTS.replicaStatusOld;
-    await optional((m) => `${key}: cannot read replica status (${m}); its source is unknown`, async () => {
+    let statusRead = false;
+    await optional((m) => `${key}: cannot read replica status (${m}); its source is taken from the replica lists`, async () => {
       reading.replicaStatus = await query(replicaStatus);
+      statusRead = true;
     });
+    if (!statusRead) reading.replicaStatusUnknown = true;
     await optional((m) => `${key}: cannot list replicas (${m})`, async () => {
       reading.replicaHosts = await query(modern ? STATEMENTS.replicasNew : STATEMENTS.replicasOld);
     });

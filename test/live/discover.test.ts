@@ -157,6 +157,20 @@ liveDescribe('discovery of a live MariaDB topology', () => {
     for (const w of r.warnings) expect(w).toMatch(/: cannot list replicas \(Access denied; you need \(at least one of\) the REPLICATION MASTER ADMIN privilege\(s\) for this operation\)$/);
   });
 
+  it('without SLAVE MONITOR: the edges come from the sources\' replica lists', async () => {
+    for (const name of Object.keys(t.nodes)) {
+      const c = await t.admin(name);
+      await c.query('SET SESSION sql_log_bin=0');
+      await c.query("CREATE USER IF NOT EXISTS 'topo_nomon'@'127.0.0.1' IDENTIFIED BY 'nomon-pw'");
+      await c.query("GRANT PROCESS, REPLICATION MASTER ADMIN ON *.* TO 'topo_nomon'@'127.0.0.1'");
+    }
+    const r = await discover({ seeds: [key('db1')], credentials: { user: 'topo_nomon', password: 'nomon-pw' } });
+    expect(r.topology.instances.map((i) => [i.key, i.source ?? null])).toEqual(found.instances.map((i) => [i.key, i.source ?? null]));
+    expect(r.topology.instances.every((i) => i.replication === undefined)).toBe(true);
+    expect(r.warnings).toHaveLength(5);
+    for (const w of r.warnings) expect(w).toMatch(/: cannot read replica status \(Access denied; .*\); its source is taken from the replica lists$/);
+  });
+
   it('writes a snapshot that reads back to the same topology', () => {
     expect(parseSnapshot('snap.json', formatSnapshot(found))).toEqual(found);
   });
