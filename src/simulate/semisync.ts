@@ -64,13 +64,24 @@ export function semiSyncOutcome(
   const primaryEnabled = opts.setsSemiSyncOnPromotion ? priority > 0 || live?.semiSync?.sourceEnabled === true : live?.semiSync?.sourceEnabled === true;
   const replicas = replicasAfter(ctx, primary);
   const ranked = byPriority(ctx, replicas);
+  const enabled = replicas.filter((i) => i.semiSync?.replicaEnabled === true && replicating(i));
+  // why: a regroup restarts replication only on the failed primary's replicas it moves under the new primary; orchestrator sets semi-sync on each of those as it starts it, and leaves the new primary's own replicas as they were (until a LockedSemiSyncMaster repair).
+  const moved = (i: Instance) => i.source === ctx.failed.key;
   let ackers: Instance[];
-  // why: without a regroup nothing restarts replication, so only the replicas already enabled acknowledge until a repair.
-  if (!opts.regrouped) ackers = replicas.filter((i) => i.semiSync?.replicaEnabled && replicating(i));
-  else if (opts.managed && cluster.semiSync.enforcement === 'exact') ackers = ranked.slice(0, wanted);
-  else if (opts.managed) ackers = replicas.filter((i) => i.semiSync?.replicaEnabled && replicating(i));
-  else if (opts.setsSemiSyncOnPromotion) ackers = ranked.filter((i) => ctx.policy.get(i.key)?.promotion !== 'must_not');
-  else ackers = replicas.filter((i) => i.semiSync?.replicaEnabled && replicating(i));
+  if (!opts.regrouped || !opts.setsSemiSyncOnPromotion) ackers = enabled;
+  else if (opts.managed && cluster.semiSync.enforcement === 'exact') {
+    const target = new Set(ranked.slice(0, wanted));
+    ackers = [...ranked.filter((i) => target.has(i) && moved(i)), ...enabled.filter((i) => !moved(i))];
+  } else if (opts.managed) {
+    // "enough" mode never disables; it enables moved replicas in priority order until the wait count is met
+    const more = ranked.filter((i) => moved(i) && !enabled.includes(i)).slice(0, Math.max(0, wanted - enabled.length));
+    ackers = [...enabled, ...more];
+  } else {
+    // legacy: a moved replica with priority > 0 is enabled unless must_not; one with priority 0 keeps its setting
+    const legacy = ranked.filter((i) => moved(i) && ctx.policy.get(i.key)?.promotion !== 'must_not');
+    ackers = [...legacy, ...enabled.filter((i) => !moved(i) || (ctx.policy.get(i.key)?.semiSyncPriority ?? 0) === 0)];
+  }
+  ackers = [...new Set(ackers)].sort((a, b) => (a.key < b.key ? -1 : 1));
   const semiSync: SemiSyncAfter = { inUse, waitForReplicaCount: wanted, ackers: ackers.map((i) => i.key), met: !primaryEnabled || ackers.length >= wanted, primaryEnabled };
   if (semiSync.met) return { semiSync, timeline, stall: opts.promotedAt };
 

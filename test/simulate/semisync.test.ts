@@ -30,14 +30,8 @@ function at(p: EnginePrediction, text: string): number | undefined {
   return p.timeline.find((t) => t.event.includes(text))?.at;
 }
 
-/** The semi-sync timeout of db2, the host promoted in these cases, set to `ms`. */
-const timeout = (ms: number) =>
-  withInstance(six, 'db2:3306', (i) => {
-    i.semiSync!.timeoutMs = ms;
-  });
-
 describe('semi-sync after a failover (orchestrator)', () => {
-  it('with exact enforcement, enables the highest-priority replica of the new primary: the wait count is met', () => {
+  it('with exact enforcement, enables the highest-priority replica it moves under the new primary: the wait count is met', () => {
     const cluster = policy(SEMI('  waitForReplicaCount: 1\n  enforcement: exact\n  lockedMasterSeconds: 60', '  recoveryBlockSeconds: 30'));
     const [o] = simulateFailure(cluster, six, undefined, ['orchestrator']).engines;
     expect(o!.promoted).toBe('db2:3306');
@@ -45,33 +39,65 @@ describe('semi-sync after a failover (orchestrator)', () => {
     expect(o!.writeStallSeconds).toBe(5);
   });
 
+  it('with recover-locked ("enough") or legacy enforcement, enables moved replicas with a priority too', () => {
+    for (const enforcement of ['recover-locked', 'off']) {
+      const cluster = policy(SEMI(`  waitForReplicaCount: 1\n  enforcement: ${enforcement}\n  lockedMasterSeconds: 60`, '  recoveryBlockSeconds: 30'));
+      const [o] = simulateFailure(cluster, six, undefined, ['orchestrator']).engines;
+      expect(o!.semiSync.ackers, enforcement).toEqual(['db3:3306']);
+      expect(o!.semiSync.met, enforcement).toBe(true);
+    }
+  });
+
+  // The acknowledging replica db5 replicates from db3, the host that takes over: the regroup does not
+  // restart it, so nothing enables it until orchestrator repairs the locked primary. db2 (priority 0)
+  // is moved under db3 and has semi-sync disabled by exact enforcement.
+  const BELOW = (antiFlapping: string) =>
+    policy(`kind: cluster
+name: shop
+primary: db1:3306
+orchestrator: { deployment: main }
+hosts:
+  db1:3306: { dc: dc1, semiSyncPriority: 100 }
+  db2:3306: { dc: dc1 }
+  db3:3306: { dc: dc1, promotion: prefer, semiSyncPriority: 100 }
+  db4:3306: { dc: dc1, role: delayed }
+  db5:3306: { dc: dc1, source: db3:3306, semiSyncPriority: 50 }
+  db6:3306: { dc: dc2, promotion: must_not }
+semiSync:
+  waitForReplicaCount: 1
+  enforcement: exact
+  lockedMasterSeconds: 60
+antiFlapping:
+${antiFlapping}
+`);
+  /** The semi-sync timeout of db3, the host that takes over in these cases, set to `ms`. */
+  const timeout = (ms: number) =>
+    withInstance(six, 'db3:3306', (i) => {
+      i.semiSync!.timeoutMs = ms;
+    });
+
   it('blocks the repair of a locked new primary until the anti-flapping block ends (recoveryBlockSeconds ≥ lockedMasterSeconds)', () => {
-    // recover-locked only enables replicas once the primary is seen locked; db3, the one replica left with a
-    // priority, does not acknowledge yet.
-    const cluster = policy(SEMI('  waitForReplicaCount: 1\n  enforcement: recover-locked\n  lockedMasterSeconds: 60', '  recoveryBlockSeconds: 600'));
-    const [o] = simulateFailure(cluster, timeout(3_600_000), undefined, ['orchestrator']).engines;
-    expect(o!.promoted).toBe('db2:3306');
+    const [o] = simulateFailure(BELOW('  recoveryBlockSeconds: 600'), timeout(3_600_000), undefined, ['orchestrator']).engines;
+    expect(o!.promoted).toBe('db3:3306');
     expect(o!.semiSync).toEqual({ inUse: true, waitForReplicaCount: 1, ackers: [], met: false, primaryEnabled: true });
     expect(at(o!, 'waits for 1 semi-sync acknowledgement(s) but only 0')).toBe(5);
     // detected after lockedMasterSeconds plus one poll, counted from the promotion at +5 s
     expect(at(o!, 'detects LockedSemiSyncMaster')).toBe(70);
     expect(at(o!, 'repair blocked by the anti-flapping period (RecoveryPeriodBlockSeconds) until 605s')).toBe(70);
-    expect(at(o!, 'enables semi-sync on db3:3306; writes resume')).toBe(605);
+    expect(at(o!, 'enables semi-sync on db5:3306; writes resume')).toBe(605);
     expect(o!.writeStallSeconds).toBe(605);
   });
 
   it('lets the semi-sync timeout end the stall first when it expires before the block does', () => {
-    const cluster = policy(SEMI('  waitForReplicaCount: 1\n  enforcement: recover-locked\n  lockedMasterSeconds: 60', '  recoveryBlockSeconds: 600'));
-    const [o] = simulateFailure(cluster, six, undefined, ['orchestrator']).engines;
+    const [o] = simulateFailure(BELOW('  recoveryBlockSeconds: 600'), six, undefined, ['orchestrator']).engines;
     expect(at(o!, 'rpl_semi_sync_master_timeout expires first')).toBe(125);
     expect(o!.writeStallSeconds).toBe(125);
   });
 
   it('repairs as soon as the lock is detected when the block is shorter than the detection', () => {
-    const cluster = policy(SEMI('  waitForReplicaCount: 1\n  enforcement: recover-locked\n  lockedMasterSeconds: 60', '  recoveryBlockSeconds: 30'));
-    const [o] = simulateFailure(cluster, timeout(3_600_000), undefined, ['orchestrator']).engines;
+    const [o] = simulateFailure(BELOW('  recoveryBlockSeconds: 30'), timeout(3_600_000), undefined, ['orchestrator']).engines;
     expect(o!.timeline.some((t) => t.event.includes('repair blocked'))).toBe(false);
-    expect(at(o!, 'enables semi-sync on db3:3306')).toBe(70);
+    expect(at(o!, 'enables semi-sync on db5:3306')).toBe(70);
     expect(o!.writeStallSeconds).toBe(70);
   });
 
