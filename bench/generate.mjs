@@ -1,5 +1,6 @@
 // Writes a synthetic policy repository: one fleet file and N cluster policies of 5–9 hosts with
-// realistic settings. About one cluster in twenty carries a deliberate finding.
+// realistic settings. About one cluster in twenty carries a deliberate warning (a single
+// candidate); none has an error, so that the same fleet can be built.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -62,10 +63,8 @@ cmon:
     }
     const flaw = i % 20 === 7;
     const whitelist = flaw
-      ? `[${name}-db-02.example.internal:3306, ${name}-db-${String(n).padStart(2, '0')}.example.internal:3306]`
+      ? `[${name}-db-02.example.internal:3306]`
       : `[${name}-db-02.example.internal:3306, ${name}-db-03.example.internal:3306]`;
-    // why: hooks are held once per orchestrator deployment; a few clusters differ, to produce findings.
-    const hooks = i % 50 === 11 ? 'hooks:\n  postFailover: ["/usr/local/bin/post-failover.sh {failedHost} {successorHost}"]\n' : '';
     writeFileSync(
       join(dir, 'clusters', `${name}.yaml`),
       `# generated benchmark cluster ${i}
@@ -84,7 +83,7 @@ ${hosts.join('\n')}
 candidates:
   whitelist: ${whitelist}
   blacklist: [${name}-db-${String(n).padStart(2, '0')}.example.internal:3306]
-${hooks}`,
+`,
     );
   }
 }

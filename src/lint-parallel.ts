@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { TargetName } from './compile/index.js';
 import { fleetCandidates, lint, mergeShards, type LintResult, type PolicyInput, type ShardResult } from './lint.js';
 
 /**
@@ -23,7 +24,12 @@ export function shard(inputs: readonly PolicyInput[], n: number): PolicyInput[][
   return shards.filter((s) => s.length > 0);
 }
 
-function runWorker(inputs: PolicyInput[], fleetInputs: PolicyInput[]): Promise<ShardResult> {
+export interface ParallelOptions {
+  /** Have the shards also compile each cluster for these targets (see LintResult.extraFindings). */
+  compileTargets?: readonly TargetName[];
+}
+
+function runWorker(inputs: PolicyInput[], fleetInputs: PolicyInput[], opts: ParallelOptions): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL);
     worker.once('message', (result: ShardResult) => {
@@ -34,7 +40,7 @@ function runWorker(inputs: PolicyInput[], fleetInputs: PolicyInput[]): Promise<S
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`lint worker exited with code ${code}`));
     });
-    worker.postMessage({ inputs, fleetInputs });
+    worker.postMessage({ inputs, fleetInputs, compileTargets: opts.compileTargets });
   });
 }
 
@@ -42,10 +48,10 @@ function runWorker(inputs: PolicyInput[], fleetInputs: PolicyInput[]): Promise<S
  * `lint`, spread over worker threads when the repository is large enough for that to pay.
  * The result is identical to `lint(inputs)` (a test holds the two to it).
  */
-export async function lintParallel(inputs: readonly PolicyInput[], workers = availableParallelism()): Promise<LintResult> {
+export async function lintParallel(inputs: readonly PolicyInput[], workers = availableParallelism(), opts: ParallelOptions = {}): Promise<LintResult> {
   if (inputs.length < PARALLEL_THRESHOLD || workers < 2) return lint(inputs);
   const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const fleetInputs = fleetCandidates(sorted);
-  const shards = await Promise.all(shard(sorted, workers).map((s) => runWorker(s, fleetInputs)));
+  const shards = await Promise.all(shard(sorted, workers).map((s) => runWorker(s, fleetInputs, opts)));
   return mergeShards(sorted, shards);
 }

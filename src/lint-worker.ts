@@ -1,11 +1,17 @@
 import { parentPort } from 'node:worker_threads';
-import { lintShard, type PolicyInput } from './lint.js';
+import { compile, type TargetName } from './compile/index.js';
+import { lintShard, type PerCluster, type PolicyInput } from './lint.js';
 
 interface Job {
   inputs: PolicyInput[];
   fleetInputs: PolicyInput[];
+  /** Build: also compile each cluster for these targets and return what they cannot express. */
+  compileTargets?: TargetName[];
 }
 
 parentPort!.once('message', (job: Job) => {
-  parentPort!.postMessage(lintShard(job.inputs, job.fleetInputs));
+  const targets = job.compileTargets;
+  // why: the notes point at policy lines; here the cluster's AST exists already, on the main thread it would be parsed again.
+  const perCluster: PerCluster | undefined = targets && ((cluster, fleet) => compile({ clusters: [cluster], fleet }, targets).findings);
+  parentPort!.postMessage(lintShard(job.inputs, job.fleetInputs, perCluster));
 });

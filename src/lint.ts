@@ -108,7 +108,15 @@ export function finish(findings: Finding[], sources: readonly SourceFile[]): Fin
 export interface LintResult {
   findings: Finding[];
   analysis: Analysis;
+  /**
+   * Findings of the per-cluster step the caller had the shards run next to the rules (build:
+   * what a target cannot express), de-duplicated; absent when no shards ran.
+   */
+  extraFindings?: Finding[];
 }
+
+/** Extra per-cluster work a shard runs while the cluster's AST is at hand, e.g. compile notes. */
+export type PerCluster = (cluster: ClusterPolicy, fleet: FleetPolicy | undefined) => Finding[];
 
 /** `succession lint` as a function, in this thread: every finding for the given files, sorted. */
 export function lint(inputs: readonly PolicyInput[]): LintResult {
@@ -122,6 +130,7 @@ export interface ShardResult {
   /** The fleet file the shard's cluster rules saw. */
   fleetPath: string | undefined;
   findings: Finding[];
+  extraFindings: Finding[];
   valid: { path: string; kind: DocumentKind; data: unknown }[];
 }
 
@@ -130,20 +139,24 @@ export interface ShardResult {
  * which need nothing but the cluster and the fleet. `fleetInputs` are the files that may be
  * fleet files; each shard resolves the fleet from them itself (a YAML AST cannot cross threads).
  */
-export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[]): ShardResult {
+export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[], perCluster?: PerCluster): ShardResult {
   const fleetReads = fleetInputs.map(read);
   const { fleet, fleetFiles } = pickFleet(fleetReads.filter((r) => r.valid).map((r) => r.source));
   const repoContext: Repo = { clusters: [], fleet, fleetFiles };
   const findings: Finding[] = [];
+  const extraFindings: Finding[] = [];
   const valid: ShardResult['valid'] = [];
   for (const input of inputs) {
     const r = read(input);
     findings.push(...r.findings);
     if (!r.valid) continue;
     valid.push({ path: r.source.path, kind: r.kind, data: r.source.data });
-    if (r.kind === 'cluster') findings.push(...runClusterRules([resolveCluster(r.source, fleet)], repoContext));
+    if (r.kind !== 'cluster') continue;
+    const cluster = resolveCluster(r.source, fleet);
+    findings.push(...runClusterRules([cluster], repoContext));
+    if (perCluster) extraFindings.push(...perCluster(cluster, fleet));
   }
-  return { fleetPath: fleetFiles[0]?.path, findings, valid };
+  return { fleetPath: fleetFiles[0]?.path, findings, extraFindings, valid };
 }
 
 /**
@@ -169,7 +182,8 @@ export function mergeShards(inputs: readonly PolicyInput[], shards: readonly Sha
   }
   const readFindings = shardFindings.filter((f) => f.ruleId === 'syntax' || f.ruleId === 'schema');
   const findings = finish([...shardFindings, ...runRepoRules(repo)], sources);
-  return { findings, analysis: { sources, repo, readFindings } };
+  const extra = new Map(shards.flatMap((s) => s.extraFindings).map((f) => [`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f]));
+  return { findings, analysis: { sources, repo, readFindings }, extraFindings: [...extra.values()].sort(compareFindings) };
 }
 
 /** Files that could be the fleet file: cheap to find, checked exactly once parsed. */

@@ -2,6 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError, reportFatal } from './io.js';
 
+// why: build flushes thousands of files with fsync at once; libuv's default of 4 threads would
+// serialise them. Must be set before the first file-system call that uses the thread pool.
+process.env.UV_THREADPOOL_SIZE ??= '64';
+
 type Register = (program: Command) => void;
 
 // why: each command loads only its own modules (discovery pulls in mysql2, build the compilers),

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Artifact } from './artifact.js';
 
@@ -96,27 +97,36 @@ export function diffTree(outDir: string, artifacts: readonly Artifact[], managed
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function fsyncDir(dir: string): void {
-  // why: the rename is durable only once the directory entry is; some file systems refuse
-  // fsync on a directory, which then is no worse than not trying.
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+/** How many files are flushed to disk at once; fsync waits on the device, not the CPU. */
+const FLUSH_CONCURRENCY = 64;
+
+/** fsync of every path, many at a time. Directories that refuse fsync are skipped. */
+async function flushAll(paths: readonly string[], directories: boolean): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const path = paths[next++]!;
+      let handle;
+      try {
+        handle = await open(path, directories ? 'r' : 'r+');
+        await handle.sync();
+      } catch (e) {
+        // why: the rename is durable only once the directory entry is; some file systems refuse
+        // fsync on a directory, which then is no worse than not trying.
+        if (!directories) throw e;
+      } finally {
+        await handle?.close();
+      }
     }
-  } catch {
-    return;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, paths.length) }, worker));
 }
 
-/** Writes `content` to a new file and flushes it to disk. */
-function writeDurably(file: string, content: string): void {
+/** Writes `content` to a new file (flushed later, all files together). */
+function writeNew(file: string, content: string): void {
   const fd = openSync(file, 'wx', 0o644);
   try {
     writeSync(fd, content);
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -126,14 +136,16 @@ function writeDurably(file: string, content: string): void {
  * `mkdir -p`. Not mkdirSync's recursive mode: on Node 20 it loops forever where mkdir(2) answers
  * ENOENT although the parent exists (`--out /proc/self/x`).
  */
-function makeDirs(dir: string): void {
+function makeDirs(dir: string, made: Set<string>): void {
+  if (made.has(dir)) return;
+  made.add(dir);
   try {
     mkdirSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
     if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
-    makeDirs(dirname(dir));
+    makeDirs(dirname(dir), made);
     mkdirSync(dir);
   }
 }
@@ -192,13 +204,15 @@ export interface WriteResult {
 
 /**
  * Writes files atomically, all or nothing as far as the file system allows: every changed file
- * is first written in full to a temporary file next to it and flushed; only when all of them
- * are on disk are they renamed over their targets. A failure before the renames removes the
- * temporary files and leaves every existing file untouched.
+ * is first written in full to a temporary file next to it, and all of them are flushed to disk
+ * (many at a time: one by one, flushing 20,000 files took most of a large build); only then are
+ * they renamed over their targets. A failure before the renames removes the temporary files and
+ * leaves every existing file untouched.
  */
-export function writeFiles(files: readonly FileToWrite[]): WriteResult {
+export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
   const pending: { file: string; temp: string; label: string }[] = [];
+  const made = new Set<string>();
   try {
     for (const f of files) {
       const current = readIfExists(f.file);
@@ -208,17 +222,22 @@ export function writeFiles(files: readonly FileToWrite[]): WriteResult {
         continue;
       }
       try {
-        makeDirs(dirname(f.file));
+        makeDirs(dirname(f.file), made);
       } catch (e) {
         throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
       }
       const temp = tempName(f.file);
       try {
-        writeDurably(temp, f.content);
+        writeNew(temp, f.content);
       } catch (e) {
         throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
       }
       pending.push({ file: f.file, temp, label: f.label });
+    }
+    try {
+      await flushAll(pending.map((p) => p.temp), false);
+    } catch (e) {
+      throw new OutputError(`cannot flush the new files to disk: ${errnoText(e)}`);
     }
   } catch (e) {
     for (const p of pending) unlinkQuietly(p.temp);
@@ -235,7 +254,7 @@ export function writeFiles(files: readonly FileToWrite[]): WriteResult {
     dirs.add(dirname(p.file));
     result.written.push(p.label);
   }
-  for (const d of dirs) fsyncDir(d);
+  await flushAll([...dirs], true);
   return result;
 }
 

@@ -25,13 +25,17 @@ export interface Compiled {
   findings: Finding[];
 }
 
-/** Compiles the repository for the chosen targets; pure. */
-export function compile(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[]): Compiled {
+/**
+ * Compiles the repository for the chosen targets; pure. With `positions: false` the findings are
+ * left out (the caller has them already, from the worker threads, see lintParallel).
+ */
+export function compile(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[], opts: { positions?: boolean } = {}): Compiled {
   const artifacts: Artifact[] = [];
   const findings = new Map<string, Finding>();
   for (const t of targets) {
     const r = COMPILERS[t](repo);
     artifacts.push(...r.artifacts);
+    if (opts.positions === false) continue;
     for (const { ruleId, report } of r.reports) {
       const f = position(ruleId, SEVERITY[ruleId]!, report);
       findings.set(`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f);

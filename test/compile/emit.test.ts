@@ -26,53 +26,53 @@ function listFiles(dir: string): string[] {
 }
 
 describe('writeFiles / treeFiles', () => {
-  it('writes every file, then reports them unchanged without touching them', () => {
+  it('writes every file, then reports them unchanged without touching them', async () => {
     const out = join(tmp(), 'out');
-    expect(writeFiles(treeFiles(out, ARTIFACTS)).written).toEqual(ARTIFACTS.map((a) => a.path));
+    expect((await writeFiles(treeFiles(out, ARTIFACTS))).written).toEqual(ARTIFACTS.map((a) => a.path));
     expect(listFiles(out)).toEqual(ARTIFACTS.map((a) => a.path));
     const mtime = statSync(join(out, 'cmon/cmon_1.cnf')).mtimeMs;
-    const again = writeFiles(treeFiles(out, ARTIFACTS));
+    const again = await writeFiles(treeFiles(out, ARTIFACTS));
     expect(again).toEqual({ written: [], unchanged: ARTIFACTS.map((a) => a.path) });
     expect(statSync(join(out, 'cmon/cmon_1.cnf')).mtimeMs).toBe(mtime);
   });
 
-  it('refuses an output path that is a file', () => {
+  it('refuses an output path that is a file', async () => {
     const file = join(tmp(), 'out');
     writeFileSync(file, 'x');
     expect(() => treeFiles(file, ARTIFACTS)).toThrow(OutputError);
     expect(readFileSync(file, 'utf8')).toBe('x');
   });
 
-  it('writes nothing when one target cannot be written, and leaves no temporary file behind', () => {
+  it('writes nothing when one target cannot be written, and leaves no temporary file behind', async () => {
     const out = tmp();
     writeFileSync(join(out, 'keep'), 'old');
     mkdirSync(join(out, 'mha/a.cnf'), { recursive: true });
     const before = listFiles(out);
-    expect(() => writeFiles(treeFiles(out, ARTIFACTS))).toThrow(/is a directory/);
+    await expect(writeFiles(treeFiles(out, ARTIFACTS))).rejects.toThrow(/is a directory/);
     expect(listFiles(out)).toEqual(before);
   });
 
-  it('writes nothing when a parent is a file (ENOTDIR)', () => {
+  it('writes nothing when a parent is a file (ENOTDIR)', async () => {
     const out = tmp();
     writeFileSync(join(out, 'orchestrator'), 'a file where a directory belongs');
-    expect(() => writeFiles(treeFiles(out, ARTIFACTS))).toThrow(OutputError);
+    await expect(writeFiles(treeFiles(out, ARTIFACTS))).rejects.toThrow(OutputError);
     expect(listFiles(out)).toEqual(['orchestrator']);
   });
 
-  it('replaces a changed file by rename, so a reader sees the old or the new bytes, never a mix', () => {
+  it('replaces a changed file by rename, so a reader sees the old or the new bytes, never a mix', async () => {
     const out = tmp();
-    writeFiles(treeFiles(out, ARTIFACTS));
+    await writeFiles(treeFiles(out, ARTIFACTS));
     const ino = statSync(join(out, 'cmon/cmon_1.cnf')).ino;
-    writeFiles(treeFiles(out, [art('cmon/cmon_1.cnf', 'cluster_id=1\nname=x\n')]));
+    await writeFiles(treeFiles(out, [art('cmon/cmon_1.cnf', 'cluster_id=1\nname=x\n')]));
     expect(statSync(join(out, 'cmon/cmon_1.cnf')).ino).not.toBe(ino);
     expect(readFileSync(join(out, 'cmon/cmon_1.cnf'), 'utf8')).toBe('cluster_id=1\nname=x\n');
   });
 });
 
 describe('diffTree', () => {
-  it('finds stale, missing and extra files under the managed directories only', () => {
+  it('finds stale, missing and extra files under the managed directories only', async () => {
     const out = tmp();
-    writeFiles(treeFiles(out, ARTIFACTS));
+    await writeFiles(treeFiles(out, ARTIFACTS));
     writeFileSync(join(out, 'cmon/cmon_1.cnf'), 'cluster_id=1\n# edited\n');
     rmSync(join(out, 'mha/a.cnf'));
     writeFileSync(join(out, 'orchestrator/main/n1/.orchestrator.conf.json.succession-1.tmp'), '{');
@@ -85,10 +85,10 @@ describe('diffTree', () => {
     expect(diffTree(out, ARTIFACTS.slice(0, 1), ['cmon'])).toEqual([{ path: 'cmon/cmon_1.cnf', kind: 'stale' }]);
   });
 
-  it('reports everything missing for an absent directory, and nothing for an up-to-date one', () => {
+  it('reports everything missing for an absent directory, and nothing for an up-to-date one', async () => {
     const out = join(tmp(), 'absent');
     expect(diffTree(out, ARTIFACTS, ['cmon']).map((d) => d.kind)).toEqual(['missing', 'missing', 'missing']);
-    writeFiles(treeFiles(out, ARTIFACTS));
+    await writeFiles(treeFiles(out, ARTIFACTS));
     expect(diffTree(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([]);
   });
 });

@@ -82,17 +82,17 @@ export function registerBuild(program: Command): void {
     const first = paths.find((p) => p !== '-');
     const inputs = withFleet(readInputs(paths), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     // why: the same lint as `succession lint`, so a build never accepts what lint rejects.
-    const { findings: gate, analysis } = await lintParallel(inputs);
+    const { findings: gate, analysis, extraFindings: notes } = await lintParallel(inputs, undefined, { compileTargets: targets });
     if (exitCodeFor(gate, opts.failOn) === 1) {
       emitFindings(gate, opts, inputs.length);
       process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
       process.exitCode = 1;
       return;
     }
-    const compiled = compile(analysis.repo, targets);
+    const compiled = compile(analysis.repo, targets, { positions: notes === undefined });
     const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
     // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
-    const findings = [...gate, ...compiled.findings, ...(merged?.findings ?? [])].sort(compareFindings);
+    const findings = [...gate, ...(notes ?? compiled.findings), ...(merged?.findings ?? [])].sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
       emitFindings(findings, opts, inputs.length);
       process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
@@ -103,7 +103,7 @@ export function registerBuild(program: Command): void {
       if (opts.check) {
         check(opts, targets, compiled.artifacts, merged?.text, findings, inputs.length);
       } else {
-        write(opts, targets, compiled.artifacts, merged?.text);
+        await write(opts, targets, compiled.artifacts, merged?.text);
         process.exitCode = emitFindings(findings, opts, inputs.length);
       }
     } catch (e) {
@@ -124,7 +124,7 @@ function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[],
   if (drift.length === 0) process.stderr.write('succession: generated files are up to date.\n');
 }
 
-function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined): void {
+async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined): Promise<void> {
   const files: FileToWrite[] = [];
   let extra: Drift[] = [];
   if (opts.out !== undefined) {
@@ -133,7 +133,7 @@ function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[],
     files.push(...treeFiles(opts.out, artifacts));
   }
   if (opts.mergeInto !== undefined && mergedText !== undefined) files.push({ file: opts.mergeInto, content: mergedText, label: opts.mergeInto });
-  const r = writeFiles(files);
+  const r = await writeFiles(files);
   const where = opts.out === undefined ? '' : ` (output directory ${opts.out})`;
   process.stderr.write(`succession: wrote ${r.written.length} file(s), ${r.unchanged.length} unchanged${where}.\n`);
   for (const d of extra) process.stderr.write(`succession: ${join(opts.out!, d.path)} is not produced by this build; delete it or \`build --check\` fails.\n`);
