@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PolicyInput } from '../lint.js';
 import { documentKind } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
+import { errnoText } from '../util/errno.js';
 
 /** A mistake in how the tool was called, or input it cannot read: exit 2 with a plain message. */
 export class UsageError extends Error {}
@@ -47,33 +48,17 @@ export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${describeError(e)}`);
+    throw new UsageError(`cannot read ${path}: ${errnoText(e)}`);
   }
 }
 
-export function describeError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'not a directory';
-    default:
-      return err.message;
-  }
-}
 
 function expandPath(p: string): string[] {
   let st;
   try {
     st = statSync(p);
   } catch (e) {
-    throw new UsageError(`cannot read ${p}: ${describeError(e)}`);
+    throw new UsageError(`cannot read ${p}: ${errnoText(e)}`);
   }
   if (st.isFile()) return [p];
   if (!st.isDirectory()) return [];
@@ -85,7 +70,7 @@ function walkDir(dir: string): string[] {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new UsageError(`cannot read ${dir}: ${describeError(e)}`);
+    throw new UsageError(`cannot read ${dir}: ${errnoText(e)}`);
   }
   const out: string[] = [];
   for (const e of entries) {

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { errnoText } from '../util/errno.js';
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Artifact } from './artifact.js';
@@ -12,25 +13,6 @@ export interface Drift {
   /** Relative to the output directory, `/`-separated. */
   path: string;
   kind: DriftKind;
-}
-
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a parent is not a directory';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on device';
-    default:
-      return err.message;
-  }
 }
 
 /** Throws OutputError unless `dir` is a directory or does not exist yet. */

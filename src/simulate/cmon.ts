@@ -1,5 +1,5 @@
 import { errantGtids } from '../live/gtid.js';
-import { liveProblems, policyExclusions, type FailureContext } from './context.js';
+import { liveProblems, notDirectReplicas, policyExclusions, prediction, type FailureContext } from './context.js';
 import type { EnginePrediction, Excluded, Exclusion } from './model.js';
 import { compareProgress } from './progress.js';
 import { semiSyncOutcome } from './semisync.js';
@@ -21,9 +21,7 @@ export function cmonFailover(ctx: FailureContext): EnginePrediction {
     if (reasons.length) excluded.push({ key: i.key, reasons });
     else eligible.push(i);
   }
-  for (const h of cluster.hosts) {
-    if (h.key !== failed.key && !ctx.siblings.some((s) => s.key === h.key) && ctx.byKey.has(h.key)) excluded.push({ key: h.key, reasons: ['not-direct-replica'] });
-  }
+  excluded.push(...notDirectReplicas(ctx));
   eligible.sort((a, b) => compareProgress(a, b, failed) || (a.key < b.key ? -1 : 1));
   const promoted = eligible[0];
   const notes = [
@@ -41,14 +39,5 @@ export function cmonFailover(ctx: FailureContext): EnginePrediction {
     },
   ];
   const outcome = semiSyncOutcome(ctx, auto ? promoted?.key : undefined, { managed: false, setsSemiSyncOnPromotion: false, promotedAt: CMON_DETECT_SECONDS, regrouped: true });
-  return {
-    engine: 'cmon',
-    promoted: auto ? promoted?.key : undefined,
-    ranking: eligible.map((i) => i.key),
-    excluded: excluded.sort((a, b) => (a.key < b.key ? -1 : 1)),
-    notes,
-    semiSync: outcome.semiSync,
-    timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
-    writeStallSeconds: outcome.stall,
-  };
+  return prediction('cmon', { promoted: auto ? promoted : undefined, ranking: eligible, excluded, notes, timeline, outcome });
 }

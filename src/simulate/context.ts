@@ -1,6 +1,7 @@
 import type { ClusterPolicy, HostPolicy } from '../policy/model.js';
 import type { Instance, Topology } from '../topology/model.js';
-import type { Exclusion } from './model.js';
+import type { Engine, EnginePrediction, Excluded, Exclusion, TimelineEvent } from './model.js';
+import type { StallModel } from './semisync.js';
 
 /** Everything an engine model needs about one failure. */
 export interface FailureContext {
@@ -71,4 +72,29 @@ export function liveProblems(i: Instance): Exclusion[] {
     if (r.sqlThread !== 'yes' || r.lastSqlErrno !== 0) out.push('broken-replication');
   }
   return out;
+}
+
+/** Policy hosts that are live but do not replicate directly from the failed host. */
+export function notDirectReplicas(ctx: FailureContext): Excluded[] {
+  const siblings = new Set(ctx.siblings.map((s) => s.key));
+  return ctx.cluster.hosts
+    .filter((h) => h.key !== ctx.failed.key && !siblings.has(h.key) && ctx.byKey.has(h.key))
+    .map((h) => ({ key: h.key, reasons: ['not-direct-replica'] }));
+}
+
+/** Assembles an engine's prediction: exclusions sorted by host, the timeline in time order. */
+export function prediction(
+  engine: Engine,
+  parts: { promoted?: Instance; ranking: Instance[]; excluded: Excluded[]; notes: string[]; timeline: TimelineEvent[]; outcome: StallModel },
+): EnginePrediction {
+  return {
+    engine,
+    promoted: parts.promoted?.key,
+    ranking: parts.ranking.map((i) => i.key),
+    excluded: [...parts.excluded].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    notes: parts.notes,
+    semiSync: parts.outcome.semiSync,
+    timeline: [...parts.timeline, ...parts.outcome.timeline].sort((a, b) => a.at - b.at),
+    writeStallSeconds: parts.outcome.stall,
+  };
 }

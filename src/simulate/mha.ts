@@ -1,4 +1,4 @@
-import { liveProblems, policyExclusions, versionSeries, type FailureContext } from './context.js';
+import { liveProblems, notDirectReplicas, policyExclusions, prediction, versionSeries, type FailureContext } from './context.js';
 import type { EnginePrediction, Excluded, Exclusion } from './model.js';
 import { compareProgress } from './progress.js';
 import { semiSyncOutcome } from './semisync.js';
@@ -12,7 +12,7 @@ const MHA_DETECT_SECONDS = 12;
  * log_bin off, not the oldest major version, far behind).
  */
 export function mhaFailover(ctx: FailureContext): EnginePrediction {
-  const { cluster, failed } = ctx;
+  const { failed } = ctx;
   const excluded: Excluded[] = [];
   const alive = ctx.siblings.filter((i) => i.reachable);
   const oldestMajor = Math.min(...alive.map((i) => versionSeries(i) ?? Infinity));
@@ -24,9 +24,7 @@ export function mhaFailover(ctx: FailureContext): EnginePrediction {
     if (reasons.length) excluded.push({ key: i.key, reasons });
     else eligible.push(i);
   }
-  for (const h of cluster.hosts) {
-    if (h.key !== failed.key && !ctx.siblings.some((s) => s.key === h.key) && ctx.byKey.has(h.key)) excluded.push({ key: h.key, reasons: ['not-direct-replica'] });
-  }
+  excluded.push(...notDirectReplicas(ctx));
   eligible.sort((a, b) => compareProgress(a, b, failed) || (a.key < b.key ? -1 : 1));
   const promoted = eligible[0];
   const notes = [
@@ -39,14 +37,5 @@ export function mhaFailover(ctx: FailureContext): EnginePrediction {
     { at: MHA_DETECT_SECONDS, event: promoted ? `masterha_manager promotes ${promoted.key} (estimated)` : 'MHA finds no candidate: the failover aborts' },
   ];
   const outcome = semiSyncOutcome(ctx, promoted?.key, { managed: false, setsSemiSyncOnPromotion: false, promotedAt: MHA_DETECT_SECONDS, regrouped: true });
-  return {
-    engine: 'mha',
-    promoted: promoted?.key,
-    ranking: eligible.map((i) => i.key),
-    excluded: excluded.sort((a, b) => (a.key < b.key ? -1 : 1)),
-    notes,
-    semiSync: outcome.semiSync,
-    timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
-    writeStallSeconds: outcome.stall,
-  };
+  return prediction('mha', { promoted: promoted, ranking: eligible, excluded, notes, timeline, outcome });
 }

@@ -2,7 +2,7 @@ import { PROMOTION_ORDER } from '../policy/candidates.js';
 import type { PromotionLevel } from '../policy/model.js';
 import type { Instance } from '../topology/model.js';
 import { errantGtids } from '../live/gtid.js';
-import { dcOf, liveProblems, policyExclusions, versionSeries, type FailureContext } from './context.js';
+import { dcOf, liveProblems, notDirectReplicas, policyExclusions, prediction, versionSeries, type FailureContext } from './context.js';
 import type { EnginePrediction, Excluded, Exclusion } from './model.js';
 import { compareProgress } from './progress.js';
 import { POLL_SECONDS, semiSyncOutcome } from './semisync.js';
@@ -115,9 +115,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     if (errantGtids(i, failed)) reasons.push('errant-gtid');
     if (reasons.length) excluded.push({ key: i.key, reasons: [...new Set(reasons)] });
   }
-  for (const h of cluster.hosts) {
-    if (h.key !== failed.key && !ctx.siblings.some((s) => s.key === h.key) && ctx.byKey.has(h.key)) excluded.push({ key: h.key, reasons: ['not-direct-replica'] });
-  }
+  excluded.push(...notDirectReplicas(ctx));
   if (promoted && liveProblems(promoted).length) notes.push(`${promoted.key} is promoted although it is unfit (${liveProblems(promoted).join(', ')}): orchestrator ranks by applied position and only the must_not / validity checks exclude`);
   if (cluster.candidates.maxLagSeconds !== undefined) notes.push('candidates.maxLagSeconds is not an orchestrator setting; lag only affects the ranking');
   if (reachable.some((i) => !i.gtid)) notes.push('applied positions are unknown for some replicas; they are ranked by reported lag');
@@ -136,14 +134,5 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     regrouped: true,
     blockUntil: detectedAt + cluster.antiFlapping.recoveryBlockSeconds,
   });
-  return {
-    engine: 'orchestrator',
-    promoted: promoted?.key,
-    ranking: sorted.map((i) => i.key),
-    excluded: excluded.sort((a, b) => (a.key < b.key ? -1 : 1)),
-    notes,
-    semiSync: outcome.semiSync,
-    timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
-    writeStallSeconds: outcome.stall,
-  };
+  return prediction('orchestrator', { promoted, ranking: sorted, excluded, notes, timeline, outcome });
 }

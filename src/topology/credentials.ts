@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { parse } from 'ini';
 import { TopologyError } from './model.js';
 import type { Credentials, TlsSettings } from './mysql.js';
+import { errnoText } from '../util/errno.js';
 
 /**
  * Discovery credentials: `--defaults-file` (my.cnf format, `[client]` section) when given, else
@@ -71,8 +72,7 @@ function readPem(path: string, option: string, file: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TopologyError(`${file}: cannot read ${option.replace(/_/g, '-')} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    throw new TopologyError(`${file}: cannot read ${option.replace(/_/g, '-')} ${path}: ${errnoText(e)}`);
   }
 }
 
@@ -90,8 +90,7 @@ function readClientSection(path: string): Map<string, string | true> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TopologyError(`cannot read defaults file ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    throw new TopologyError(`cannot read defaults file ${path}: ${errnoText(e)}`);
   }
   // why: `!include` / `!includedir` lines are not ini; the [client] keys discovery needs are local.
   const data = parse(text.replace(/^\s*!.*$/gm, '')) as Record<string, unknown>;

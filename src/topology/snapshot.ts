@@ -17,6 +17,7 @@ import {
   type Topology,
   type TopologyOrigin,
 } from './model.js';
+import { errnoText } from '../util/errno.js';
 
 /** The snapshot file form of a topology (schemas/topology.schema.json). */
 export interface SnapshotDocument {
@@ -43,8 +44,7 @@ export function readSnapshot(path: string): Topology {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TopologyError(`cannot read topology snapshot ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    throw new TopologyError(`cannot read topology snapshot ${path}: ${errnoText(e)}`);
   }
   return parseSnapshot(path, text);
 }

@@ -5,6 +5,7 @@ import { TopologyError, type Topology } from './model.js';
 import { discover, type DiscoverOptions } from './mysql.js';
 import { readOrchestrator } from './orchestrator-api.js';
 import { parseSnapshot } from './snapshot.js';
+import { errnoText } from '../util/errno.js';
 
 export interface LoadOptions {
   /** Cluster alias (orchestrator) or name / id (ClusterControl export with several clusters). */
@@ -52,8 +53,7 @@ function loadFile(path: string, opts: LoadOptions): Topology {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why = errnoText(e);
     throw new TopologyError(`cannot read topology ${path}: ${why}`);
   }
   let data: unknown;
