@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { generateFleet } from './generate.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/bin/cli/main.js');
 const HOOK = join(ROOT, 'bench/rss-hook.mjs');
 const COUNT = Number(process.env.BENCH_CLUSTERS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -4,9 +4,10 @@ import { locate, locateKey, pointerToPath, type JsonPath } from './locate.js';
 import type { SourceFile } from './source.js';
 import type { Finding } from '../findings.js';
 import * as generated from './validators.generated.js';
+import { PACKAGE_ROOT } from '../paths.js';
 
 /** Directory of the JSON schemas shipped with the package. */
-export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+export const SCHEMA_DIR = new URL('schemas/', PACKAGE_ROOT);
 
 export type DocumentKind = 'cluster' | 'fleet';
 

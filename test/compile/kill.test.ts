@@ -8,7 +8,7 @@ import { FLEET, ROOT, cluster } from './helpers.js';
 // A build killed with SIGKILL at any moment leaves every generated file whole: the old bytes or
 // the new ones, never a mix inside a file. The next build finishes the job and removes the
 // temporary files the killed one left.
-const BIN = join(ROOT, 'dist/cli/main.js');
+const BIN = join(ROOT, 'dist/bin/cli/main.js');
 const CLUSTERS = 80;
 const dir = mkdtempSync(join(tmpdir(), 'succession-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { RULES, RULES_BY_ID } from '../../rules/index.js';
 import { didYouMean } from '../../util/suggest.js';
 import { UsageError, writeOut } from '../io.js';
+import { PACKAGE_ROOT } from '../../paths.js';
 
-const DOCS_DIR = new URL('../../../docs/rules/', import.meta.url);
+const DOCS_DIR = new URL('docs/rules/', PACKAGE_ROOT);
 
 export function registerRules(program: Command): void {
   program
