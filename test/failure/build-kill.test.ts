@@ -1,0 +1,107 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateFleet, runAndKillOnWrite, runCli, tempDir, tree } from './helpers.js';
+
+/** The temporary name the emitter writes a file under before renaming it over the target. */
+const TEMP = /^\..+\.succession-[0-9]+\.tmp$/;
+
+type State = 'before' | 'writing' | 'renaming' | 'after';
+
+/**
+ * A build killed at random moments while it replaces a previous complete build. Every file in the
+ * output directory must then be byte-identical to the old or the new version; only temporary files
+ * (dot-names ending in `.succession-<pid>.tmp`, never a final name) may be extra.
+ *
+ * Writing the files takes a few per cent of a build (the rest is reading, linting, compiling), so a
+ * kill after a random delay from the start mostly lands before it. The kill is therefore timed from
+ * the moment the first temporary file appears, plus a random offset across the writing window.
+ */
+describe('build killed with SIGKILL mid-way', () => {
+  const dir = tempDir('kill');
+  const repo = join(dir.path, 'policies');
+  const oldOut = join(dir.path, 'old');
+  const newOut = join(dir.path, 'new');
+  let oldTree: Map<string, Buffer>;
+  let newTree: Map<string, Buffer>;
+
+  beforeAll(async () => {
+    await generateFleet(repo, 400);
+    expect(runCli(['build', repo, '--out', oldOut, '-q']).status).toBe(0);
+    // The new version: every cmon file (log directory), every MHA file (remote workdir) and every
+    // orchestrator node config (credentials file) changes; the meta SQL stays as it was.
+    const fleet = readFileSync(join(repo, 'fleet.yaml'), 'utf8');
+    const changed = fleet
+      .replace('configDir: /etc/cmon.d', 'configDir: /etc/cmon.d\n  logDir: /var/log/cmon')
+      .replaceAll('topologyCredentialsFile: /etc/orchestrator/topology.cnf', 'topologyCredentialsFile: /etc/orchestrator/topology-v2.cnf');
+    expect(changed).not.toBe(fleet);
+    writeFileSync(join(repo, 'fleet.yaml'), `${changed}mha:\n  remoteWorkdir: /var/tmp/mha\n`);
+    // The reference new version is built over a copy of the old one: the same work a killed run does.
+    cpSync(oldOut, newOut, { recursive: true });
+    expect(runCli(['build', repo, '--out', newOut, '-q']).status).toBe(0);
+    oldTree = tree(oldOut);
+    newTree = tree(newOut);
+  }, 240_000);
+
+  afterAll(() => dir.remove());
+
+  /** Checks the invariant on a killed run's directory and says how far the build had got. */
+  function inspect(out: string): State {
+    const files = tree(out);
+    let oldCount = 0;
+    let newCount = 0;
+    let temps = 0;
+    for (const [path, bytes] of files) {
+      const before = oldTree.get(path);
+      const after = newTree.get(path);
+      if (before === undefined && after === undefined) {
+        expect(basename(path), `unexpected file ${path}`).toMatch(TEMP);
+        temps++;
+        continue;
+      }
+      const isOld = before !== undefined && bytes.equals(before);
+      const isNew = after !== undefined && bytes.equals(after);
+      expect(isOld || isNew, `${path} is neither the old nor the new complete version`).toBe(true);
+      if (!isNew) oldCount++;
+      if (!isOld) newCount++;
+    }
+    for (const path of newTree.keys()) expect(files.has(path), `${path} is missing`).toBe(true);
+    if (temps > 0) return newCount > 0 ? 'renaming' : 'writing';
+    if (newCount === 0) return 'before';
+    return oldCount === 0 ? 'after' : 'renaming';
+  }
+
+  it('leaves every file either the old or the new complete version, and --check then build repair it', { timeout: 240_000 }, async () => {
+    expect(oldTree.size).toBeGreaterThan(900);
+    const changedFiles = [...newTree].filter(([p, b]) => !b.equals(oldTree.get(p)!)).length;
+    expect(changedFiles).toBeGreaterThan(500);
+
+    const seen: { offsetMs: number; state: State }[] = [];
+    let interrupted: string | undefined;
+    for (const bucket of [0, 1, 2, 3, 4, 5]) {
+      const out = join(dir.path, `killed-${bucket}`);
+      cpSync(oldOut, out, { recursive: true });
+      const offsetMs = Math.round(bucket * 25 + Math.random() * 25);
+      const { killed } = await runAndKillOnWrite(['build', repo, '--out', out, '-q'], join(out, 'cmon'), TEMP, offsetMs);
+      const state = killed ? inspect(out) : 'after';
+      if (!killed) expect(tree(out)).toEqual(newTree);
+      seen.push({ offsetMs, state });
+      if (state === 'before' || state === 'after') rmSync(out, { recursive: true, force: true });
+      else if (interrupted === undefined || state === 'renaming') interrupted = out;
+    }
+    // The test is only worth something if kills landed while files were being written.
+    expect(seen.filter((s) => s.state === 'writing' || s.state === 'renaming').length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
+
+    const leftovers = [...tree(interrupted!).keys()].filter((p) => TEMP.test(basename(p)));
+    // --check reports what the killed build left: stale files, and its temporary files as extra.
+    const check = runCli(['build', repo, '--out', interrupted!, '--check', '-q']);
+    expect(check.status).toBe(1);
+    for (const t of leftovers) expect(check.stdout).toContain(t.split('/').pop());
+    // The next build finishes the job: the new version exactly, and the temporary files gone.
+    const rebuild = runCli(['build', repo, '--out', interrupted!, '-q']);
+    expect(rebuild.status).toBe(0);
+    if (leftovers.length > 0) expect(rebuild.stderr).toContain('left by an interrupted build');
+    expect(tree(interrupted!)).toEqual(newTree);
+    expect(runCli(['build', repo, '--out', interrupted!, '--check', '-q']).status).toBe(0);
+  });
+});
