@@ -160,7 +160,9 @@ export function removeStaleTemps(outDir: string, managedDirs: readonly string[])
   for (const d of managedDirs) {
     for (const f of walk(join(outDir, d))) {
       const pid = TEMP_FILE.exec(basename(f))?.[1];
-      if (pid === undefined || isRunning(Number(pid))) continue;
+      // why: a temporary file with this process's own id is from an earlier build that had the same
+      // pid (containers start every run as the same pid); left alone, it would block writing that file.
+      if (pid === undefined || (Number(pid) !== process.pid && isRunning(Number(pid)))) continue;
       try {
         unlinkSync(f);
       } catch (e) {
