@@ -8,7 +8,7 @@ import { repoArb, type GeneratedRepo } from './arbitraries.js';
 import { mutate, mutationArb, type Mutation } from './mutations.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/bin/cli/main.js', import.meta.url));
 const TIMEOUT = 90_000;
 
 /** Findings that point into the files linted, at a real position, with something to say. */
