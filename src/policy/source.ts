@@ -32,6 +32,9 @@ export function parseSource(path: string, text: string): SourceFile {
     uniqueKeys: sameKeyInData,
     prettyErrors: false,
     merge: true,
+    // why: yaml's warnings (a key that is a collection) go to process.emitWarning, i.e. a stray
+    // "(node:123) Warning" on stderr; the schema already reports such a key at its line.
+    logLevel: 'error',
   });
   const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => {
     const start = lineCounter.linePos(e.pos[0]);

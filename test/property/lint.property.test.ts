@@ -59,6 +59,13 @@ describe('lint on generated valid repositories', () => {
 });
 
 describe('lint on damaged input', () => {
+  it('reports a collection used as a key as a schema error, with no Node warning on stderr', () => {
+    const r = spawnSync(process.execPath, [BIN, 'lint', '-'], { cwd: ROOT, input: '? [a, b]\n: 1\nkind: cluster\n', encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Unknown key "[ a, b ]" in the cluster document.');
+    expect(r.stderr).toBe('');
+  });
+
   it('never throws, and every finding points into a linted file', { timeout: TIMEOUT }, () => {
     fc.assert(
       fc.property(damagedRepo, ({ inputs }) => {
@@ -75,18 +82,21 @@ describe('lint on damaged input', () => {
       .map(([repo, mutations]) => mutate(repo.inputs[1]!.text, mutations));
     fc.assert(
       fc.property(damagedFile, (text) => {
-        // why: each run is a process start (~0.3 s); sixteen keep the file short.
+        // why: each run is a process start (~0.1-0.3 s); thirty keep the file short.
         const r = spawnSync(process.execPath, [BIN, 'lint', '-', '-f', 'json'], { cwd: ROOT, input: text, encoding: 'utf8', timeout: 60_000 });
         expect(r.signal).toBeNull();
         expect([0, 1, 2]).toContain(r.status);
         expect(r.stderr).not.toMatch(/^\s+at .+(:[0-9]+:[0-9]+\)?|\(native\))$/m);
         expect(r.stderr).not.toContain('internal error');
+        // Findings go to stdout; stderr holds one plain message for exit 2 and nothing else (no Node warnings).
+        if (r.status === 2) expect(r.stderr).toMatch(/^succession: [^\n]*\n$/);
+        else expect(r.stderr).toBe('');
         if (r.status !== 2) {
           const report = JSON.parse(r.stdout) as { findings: Finding[] };
           expect(r.status).toBe(report.findings.some((f) => f.severity === 'error') ? 1 : 0);
         }
       }),
-      { numRuns: 16 },
+      { numRuns: 30 },
     );
   });
 });

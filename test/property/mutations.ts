@@ -16,7 +16,7 @@ export type Mutation =
 
 /** Text that means something to a YAML parser, or that no policy value may hold. */
 const INJECTED = [':', ': ', '{', '}', '[', ']', ',', '&a ', '*a', '*', '&', '!', '!!binary ', '!!map ', '|', '>', '\t', '\u0000', '#', '"', "'",
-  '%YAML 1.1\n', '@', '`', '- ', '? ', '\n', '\r', '\r\n', '\uFEFF', '\u2028', '\ud800', '<<: *a\n', '---\n', '...\n', '\\', '~', '0x', '.inf', '1e999', '-0'];
+  '%YAML 1.1\n', '@', '`', '- ', '? ', '\n', '\r', '\r\n', '\uFEFF', '\u2028', '\ud800', '<<: *a\n', '? [a, b]\n: 1\n', '? {a: 1}\n', '---\n', '...\n', '\\', '~', '0x', '.inf', '1e999', '-0'];
 
 const injected: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...INJECTED) },
