@@ -17,6 +17,11 @@ type State = 'before' | 'writing' | 'renaming' | 'after';
  * kill after a random delay from the start mostly lands before it. The kills are therefore timed
  * from what the build does to the output directory (watched with fs.watch): the first temporary
  * file, or the first rename over a final name, plus a random offset.
+ *
+ * Temporary files left by a kill are acceptable: their names start with a dot and end in `.tmp`, so
+ * cmon (which reads `cmon_*.cnf` from its directory) never takes one for a config, and orchestrator
+ * and MHA read only the exact paths they are given. `build --check` reports them as extra files, and
+ * the next `build` deletes them (unless their process is still running).
  */
 describe('build killed with SIGKILL mid-way', () => {
   const dir = tempDir('kill');
