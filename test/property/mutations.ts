@@ -67,18 +67,20 @@ function slots(value: unknown, out: [Container, string | number][] = []): [Conta
   return out;
 }
 
-/** Re-serialises the document with one value or key changed; texts that do not parse are left as they are. */
+/**
+ * Re-serialises the document with one value or key changed. A text yaml cannot read, or whose
+ * data it cannot write back (nesting deeper than its stack), is left as it is.
+ */
 function editData(text: string, edit: (slots: [Container, string | number][]) => void): string {
-  let data: unknown;
   try {
-    data = YAML.parse(text);
+    const data: unknown = YAML.parse(text);
+    const all = slots(data);
+    if (all.length === 0) return text;
+    edit(all);
+    return YAML.stringify(data, { lineWidth: 0 });
   } catch {
     return text;
   }
-  const all = slots(data);
-  if (all.length === 0) return text;
-  edit(all);
-  return YAML.stringify(data, { lineWidth: 0 });
 }
 
 export function applyMutation(text: string, m: Mutation): string {
