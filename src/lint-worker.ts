@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { compile, type TargetName } from './compile/index.js';
+import { clusterFindings, type TargetName } from './compile/index.js';
 import { lintShard, type PerCluster, type PolicyInput } from './lint.js';
 
 interface Job {
@@ -12,6 +12,6 @@ interface Job {
 parentPort!.once('message', (job: Job) => {
   const targets = job.compileTargets;
   // why: the notes point at policy lines; here the cluster's AST exists already, on the main thread it would be parsed again.
-  const perCluster: PerCluster | undefined = targets && ((cluster, fleet) => compile({ clusters: [cluster], fleet }, targets).findings);
+  const perCluster: PerCluster | undefined = targets && ((cluster, fleet) => clusterFindings(cluster, fleet, targets));
   parentPort!.postMessage(lintShard(job.inputs, job.fleetInputs, perCluster));
 });

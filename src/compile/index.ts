@@ -3,10 +3,11 @@ import { position } from '../lint.js';
 import type { Repo } from '../rules/rule.js';
 import targetCannotExpress from '../rules/target-cannot-express.js';
 import unsafeEngineValue from '../rules/unsafe-engine-value.js';
-import type { Artifact, CompileResult, TargetName } from './artifact.js';
+import type { Artifact, CompileReport, CompileResult, TargetName } from './artifact.js';
+import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { compileCmon } from './cmon.js';
 import { compileMha } from './mha.js';
-import { compileOrchestrator } from './orchestrator.js';
+import { compileOrchestrator, orchestratorClusterReports, orchestratorFleetReports } from './orchestrator.js';
 
 export { TARGETS, type Artifact, type TargetName } from './artifact.js';
 
@@ -43,4 +44,27 @@ export function compile(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonl
   }
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { artifacts, findings: [...findings.values()] };
+}
+
+function positioned(reports: readonly CompileReport[]): Finding[] {
+  return reports.map(({ ruleId, report }) => position(ruleId, SEVERITY[ruleId]!, report));
+}
+
+/**
+ * The findings of compiling one cluster, without its orchestrator deployment's files: what the
+ * worker threads compute while the cluster's AST is at hand. With `fleetFindings`, the same set
+ * as `compile(...).findings` for the whole repository (a test holds them to it).
+ */
+export function clusterFindings(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, targets: readonly TargetName[]): Finding[] {
+  const one = { clusters: [cluster], fleet };
+  const reports: CompileReport[] = [];
+  if (targets.includes('cmon')) reports.push(...compileCmon(one).reports);
+  if (targets.includes('mha')) reports.push(...compileMha(one).reports);
+  if (targets.includes('orchestrator')) reports.push(...orchestratorClusterReports(cluster, fleet));
+  return positioned(reports);
+}
+
+/** The findings of compiling that belong to the fleet rather than to a cluster. */
+export function fleetFindings(fleet: FleetPolicy | undefined, targets: readonly TargetName[]): Finding[] {
+  return targets.includes('orchestrator') ? positioned(orchestratorFleetReports(fleet)) : [];
 }

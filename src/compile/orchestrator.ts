@@ -1,7 +1,7 @@
 import { parseHostKey } from '../policy/hostkey.js';
 import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
-import { byCode, clusterSubject, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { byCode, clusterSubject, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileReport, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes } from './unexpressed.js';
 
@@ -239,6 +239,45 @@ function noteUnexpressed(cluster: ClusterPolicy, notes: Notes): void {
 }
 
 /**
+ * The nodes of a deployment by config directory. Different nodes can map to one directory
+ * (`[::1]` and `__1`, `orc:10009` and `orc_10009`), where one config would silently replace the
+ * other: reported as unsafe (a node listed twice is raft-node-count's).
+ */
+function raftDirectories(dep: OrchestratorDeployment, fleet: FleetPolicy, notes: Notes): Map<string, RaftNode> {
+  const byDir = new Map<string, RaftNode>();
+  raftNodes(dep).forEach((node, i) => {
+    const first = byDir.get(node.dir);
+    if (first === undefined) byDir.set(node.dir, node);
+    else if (first.address !== node.address) {
+      notes.unsafe(
+        fleet.file,
+        [...dep.path, 'raft', 'nodes', i],
+        `raft nodes ${first.address} and ${node.address} would both get the directory orchestrator/${dep.name}/${node.dir}/, and one config would overwrite the other.`,
+        'Name the nodes so that they differ in more than ":" versus "_".',
+      );
+    }
+  });
+  return byDir;
+}
+
+/** What orchestrator cannot express for one cluster, without compiling its deployment. */
+export function orchestratorClusterReports(cluster: ClusterPolicy, fleet: FleetPolicy | undefined): CompileReport[] {
+  const deployment = cluster.orchestrator?.deployment;
+  if (deployment === undefined || !fleet?.deployments.has(deployment)) return [];
+  const notes = new Notes('orchestrator');
+  noteUnexpressed(cluster, notes);
+  return notes.reports;
+}
+
+/** Problems of the deployments themselves (not of a cluster), without compiling them. */
+export function orchestratorFleetReports(fleet: FleetPolicy | undefined): CompileReport[] {
+  if (!fleet) return [];
+  const notes = new Notes('orchestrator');
+  for (const dep of fleet.deployments.values()) raftDirectories(dep, fleet, notes);
+  return notes.reports;
+}
+
+/**
  * Compiles every orchestrator deployment of the fleet: one config per raft node, the meta SQL of
  * each cluster, the orchestrator-client environment, and a provenance file (JSON has no comments).
  */
@@ -253,21 +292,7 @@ export function compileOrchestrator(repo: Pick<Repo, 'clusters' | 'fleet'>): Com
     const sources = sourcesOf(fleet.file.path, ...clusters.map((c) => c.file.path));
     const base = `orchestrator/${dep.name}`;
     const nodes = raftNodes(dep);
-    // why: different nodes can map to one directory (`[::1]` and `__1`, `orc:10009` and `orc_10009`),
-    // where one config would silently replace the other; a node listed twice is raft-node-count's.
-    const byDir = new Map<string, RaftNode>();
-    nodes.forEach((node, i) => {
-      const first = byDir.get(node.dir);
-      if (first === undefined) byDir.set(node.dir, node);
-      else if (first.address !== node.address) {
-        notes.unsafe(
-          fleet.file,
-          [...dep.path, 'raft', 'nodes', i],
-          `raft nodes ${first.address} and ${node.address} would both get the directory ${base}/${node.dir}/, and one config would overwrite the other.`,
-          'Name the nodes so that they differ in more than ":" versus "_".',
-        );
-      }
-    });
+    const byDir = raftDirectories(dep, fleet, notes);
     const configs: Artifact[] = [...byDir.values()].map((node) => ({
       path: `${base}/${node.dir}/orchestrator.conf.json`,
       content: stableJson(nodeConfig(dep, node, nodes, fleet, clusters)),

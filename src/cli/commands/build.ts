@@ -4,7 +4,7 @@ import { compareFindings, type Finding } from '../../findings.js';
 import { exitCodeFor, position } from '../../lint.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
 import { lintParallel } from '../../lint-parallel.js';
-import { compile, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
+import { compile, fleetFindings, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
 import { cmonEntries, renderCnf } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
@@ -92,7 +92,8 @@ export function registerBuild(program: Command): void {
     const compiled = compile(analysis.repo, targets, { positions: notes === undefined });
     const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
     // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
-    const findings = [...gate, ...(notes ?? compiled.findings), ...(merged?.findings ?? [])].sort(compareFindings);
+    const buildNotes = notes === undefined ? compiled.findings : [...notes, ...fleetFindings(analysis.repo.fleet, targets)];
+    const findings = [...gate, ...buildNotes, ...(merged?.findings ?? [])].sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
       emitFindings(findings, opts, inputs.length);
       process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');

@@ -1,0 +1,45 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without type declarations
+import { generateFleet } from '../../bench/generate.mjs';
+import { clusterFindings, compile, fleetFindings, TARGETS } from '../../src/compile/index.js';
+import { compareFindings } from '../../src/findings.js';
+import { analyze, type PolicyInput } from '../../src/lint.js';
+
+function readTree(dir: string): PolicyInput[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return readTree(path);
+    return name.endsWith('.yaml') ? [{ path, text: readFileSync(path, 'utf8') }] : [];
+  });
+}
+
+const FLEET_WITH_CLASH = `kind: fleet
+orchestrator:
+  deployments:
+    main:
+      raft: { nodes: ["orc:10009", "orc_10009", "orc-c"] }
+`;
+
+describe('compile findings per cluster (what the worker threads compute)', () => {
+  const generated = mkdtempSync(join(tmpdir(), 'succession-notes-'));
+  generateFleet(generated, 40);
+  const repos: [string, PolicyInput[]][] = [
+    ['the example repository', readTree('policies')],
+    ['a generated fleet', readTree(generated)],
+    ['raft nodes sharing a directory', [{ path: 'fleet.yaml', text: FLEET_WITH_CLASH }, ...readTree('policies/clusters')]],
+  ];
+  for (const [name, inputs] of repos) {
+    it(`equal compile().findings for ${name}`, () => {
+      const { repo } = analyze(inputs);
+      const whole = compile(repo, TARGETS).findings.sort(compareFindings);
+      expect(whole.length).toBeGreaterThan(0);
+      const pieces = new Map(
+        [...repo.clusters.flatMap((c) => clusterFindings(c, repo.fleet, TARGETS)), ...fleetFindings(repo.fleet, TARGETS)].map((f) => [JSON.stringify(f), f]),
+      );
+      expect([...pieces.values()].sort(compareFindings)).toEqual(whole);
+    });
+  }
+});
