@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { errnoText } from '../util/errno.js';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Artifact } from './artifact.js';
 
@@ -79,38 +79,50 @@ export function diffTree(outDir: string, artifacts: readonly Artifact[], managed
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** How many files are flushed to disk at once; fsync waits on the device, not the CPU. */
-const FLUSH_CONCURRENCY = 64;
+/** How many files are written and flushed at once; fsync waits on the device, not the CPU. */
+const IO_CONCURRENCY = 64;
 
-/** fsync of every path, many at a time. Directories that refuse fsync are skipped. */
-async function flushAll(paths: readonly string[], directories: boolean): Promise<void> {
+/** Runs `task` on every item, `IO_CONCURRENCY` at a time; the first failure stops new tasks. */
+async function eachConcurrently<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      let handle;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
       try {
-        handle = await open(path, directories ? 'r' : 'r+');
-        await handle.sync();
+        await task(items[next++]!);
       } catch (e) {
-        // why: the rename is durable only once the directory entry is; some file systems refuse
-        // fsync on a directory, which then is no worse than not trying.
-        if (!directories) throw e;
-      } finally {
-        await handle?.close();
+        failed = true;
+        throw e;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, paths.length) }, worker));
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(IO_CONCURRENCY, items.length) }, lane));
+  const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
-/** Writes `content` to a new file (flushed later, all files together). */
-function writeNew(file: string, content: string): void {
-  const fd = openSync(file, 'wx', 0o644);
+/** Writes `content` to a new file and flushes it to disk. */
+async function writeDurably(file: string, content: string): Promise<void> {
+  const handle = await open(file, 'wx', 0o644);
   try {
-    writeSync(fd, content);
+    await handle.writeFile(content);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
+  }
+}
+
+/** fsync of a directory, so that the renames in it are durable; some file systems refuse it. */
+async function flushDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return;
   }
 }
 
@@ -188,57 +200,55 @@ export interface WriteResult {
 
 /**
  * Writes files atomically, all or nothing as far as the file system allows: every changed file
- * is first written in full to a temporary file next to it, and all of them are flushed to disk
- * (many at a time: one by one, flushing 20,000 files took most of a large build); only then are
- * they renamed over their targets. A failure before the renames removes the temporary files and
- * leaves every existing file untouched.
+ * is first written in full to a temporary file next to it and flushed to disk (many at a time:
+ * one by one, flushing 20,000 files took most of a large build); only when all of them are on
+ * disk are they renamed over their targets. A failure before the renames removes the temporary
+ * files and leaves every existing file untouched.
  */
 export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
-  const pending: { file: string; temp: string; label: string }[] = [];
+  const changed: (FileToWrite & { temp: string })[] = [];
   const made = new Set<string>();
+  for (const f of files) {
+    const current = readIfExists(f.file);
+    if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
+    if (current === f.content) {
+      result.unchanged.push(f.label);
+      continue;
+    }
+    try {
+      makeDirs(dirname(f.file), made);
+    } catch (e) {
+      throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
+    }
+    changed.push({ ...f, temp: tempName(f.file) });
+  }
+  const created: string[] = [];
   try {
-    for (const f of files) {
-      const current = readIfExists(f.file);
-      if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
-      if (current === f.content) {
-        result.unchanged.push(f.label);
-        continue;
-      }
+    await eachConcurrently(changed, async (f) => {
+      created.push(f.temp);
       try {
-        makeDirs(dirname(f.file), made);
-      } catch (e) {
-        throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
-      }
-      const temp = tempName(f.file);
-      try {
-        writeNew(temp, f.content);
+        await writeDurably(f.temp, f.content);
       } catch (e) {
         throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
       }
-      pending.push({ file: f.file, temp, label: f.label });
-    }
-    try {
-      await flushAll(pending.map((p) => p.temp), false);
-    } catch (e) {
-      throw new OutputError(`cannot flush the new files to disk: ${errnoText(e)}`);
-    }
+    });
   } catch (e) {
-    for (const p of pending) unlinkQuietly(p.temp);
+    for (const t of created) unlinkQuietly(t);
     throw e;
   }
   const dirs = new Set<string>();
-  for (const p of pending) {
+  for (const f of changed) {
     try {
-      renameSync(p.temp, p.file);
+      renameSync(f.temp, f.file);
     } catch (e) {
-      for (const q of pending) unlinkQuietly(q.temp);
-      throw new OutputError(`cannot replace ${p.file}: ${errnoText(e)}`);
+      for (const t of created) unlinkQuietly(t);
+      throw new OutputError(`cannot replace ${f.file}: ${errnoText(e)}`);
     }
-    dirs.add(dirname(p.file));
-    result.written.push(p.label);
+    dirs.add(dirname(f.file));
+    result.written.push(f.label);
   }
-  await flushAll([...dirs], true);
+  await eachConcurrently([...dirs], flushDirectory);
   return result;
 }
 
