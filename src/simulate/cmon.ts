@@ -1,7 +1,6 @@
 import { errantGtids } from '../live/gtid.js';
-import { liveProblems, notDirectReplicas, policyExclusions, prediction, type FailureContext } from './context.js';
-import type { EnginePrediction, Excluded, Exclusion } from './model.js';
-import { compareProgress } from './progress.js';
+import { liveProblems, policyExclusions, prediction, triage, type FailureContext } from './context.js';
+import type { EnginePrediction, Exclusion } from './model.js';
 import { semiSyncOutcome } from './semisync.js';
 
 /** cmon's failure detection and job start take roughly this long (not documented; an estimate). */
@@ -13,16 +12,11 @@ const CMON_DETECT_SECONDS = 10;
  */
 export function cmonFailover(ctx: FailureContext): EnginePrediction {
   const { cluster, failed } = ctx;
-  const excluded: Excluded[] = [];
-  const eligible = [];
-  for (const i of ctx.siblings) {
+  const { eligible, excluded } = triage(ctx, (i) => {
     const reasons: Exclusion[] = [...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r !== 'delay')];
     if (i.reachable && errantGtids(i, failed)) reasons.push('errant-gtid');
-    if (reasons.length) excluded.push({ key: i.key, reasons });
-    else eligible.push(i);
-  }
-  excluded.push(...notDirectReplicas(ctx));
-  eligible.sort((a, b) => compareProgress(a, b, failed) || (a.key < b.key ? -1 : 1));
+    return reasons;
+  });
   const promoted = eligible[0];
   const notes = [
     'cmon promotes the most advanced whitelisted replica; its tie-break order is not documented',

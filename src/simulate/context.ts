@@ -2,6 +2,7 @@ import type { ClusterPolicy, HostPolicy } from '../policy/model.js';
 import type { Instance, Topology } from '../topology/model.js';
 import type { Engine, EnginePrediction, Excluded, Exclusion, TimelineEvent } from './model.js';
 import type { StallModel } from './semisync.js';
+import { compareProgress } from './progress.js';
 
 /** Everything an engine model needs about one failure. */
 export interface FailureContext {
@@ -80,6 +81,23 @@ export function notDirectReplicas(ctx: FailureContext): Excluded[] {
   return ctx.cluster.hosts
     .filter((h) => h.key !== ctx.failed.key && !siblings.has(h.key) && ctx.byKey.has(h.key))
     .map((h) => ({ key: h.key, reasons: ['not-direct-replica'] }));
+}
+
+/**
+ * Splits the failed host's direct replicas into the excluded (with their reasons, plus the policy
+ * hosts that are not direct replicas) and the eligible, most advanced first.
+ */
+export function triage(ctx: FailureContext, reasonsOf: (i: Instance) => Exclusion[]): { eligible: Instance[]; excluded: Excluded[] } {
+  const eligible: Instance[] = [];
+  const excluded: Excluded[] = [];
+  for (const i of ctx.siblings) {
+    const reasons = reasonsOf(i);
+    if (reasons.length) excluded.push({ key: i.key, reasons });
+    else eligible.push(i);
+  }
+  excluded.push(...notDirectReplicas(ctx));
+  eligible.sort((a, b) => compareProgress(a, b, ctx.failed) || (a.key < b.key ? -1 : 1));
+  return { eligible, excluded };
 }
 
 /** Assembles an engine's prediction: exclusions sorted by host, the timeline in time order. */

@@ -1,6 +1,5 @@
-import { liveProblems, notDirectReplicas, policyExclusions, prediction, versionSeries, type FailureContext } from './context.js';
-import type { EnginePrediction, Excluded, Exclusion } from './model.js';
-import { compareProgress } from './progress.js';
+import { liveProblems, policyExclusions, prediction, triage, versionSeries, type FailureContext } from './context.js';
+import type { EnginePrediction, Exclusion } from './model.js';
 import { semiSyncOutcome } from './semisync.js';
 
 /** masterha_manager pings every ping_interval (3 s) and needs a few failures; an estimate. */
@@ -13,19 +12,14 @@ const MHA_DETECT_SECONDS = 12;
  */
 export function mhaFailover(ctx: FailureContext): EnginePrediction {
   const { failed } = ctx;
-  const excluded: Excluded[] = [];
   const alive = ctx.siblings.filter((i) => i.reachable);
   const oldestMajor = Math.min(...alive.map((i) => versionSeries(i) ?? Infinity));
-  const eligible = [];
-  for (const i of ctx.siblings) {
+  const { eligible, excluded } = triage(ctx, (i) => {
     const reasons: Exclusion[] = [...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r !== 'broken-replication')];
     const series = versionSeries(i);
     if (series !== undefined && Number.isFinite(oldestMajor) && series > oldestMajor) reasons.push('version');
-    if (reasons.length) excluded.push({ key: i.key, reasons });
-    else eligible.push(i);
-  }
-  excluded.push(...notDirectReplicas(ctx));
-  eligible.sort((a, b) => compareProgress(a, b, failed) || (a.key < b.key ? -1 : 1));
+    return reasons;
+  });
   const promoted = eligible[0];
   const notes = [
     "MHA's 'far behind' check is a fixed ~100 MB of relay log; a delayed replica is treated as far behind here",
