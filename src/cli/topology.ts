@@ -18,7 +18,8 @@ export function addTopologyOptions(cmd: Command): Command {
 }
 
 /**
- * Reads the topology once per source, except orchestrator, which is asked per cluster alias.
+ * Reads the topology once per source, except orchestrator, which is asked per cluster alias (for
+ * the clusters the policies put under orchestrator).
  * A source that cannot be read is a usage-level failure (exit 2): checking against nothing would
  * pass silently.
  */
@@ -28,16 +29,26 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
   const out = new Map<string, Topology>();
   try {
     if (!perCluster) {
-      const t = await loadTopology(opts.topology, mysql ? { mysql } : {});
+      const t = readable(opts.topology, await loadTopology(opts.topology, mysql ? { mysql } : {}));
       for (const c of clusters) out.set(c.name, t);
       return out;
     }
-    for (const c of clusters) out.set(c.name, await loadTopology(opts.topology, { cluster: c.name }));
+    // why: orchestrator knows only the clusters it manages; the others are checked statically.
+    for (const c of clusters.filter((x) => x.orchestrator)) {
+      out.set(c.name, readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name })));
+    }
     return out;
   } catch (e) {
     if (e instanceof TopologyError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** A topology of which nothing could be read would make every policy host "missing": refuse it. */
+function readable(src: string, t: Topology): Topology {
+  if (t.instances.some((i) => i.reachable)) return t;
+  const why = t.unreachable.map((u) => `${u.key}: ${u.error}`).join('; ');
+  throw new UsageError(`nothing could be read from ${src}${why ? ` (${why})` : ' (no instances)'}`);
 }
 
 function credentials(defaultsFile: string | undefined) {
