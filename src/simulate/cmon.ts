@@ -12,8 +12,11 @@ const CMON_DETECT_SECONDS = 10;
  */
 export function cmonFailover(ctx: FailureContext): EnginePrediction {
   const { cluster, failed } = ctx;
+  // why: without a whitelist the generated cmon config only blacklists; a host the policy does not
+  // declare is in neither list, and cmon may promote it.
+  const listed = (r: Exclusion) => r !== 'undeclared' || cluster.candidates.whitelist !== undefined;
   const { eligible, excluded } = triage(ctx, (i) => {
-    const reasons: Exclusion[] = [...policyExclusions(ctx, i.key), ...liveProblems(i).filter((r) => r !== 'delay')];
+    const reasons: Exclusion[] = [...policyExclusions(ctx, i.key).filter(listed), ...liveProblems(i).filter((r) => r !== 'delay')];
     if (i.reachable && errantGtids(i, failed)) reasons.push('errant-gtid');
     return reasons;
   });

@@ -46,7 +46,7 @@ export function policyExclusions(ctx: FailureContext, key: string): Exclusion[] 
   if (cluster.candidates.blacklist.some((r) => r.key === key)) out.push('blacklist');
   if (host?.role) out.push('role');
   if (host?.promotion === 'must_not') out.push('must_not');
-  if (!host && !whitelist) out.push('whitelist');
+  if (!host) out.push('undeclared');
   if (cluster.datacenters.preventCrossDatacenter) {
     const home = cluster.datacenters.home ?? dcOf(ctx, ctx.failed.key);
     if (home !== undefined && dcOf(ctx, key) !== home) out.push('dc-fence');

@@ -7,6 +7,7 @@ export const ENGINES: readonly Engine[] = ['orchestrator', 'cmon', 'mha'];
 export type Exclusion =
   | 'failed'
   | 'unreachable'
+  | 'undeclared'
   | 'whitelist'
   | 'blacklist'
   | 'role'

@@ -74,7 +74,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   const valid = sorted.filter((i) => hardReasons(i).length === 0);
   let promoted: Instance | undefined = valid[0];
   if (!promoted) {
-    const fallback = sorted.find((i) => i.reachable && !hardReasons(i).some((r) => ['whitelist', 'blacklist', 'role', 'must_not', 'dc-fence', 'unreachable'].includes(r)));
+    const fallback = sorted.find((i) => i.reachable && !hardReasons(i).some((r) => ['undeclared', 'whitelist', 'blacklist', 'role', 'must_not', 'dc-fence', 'unreachable'].includes(r)));
     if (fallback) {
       promoted = fallback;
       notes.push(`no replica passed orchestrator's checks; as orchestrator does, it promotes the first replica that is not banned (${fallback.key}) without moving the others`);
