@@ -171,6 +171,14 @@ hosts:
     expect(engine(sim, 'orchestrator').promoted).toBe('db2:3306');
   });
 
+  it('may promote a host the policy does not declare when there is no whitelist; orchestrator reads no row for it (must_not)', () => {
+    const undeclared = policy(MARIA.replace('  db4:3306: { dc: dc1 }\n', ''));
+    const sim = simulateFailure(undeclared, mariadb, undefined, ['cmon', 'orchestrator']);
+    expect(reasons(engine(sim, 'cmon'))['db4:3306']).toBeUndefined();
+    expect(engine(sim, 'cmon').ranking).toContain('db4:3306');
+    expect(reasons(engine(sim, 'orchestrator'))['db4:3306']).toContain('undeclared');
+  });
+
   it('fails the failover when no whitelisted host is usable', () => {
     const cluster = policy(`${MARIA}candidates:\n  whitelist: [db2:3306]\n`);
     const c = engine(simulateFailure(cluster, mariadb, undefined, ['cmon']), 'cmon');
