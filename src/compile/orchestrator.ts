@@ -162,6 +162,8 @@ function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly Cluste
     RecoveryPeriodBlockSeconds: first?.antiFlapping.recoveryBlockSeconds ?? DEFAULTS.recoveryBlockSeconds,
     ReasonableLockedSemiSyncMasterSeconds: first?.semiSync.lockedMasterSeconds ?? DEFAULTS.lockedMasterSeconds,
     RecoverMasterClusterFilters: clusters.map((c) => `alias=${c.name}`).sort(byCode),
+    // why: without it orchestrator leaves the replicas of a failed intermediate primary stranded.
+    RecoverIntermediateMasterClusterFilters: clusters.map((c) => `alias=${c.name}`).sort(byCode),
     PromotionIgnoreHostnameFilters: [
       ...new Set(clusters.flatMap((c) => metaRows(c).filter((r) => r.promotionRule === 'must_not')).map((r) => hostFilter(r.host, r.port))),
     ].sort(byCode),
