@@ -39,11 +39,13 @@ export function parseDirectives(text: string): Directive[] {
     let targetLine: number | undefined;
     if (m[1] === 'next-line') {
       for (let j = i + 1; j < lines.length; j++) {
-        const t = lines[j]!.trim();
-        if (t !== '' && !t.startsWith('#')) {
-          targetLine = j + 1;
-          break;
-        }
+        const indent = lines[j]!.search(/\S/);
+        if (indent < 0) continue;
+        // why: a line of a block scalar may start with "#" too; only a real comment line is skipped.
+        const at = lineStarts[j]! + indent;
+        if (comments.some(([from, to]) => from <= at && at < to)) continue;
+        targetLine = j + 1;
+        break;
       }
     }
     const reason = reasonText?.trim();

@@ -32,6 +32,16 @@ describe('parseDirectives', () => {
     expect(parseDirectives(text)[0]?.targetLine).toBe(6);
   });
 
+  it('does not skip a block scalar line that starts with "#"', () => {
+    const text = 'script: | # succession-disable-next-line x -- y\n  #!/bin/sh\n  echo\nnext: 1\n';
+    expect(parseDirectives(text)[0]?.targetLine).toBe(2);
+  });
+
+  it('skips a comment line to reach the block scalar line after it', () => {
+    const text = 'a: |\n  x\n# succession-disable-next-line x -- y\n# plain comment\nb: |\n  # content\n';
+    expect(parseDirectives(text)[0]?.targetLine).toBe(5);
+  });
+
   it('applies a trailing directive to the following line, not its own', () => {
     expect(parseDirectives('a: 1 # succession-disable-next-line x -- y\nb: 2\n')[0]).toMatchObject({ line: 1, column: 6, targetLine: 2 });
   });
