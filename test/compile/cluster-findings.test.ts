@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,4 +43,20 @@ describe('compile findings per cluster (what the worker threads compute)', () =>
       expect([...pieces.values()].sort(compareFindings)).toEqual(whole);
     });
   }
+});
+
+describe('build notes from worker threads', () => {
+  it('equal compile().findings when the shards compute them', async () => {
+    // why: a worker thread starts from a .js file, so this runs the compiled dist/ that npm test builds first.
+    const root = new URL('../../', import.meta.url);
+    const parallel = (await import(pathToFileURL(`${root.pathname}dist/lint-parallel.js`).href)) as typeof import('../../src/lint-parallel.js');
+    const generated = mkdtempSync(join(tmpdir(), 'succession-notes-'));
+    generateFleet(generated, 30);
+    const inputs = readTree(generated);
+    const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compileTargets: TARGETS });
+    expect(result.extraFindings).toBeDefined();
+    const fromShards = [...result.extraFindings!, ...fleetFindings(result.analysis.repo.fleet, TARGETS)].sort(compareFindings);
+    const { repo } = analyze(inputs);
+    expect(fromShards).toEqual(compile(repo, TARGETS).findings.sort(compareFindings));
+  });
 });

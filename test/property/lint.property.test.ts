@@ -108,13 +108,16 @@ async function built() {
   return { parallel, serial };
 }
 
+/** Repositories this large go to worker threads in these tests (the default threshold is higher). */
+const SHARDED = 400;
+
 describe('lintParallel', () => {
   it('reports the same finding for deeply nested YAML on the main thread and on worker threads', { timeout: TIMEOUT }, async () => {
     // why: yaml composes recursively; before a fixed nesting limit, where it ran out of stack (and so
     // the finding's column, or whether there was one) depended on the thread's stack size.
     const { parallel, serial } = await built();
     const deep = (n: number) => `kind: cluster\nname: deep\nprimary: a\nhosts: {a: {}}\ndescription: ${'['.repeat(n)}${']'.repeat(n)}\n`;
-    const inputs: PolicyInput[] = Array.from({ length: parallel.PARALLEL_THRESHOLD }, (_, i) => ({
+    const inputs: PolicyInput[] = Array.from({ length: SHARDED }, (_, i) => ({
       path: `c${String(i).padStart(4, '0')}.yaml`,
       text: i % 100 === 5 ? deep(600 + i) : `kind: cluster\nname: c${i}\nprimary: a\nhosts: {a: {}, b: {}}\n`,
     }));
@@ -123,12 +126,12 @@ describe('lintParallel', () => {
       // The top-level map is the first level, so the 128th `[` (column 14 + 127) is the 129th.
       [5, 105, 205, 305].map((i) => `c${String(i).padStart(4, '0')}.yaml:5:${14 + 127} Collections are nested more than 128 levels deep (TOO_DEEP)`),
     );
-    expect((await parallel.lintParallel(inputs, 2)).findings).toEqual(serial.lint(inputs).findings);
+    expect((await parallel.lintParallel(inputs, 2, { minFiles: SHARDED })).findings).toEqual(serial.lint(inputs).findings);
   });
 
   it('gives exactly the findings of lint on a repository large enough for worker threads', { timeout: TIMEOUT }, async () => {
     const { parallel, serial } = await built();
-    const size = parallel.PARALLEL_THRESHOLD + 10;
+    const size = SHARDED + 10;
     const big = fc
       .tuple(
         repoArb({ minClusters: size, maxClusters: size }),
@@ -149,7 +152,7 @@ describe('lintParallel', () => {
     await fc.assert(
       fc.asyncProperty(big, async (inputs) => {
         const expected = serial.lint(inputs).findings;
-        const actual = (await parallel.lintParallel(inputs, 2)).findings;
+        const actual = (await parallel.lintParallel(inputs, 2, { minFiles: SHARDED })).findings;
         expect(actual).toEqual(expected);
       }),
       { numRuns: 2, endOnFailure: true },
