@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FLEET, ROOT, cluster } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { FLEET, ROOT, cluster, tempDirs } from './helpers.js';
 
 const BIN = join(ROOT, 'dist/bin/cli/main.js');
 
@@ -12,15 +11,7 @@ function run(args: string[], cwd: string = ROOT): { code: number | null; stdout:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'succession-build-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('succession-build-');
 
 function tree(dir: string): Map<string, string> {
   return new Map(

@@ -1,6 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without type declarations
@@ -8,6 +7,7 @@ import { generateFleet } from '../../bench/generate.mjs';
 import { clusterFindings, compile, fleetFindings, TARGETS } from '../../src/compile/index.js';
 import { compareFindings } from '../../src/findings.js';
 import { analyze, type PolicyInput } from '../../src/lint.js';
+import { exampleInputs, tempDirs } from './helpers.js';
 
 function readTree(dir: string): PolicyInput[] {
   return readdirSync(dir).flatMap((name) => {
@@ -24,13 +24,15 @@ orchestrator:
       raft: { nodes: ["orc:10009", "orc_10009", "orc-c"] }
 `;
 
+const tmp = tempDirs('succession-notes-');
+
 describe('compile findings per cluster (what the worker threads compute)', () => {
-  const generated = mkdtempSync(join(tmpdir(), 'succession-notes-'));
+  const generated = tmp();
   generateFleet(generated, 40);
   const repos: [string, PolicyInput[]][] = [
-    ['the example repository', readTree('policies')],
+    ['the example repository', exampleInputs()],
     ['a generated fleet', readTree(generated)],
-    ['raft nodes sharing a directory', [{ path: 'fleet.yaml', text: FLEET_WITH_CLASH }, ...readTree('policies/clusters')]],
+    ['raft nodes sharing a directory', [{ path: 'fleet.yaml', text: FLEET_WITH_CLASH }, ...exampleInputs().filter((i) => i.path.includes('clusters'))]],
   ];
   for (const [name, inputs] of repos) {
     it(`equal compile().findings for ${name}`, () => {
@@ -50,7 +52,7 @@ describe('build notes from worker threads', () => {
     // why: a worker thread starts from a .js file, so this runs the compiled dist/ that npm test builds first.
     const root = new URL('../../', import.meta.url);
     const parallel = (await import(pathToFileURL(`${root.pathname}dist/lint-parallel.js`).href)) as typeof import('../../src/lint-parallel.js');
-    const generated = mkdtempSync(join(tmpdir(), 'succession-notes-'));
+    const generated = tmp();
     generateFleet(generated, 30);
     const inputs = readTree(generated);
     const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compileTargets: TARGETS });

@@ -1,19 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/compile/artifact.js';
 import { OutputError, diffTree, treeFiles, writeFiles } from '../../src/compile/emit.js';
+import { tempDirs } from './helpers.js';
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'succession-emit-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('succession-emit-');
 
 const art = (path: string, content: string): Artifact => ({ path, content, sourceFiles: ['p.yaml'] });
 const ARTIFACTS = [art('cmon/cmon_1.cnf', 'cluster_id=1\n'), art('mha/a.cnf', '[server default]\n'), art('orchestrator/main/n1/orchestrator.conf.json', '{}\n')];

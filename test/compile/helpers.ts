@@ -1,10 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { analyze, type PolicyInput } from '../../src/lint.js';
 import type { Repo } from '../../src/rules/rule.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A maker of temporary directories that are removed after each test of the calling file. */
+export function tempDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+}
 
 /** The example repository as lint inputs, with paths relative to the project root. */
 export function exampleInputs(): PolicyInput[] {
