@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { atLeast, type Finding, type Severity } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
 import { exitCodeFor } from '../lint.js';
 import { FORMATS, format, type FormatName } from '../report/index.js';
 import { VERSION } from '../version.js';
@@ -28,9 +28,4 @@ export function emitFindings(findings: readonly Finding[], opts: ReportOptions, 
   const color = opts.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
   writeOut(format(shown, name, { color, filesChecked, version: VERSION }));
   return exitCodeFor(findings, opts.failOn as Severity);
-}
-
-/** Counts findings at or above a severity (for summaries on stderr). */
-export function countAtLeast(findings: readonly Finding[], severity: Severity): number {
-  return findings.filter((f) => atLeast(f.severity, severity)).length;
 }

@@ -11,7 +11,7 @@ const REASON_TEXT: Record<ExclusionReason, string> = {
   'not-direct-replica': 'not a direct replica of the primary',
 };
 
-export function describeExclusions(reasons: ExclusionReason[]): string {
+function describeExclusions(reasons: ExclusionReason[]): string {
   return reasons.map((r) => REASON_TEXT[r]).join(', ');
 }
 

@@ -1,5 +1,3 @@
-import type { Instance } from '../topology/model.js';
-
 export type Engine = 'orchestrator' | 'cmon' | 'mha';
 export const ENGINES: readonly Engine[] = ['orchestrator', 'cmon', 'mha'];
 
@@ -66,8 +64,3 @@ export interface Simulation {
   failedRole: 'primary' | 'intermediate' | 'replica';
   engines: EnginePrediction[];
 }
-
-/** How far an instance has applied, comparable between siblings; larger is further. */
-export type Progress = bigint | undefined;
-
-export type { Instance };
