@@ -184,6 +184,12 @@ export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: rea
     ListenAddress: `:${dep.httpPort}`,
     HTTPAdvertise: `http://${urlHost(node.host)}:${dep.httpPort}`,
     DefaultInstancePort: fleet.defaultPort,
+    InstancePollSeconds: dep.instancePollSeconds,
+    // why: orchestrator must call each server by the policy's host key, or the promotion filters
+    // match nothing and its API does not line up with the policy; report_host is that name, set
+    // on every server (docs/build.md). Replicas are then found by their report_host/report_port.
+    MySQLHostnameResolveMethod: '@@report_host',
+    DiscoverByShowSlaveHosts: true,
     ...deploymentPolicy(dep, clusters),
   };
   if (dep.backend.type === 'sqlite') {

@@ -4,6 +4,9 @@ import type { SourceFile } from './source.js';
 export type Role = 'backup' | 'reporting' | 'olap' | 'dev' | 'delayed';
 export type PromotionLevel = 'prefer' | 'neutral' | 'prefer_not' | 'must_not';
 export type Enforcement = 'exact' | 'recover-locked' | 'off';
+export type ServerFlavor = 'mysql' | 'percona' | 'mariadb';
+/** The orchestrator builds whose behaviour succession models. */
+export type OrchestratorRelease = 'openark-3.2.6' | 'percona-3.2.6-13';
 export type HookName = 'onFailureDetection' | 'preFailover' | 'postFailover' | 'postMasterFailover' | 'postUnsuccessfulFailover';
 
 export const HOOK_NAMES: readonly HookName[] = [
@@ -50,6 +53,8 @@ export interface ClusterPolicy {
   description?: string;
   primary: string;
   primaryRef: HostRef;
+  /** What the servers run, where the policy says so. */
+  flavor?: ServerFlavor;
   hosts: HostPolicy[];
   cmon?: { clusterId: number; autoRecovery: { cluster: boolean; node: boolean } };
   orchestrator?: { deployment: string };
@@ -74,6 +79,9 @@ export type BackendType = 'sqlite' | 'mysql';
 
 export interface OrchestratorDeployment {
   name: string;
+  release: OrchestratorRelease;
+  /** InstancePollSeconds. */
+  instancePollSeconds: number;
   raftNodes: string[];
   raftPort: number;
   dataDir: string;
@@ -107,6 +115,8 @@ export const DEFAULTS = {
   waitForReplicaCount: 1,
   raftPort: 10008,
   httpPort: 3000,
+  instancePollSeconds: 5,
+  orchestratorRelease: 'openark-3.2.6',
   raftDataDir: '/var/lib/orchestrator',
   metaSchema: 'meta',
 } as const;

@@ -24,6 +24,8 @@ export function resolveFleet(file: SourceFile): FleetPolicy {
     const dataDir: string = dep.raft.dataDir ?? DEFAULTS.raftDataDir;
     deployments.set(name, {
       name,
+      release: dep.release ?? DEFAULTS.orchestratorRelease,
+      instancePollSeconds: dep.instancePollSeconds ?? DEFAULTS.instancePollSeconds,
       raftNodes: dep.raft.nodes,
       raftPort: dep.raft.port ?? DEFAULTS.raftPort,
       dataDir,
@@ -113,6 +115,7 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
     description: d.description,
     primary: primaryKey,
     primaryRef,
+    flavor: setting(['flavor'], undefined),
     hosts,
     cmon:
       d.cmon === undefined
