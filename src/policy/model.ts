@@ -64,6 +64,8 @@ export interface ClusterPolicy {
   semiSync: { waitForReplicaCount: number; enforcement: Enforcement; lockedMasterSeconds: number };
   antiFlapping: { recoveryBlockSeconds: number };
   hooks: Record<HookName, string[]>;
+  /** How long each event's hooks run, where the policy says (`hooks.seconds`). */
+  hookSeconds: Partial<Record<HookName, number>>;
   /** Where a setting came from: the cluster file, else the fleet defaults, else the cluster root. */
   origin(path: JsonPath): Origin;
   /** True when neither the cluster nor the fleet file sets `path` (a built-in default applies). */

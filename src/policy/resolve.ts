@@ -97,7 +97,12 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
   for (const h of hosts) if (h.source === undefined && h.key !== primaryKey) h.source = primaryKey;
 
   const hooks = {} as Record<HookName, string[]>;
-  for (const name of HOOK_NAMES) hooks[name] = setting(['hooks', name], []);
+  const hookSeconds: Partial<Record<HookName, number>> = {};
+  for (const name of HOOK_NAMES) {
+    hooks[name] = setting(['hooks', name], []);
+    const seconds = setting<number | undefined>(['hooks', 'seconds', name], undefined);
+    if (seconds !== undefined) hookSeconds[name] = seconds;
+  }
 
   const whitelist = d.candidates?.whitelist as string[] | undefined;
   const blacklist = (d.candidates?.blacklist ?? []) as string[];
@@ -147,6 +152,7 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
       recoveryBlockSeconds: setting(['antiFlapping', 'recoveryBlockSeconds'], DEFAULTS.recoveryBlockSeconds),
     },
     hooks,
+    hookSeconds,
     origin,
     isDefault: (path) => origin(path).path.length === 0,
     anchor: (paths, fallback) => {

@@ -1,5 +1,5 @@
 import { errantGtids } from '../live/gtid.js';
-import { liveProblems, policyExclusions, prediction, triage, type FailureContext } from './context.js';
+import { afterPromotion, liveProblems, policyExclusions, prediction, triage, type FailureContext } from './context.js';
 import type { EnginePrediction, Exclusion } from './model.js';
 import { semiSyncOutcome } from './semisync.js';
 
@@ -29,12 +29,14 @@ export function cmonFailover(ctx: FailureContext): EnginePrediction {
   if (cluster.cmon?.autoRecovery.cluster === false) notes.push('enable_cluster_autorecovery is off: cmon raises an alarm but does not fail over');
   const auto = cluster.cmon?.autoRecovery.cluster !== false;
   const timeline = [
-    { at: 0, event: `${failed.key} fails` },
+    { at: 0, kind: 'failure' as const, event: `${failed.key} fails` },
     {
       at: CMON_DETECT_SECONDS,
+      kind: 'recovery' as const,
       event: !auto ? 'cmon raises an alarm; no automatic failover' : promoted ? `cmon promotes ${promoted.key} (about ${CMON_DETECT_SECONDS}s, estimated)` : 'cmon finds no whitelisted replica to promote: the failover fails',
     },
   ];
-  const outcome = semiSyncOutcome(ctx, auto ? promoted?.key : undefined, { managed: false, setsSemiSyncOnPromotion: false, promotedAt: CMON_DETECT_SECONDS, regrouped: true });
-  return prediction('cmon', { promoted: auto ? promoted : undefined, ranking: eligible, excluded, notes, timeline, outcome });
+  const after = afterPromotion(ctx, auto ? promoted : undefined);
+  const outcome = semiSyncOutcome(ctx, auto ? promoted?.key : undefined, after, CMON_DETECT_SECONDS);
+  return prediction('cmon', { promoted: auto ? promoted : undefined, ranking: eligible, excluded, notes, timeline, outcome, after });
 }

@@ -1,6 +1,6 @@
-import type { ClusterPolicy, HostPolicy } from '../policy/model.js';
+import type { ClusterPolicy, HostPolicy, OrchestratorDeployment } from '../policy/model.js';
 import type { Instance, Topology } from '../topology/model.js';
-import type { Engine, EnginePrediction, Excluded, Exclusion, TimelineEvent } from './model.js';
+import type { Engine, EnginePrediction, Excluded, Exclusion, HostAfter, TimelineEvent } from './model.js';
 import type { StallModel } from './semisync.js';
 import { compareProgress } from './progress.js';
 
@@ -13,9 +13,13 @@ export interface FailureContext {
   failed: Instance;
   /** Direct replicas of the failed host, sorted by key. */
   siblings: Instance[];
+  /** The servers of the cluster's replication tree, the failed one included, sorted by key. */
+  component: Instance[];
+  /** The orchestrator deployment that manages the cluster, when the fleet declares it. */
+  deployment?: OrchestratorDeployment;
 }
 
-export function failureContext(cluster: ClusterPolicy, topology: Topology, failed: Instance): FailureContext {
+export function failureContext(cluster: ClusterPolicy, topology: Topology, failed: Instance, component: Instance[], deployment?: OrchestratorDeployment): FailureContext {
   const byKey = new Map(topology.instances.map((i) => [i.key, i]));
   return {
     cluster,
@@ -24,7 +28,57 @@ export function failureContext(cluster: ClusterPolicy, topology: Topology, faile
     policy: new Map(cluster.hosts.map((h) => [h.key, h])),
     failed,
     siblings: topology.instances.filter((i) => i.source === failed.key),
+    component,
+    ...(deployment ? { deployment } : {}),
   };
+}
+
+/** Whether both replication threads of `i` run. */
+export function replicating(i: Instance): boolean {
+  return i.replication?.ioThread === 'yes' && i.replication.sqlThread === 'yes';
+}
+
+/** The surviving reachable servers as they are now, before the engine acts, by key. */
+export function survivorsAsNow(ctx: FailureContext): Map<string, HostAfter> {
+  const out = new Map<string, HostAfter>();
+  for (const i of ctx.component) {
+    if (i.key === ctx.failed.key || !i.reachable) continue;
+    out.set(i.key, {
+      key: i.key,
+      ...(i.source !== undefined ? { source: i.source } : {}),
+      replicating: replicating(i),
+      readOnly: i.readOnly ?? i.source !== undefined,
+      semiSyncSource: i.semiSync?.sourceEnabled ?? false,
+      semiSyncReplica: i.semiSync?.replicaEnabled ?? false,
+    });
+  }
+  return out;
+}
+
+/**
+ * The state after an engine that promotes `promoted` (made writable, its replication reset) and
+ * moves the failed host's other reachable direct replicas under it (replication restarted);
+ * semi-sync flags stay as they were. Without a promotion nothing changes.
+ */
+export function afterPromotion(ctx: FailureContext, promoted: Instance | undefined): Map<string, HostAfter> {
+  const after = survivorsAsNow(ctx);
+  if (!promoted) return after;
+  for (const h of after.values()) {
+    if (h.key === promoted.key) {
+      delete h.source;
+      h.replicating = false;
+      h.readOnly = false;
+    } else if (h.source === ctx.failed.key) {
+      h.source = promoted.key;
+      h.replicating = true;
+    }
+  }
+  return after;
+}
+
+/** The after-state as a list sorted by key. */
+export function afterList(after: Map<string, HostAfter>): HostAfter[] {
+  return [...after.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Data center of an instance: detected live, else declared in the policy. */
@@ -103,7 +157,7 @@ export function triage(ctx: FailureContext, reasonsOf: (i: Instance) => Exclusio
 /** Assembles an engine's prediction: exclusions sorted by host, the timeline in time order. */
 export function prediction(
   engine: Engine,
-  parts: { promoted?: Instance; ranking: Instance[]; excluded: Excluded[]; notes: string[]; timeline: TimelineEvent[]; outcome: StallModel },
+  parts: { promoted?: Instance; ranking: Instance[]; excluded: Excluded[]; notes: string[]; timeline: TimelineEvent[]; outcome: StallModel; after: Map<string, HostAfter> },
 ): EnginePrediction {
   return {
     engine,
@@ -112,6 +166,7 @@ export function prediction(
     excluded: [...parts.excluded].sort((a, b) => (a.key < b.key ? -1 : 1)),
     notes: parts.notes,
     semiSync: parts.outcome.semiSync,
+    after: afterList(parts.after),
     timeline: [...parts.timeline, ...parts.outcome.timeline].sort((a, b) => a.at - b.at),
     writeStallSeconds: parts.outcome.stall,
   };

@@ -1,11 +1,12 @@
-import type { ClusterPolicy } from '../policy/model.js';
+import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { viewOf } from '../live/view.js';
 import type { Instance, Topology } from '../topology/model.js';
-import { failureContext, type FailureContext } from './context.js';
+import { afterList, failureContext, survivorsAsNow, type FailureContext } from './context.js';
 import { cmonFailover } from './cmon.js';
 import { mhaFailover } from './mha.js';
 import { ENGINES, type Engine, type EnginePrediction, type Simulation } from './model.js';
-import { orchestratorFailover } from './orchestrator.js';
+import { orchestratorFailover } from './orchestrator/dead-primary.js';
+import { orchestratorReplicaLoss } from './orchestrator/dead-replica.js';
 import { semiSyncOutcome } from './semisync.js';
 
 export class SimulationError extends Error {}
@@ -19,20 +20,23 @@ export function enginesOf(cluster: ClusterPolicy): Engine[] {
   return named.length ? named : [...ENGINES];
 }
 
-/** The loss of a host that is not the primary: no promotion, but semi-sync may lose an acknowledger. */
+/**
+ * cmon and MHA when a host other than the primary fails: neither repoints the replicas of a
+ * failed intermediate primary, and neither manages semi-sync, so the primary may lose its only
+ * acknowledger.
+ */
 function replicaLoss(ctx: FailureContext, engine: Engine, primary: Instance | undefined, role: 'intermediate' | 'replica'): EnginePrediction {
-  const managed = engine === 'orchestrator' && ctx.cluster.semiSync.enforcement !== 'off';
   const notes: string[] = [];
   if (role === 'intermediate') {
     notes.push(
-      engine === 'orchestrator'
-        ? `orchestrator relocates the replicas of ${ctx.failed.key} under a sibling (intermediate-master recovery; no DC fence applies there)`
-        : engine === 'mha'
-          ? `MHA manages only the primary; the replicas of ${ctx.failed.key} stop replicating until repointed by hand`
-          : `cmon does not repoint the replicas of ${ctx.failed.key} automatically; they stop replicating`,
+      engine === 'mha'
+        ? `MHA manages only the primary; the replicas of ${ctx.failed.key} stop replicating until repointed by hand`
+        : `cmon does not repoint the replicas of ${ctx.failed.key} automatically; they stop replicating`,
     );
   }
-  const outcome = semiSyncOutcome(ctx, primary?.key, { managed, setsSemiSyncOnPromotion: false, promotedAt: 0, regrouped: false });
+  const after = survivorsAsNow(ctx);
+  for (const h of after.values()) if (h.source === ctx.failed.key) h.replicating = false;
+  const outcome = semiSyncOutcome(ctx, primary?.key, after, 0);
   return {
     engine,
     promoted: undefined,
@@ -40,25 +44,29 @@ function replicaLoss(ctx: FailureContext, engine: Engine, primary: Instance | un
     excluded: [],
     notes,
     semiSync: outcome.semiSync,
-    timeline: [{ at: 0, event: `${ctx.failed.key} fails` }, ...outcome.timeline].sort((a, b) => a.at - b.at),
-    writeStallSeconds: outcome.stall ?? null,
+    after: afterList(after),
+    timeline: [{ at: 0, kind: 'failure' as const, event: `${ctx.failed.key} fails` }, ...outcome.timeline].sort((a, b) => a.at - b.at),
+    writeStallSeconds: outcome.stall,
   };
 }
 
 /**
  * Predicts, per engine, what happens when `failedKey` (default: the live primary, else the
- * declared one) fails now.
+ * declared one) fails now. The fleet tells which orchestrator deployment runs the cluster (its
+ * release and poll interval).
  */
-export function simulateFailure(cluster: ClusterPolicy, topology: Topology, failedKey: string | undefined, engines: readonly Engine[]): Simulation {
+export function simulateFailure(cluster: ClusterPolicy, topology: Topology, failedKey: string | undefined, engines: readonly Engine[], fleet?: FleetPolicy): Simulation {
   const view = viewOf(cluster, topology);
   const key = failedKey ?? view.livePrimary?.key ?? cluster.primary;
   const failed = view.byKey.get(key);
   if (!failed) throw new SimulationError(`${key} is not in the topology of cluster "${cluster.name}"`);
-  const ctx = failureContext(cluster, topology, failed);
+  const deployment = cluster.orchestrator ? fleet?.deployments.get(cluster.orchestrator.deployment) : undefined;
+  const ctx = failureContext(cluster, topology, failed, view.component, deployment);
   const primaryKey = view.livePrimary?.key ?? cluster.primary;
   const role = key === primaryKey ? 'primary' : ctx.siblings.length > 0 ? 'intermediate' : 'replica';
+  const primary = view.byKey.get(primaryKey);
   const predictions = engines.map((engine) => {
-    if (role !== 'primary') return replicaLoss(ctx, engine, view.byKey.get(primaryKey), role);
+    if (role !== 'primary') return engine === 'orchestrator' ? orchestratorReplicaLoss(ctx, primary, role) : replicaLoss(ctx, engine, primary, role);
     if (engine === 'orchestrator') return orchestratorFailover(ctx);
     if (engine === 'cmon') return cmonFailover(ctx);
     return mhaFailover(ctx);
@@ -73,9 +81,9 @@ export interface EachFailure {
 }
 
 /** Simulates the loss of every single reachable host of the cluster, and names the worst. */
-export function simulateEachSingleFailure(cluster: ClusterPolicy, topology: Topology, engines: readonly Engine[]): EachFailure {
+export function simulateEachSingleFailure(cluster: ClusterPolicy, topology: Topology, engines: readonly Engine[], fleet?: FleetPolicy): EachFailure {
   const view = viewOf(cluster, topology);
-  const simulations = view.component.map((i) => simulateFailure(cluster, topology, i.key, engines));
+  const simulations = view.component.map((i) => simulateFailure(cluster, topology, i.key, engines, fleet));
   let worst: EachFailure['worst'];
   const rank = (s: number | null) => (s === null ? Infinity : s);
   for (const sim of simulations) {

@@ -1,4 +1,4 @@
-import { liveProblems, policyExclusions, prediction, triage, versionSeries, type FailureContext } from './context.js';
+import { afterPromotion, liveProblems, policyExclusions, prediction, triage, versionSeries, type FailureContext } from './context.js';
 import type { EnginePrediction, Exclusion } from './model.js';
 import { semiSyncOutcome } from './semisync.js';
 
@@ -27,9 +27,10 @@ export function mhaFailover(ctx: FailureContext): EnginePrediction {
     'MHA does not manage semi-sync',
   ];
   const timeline = [
-    { at: 0, event: `${failed.key} fails` },
-    { at: MHA_DETECT_SECONDS, event: promoted ? `masterha_manager promotes ${promoted.key} (estimated)` : 'MHA finds no candidate: the failover aborts' },
+    { at: 0, kind: 'failure' as const, event: `${failed.key} fails` },
+    { at: MHA_DETECT_SECONDS, kind: 'recovery' as const, event: promoted ? `masterha_manager promotes ${promoted.key} (estimated)` : 'MHA finds no candidate: the failover aborts' },
   ];
-  const outcome = semiSyncOutcome(ctx, promoted?.key, { managed: false, setsSemiSyncOnPromotion: false, promotedAt: MHA_DETECT_SECONDS, regrouped: true });
-  return prediction('mha', { promoted: promoted, ranking: eligible, excluded, notes, timeline, outcome });
+  const after = afterPromotion(ctx, promoted);
+  const outcome = semiSyncOutcome(ctx, promoted?.key, after, MHA_DETECT_SECONDS);
+  return prediction('mha', { promoted, ranking: eligible, excluded, notes, timeline, outcome, after });
 }

@@ -25,10 +25,30 @@ export interface Excluded {
   reasons: Exclusion[];
 }
 
+/** What a timeline event is, for readers that check a prediction against what happened. */
+export type TimelineKind = 'failure' | 'detection' | 'hook' | 'promotion' | 'recovery' | 'recovery-failed' | 'semi-sync' | 'block' | 'retry';
+
 export interface TimelineEvent {
-  /** Seconds after the failure. */
+  /** Seconds after the failure: when it is expected. */
   at: number;
+  /** The latest it can happen, where the engine's timing has a bound. */
+  latest?: number;
+  kind: TimelineKind;
   event: string;
+}
+
+/** One surviving server once the engine is done. */
+export interface HostAfter {
+  key: string;
+  /** The server it replicates from; absent for the new primary and a server left without a source. */
+  source?: string;
+  /** Both replication threads run. */
+  replicating: boolean;
+  readOnly: boolean;
+  /** `rpl_semi_sync_master_enabled` / `_source_enabled`. */
+  semiSyncSource: boolean;
+  /** `rpl_semi_sync_slave_enabled` / `_replica_enabled`. */
+  semiSyncReplica: boolean;
 }
 
 export interface SemiSyncAfter {
@@ -40,18 +60,28 @@ export interface SemiSyncAfter {
   met: boolean;
   /** Whether the new primary turns semi-sync on (orchestrator: only when its priority is above 0). */
   primaryEnabled: boolean;
+  /**
+   * Seconds the first write on the primary waits once the engine is done: 0 when enough replicas
+   * acknowledge (or semi-sync is off), else until a repair or `rpl_semi_sync_master_timeout`;
+   * null when nothing ends the wait but a human.
+   */
+  blockedSeconds: number | null;
 }
 
 export interface EnginePrediction {
   engine: Engine;
   /** The host the engine promotes; undefined when the failover fails or none is needed. */
   promoted?: string;
+  /** For a failed intermediate primary: the server its replicas are moved under. */
+  replacement?: string;
   /** Candidates in the order the engine considers them, best first. */
   ranking: string[];
   excluded: Excluded[];
   /** Where the engine's behaviour is uncertain or not modelled, in plain words. */
   notes: string[];
   semiSync: SemiSyncAfter;
+  /** Every surviving server of the cluster once the engine is done, by key. */
+  after: HostAfter[];
   timeline: TimelineEvent[];
   /** Worst-case seconds during which writes cannot commit; null when unbounded (manual repair). */
   writeStallSeconds: number | null;

@@ -1,4 +1,4 @@
-import { parseMariaDbGtidPos, parseMySqlGtidSet, type Instance } from '../topology/model.js';
+import { parseMariaDbGtidPos, parseMySqlGtidSet, type BinlogPosition, type Instance } from '../topology/model.js';
 
 /**
  * How many of the failed primary's transactions a replica has applied, from its executed GTIDs:
@@ -19,8 +19,36 @@ export function appliedFrom(replica: Instance, primary: Instance): bigint | unde
   return (set.get(primary.serverUuid.toLowerCase()) ?? []).reduce((n, iv) => n + (iv.end - iv.start + 1n), 0n);
 }
 
-/** Orders replicas most advanced first; unknown progress sorts by lag, then delay. */
+/** `mysql-bin.000012` → 12; undefined without a numeric suffix. */
+function fileNumber(file: string): number | undefined {
+  const m = /\.(\d+)$/.exec(file);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Orders two positions in the same source's binary log as orchestrator does
+ * (BinlogCoordinates.SmallerThan): file number, then offset. Undefined when the files are not
+ * of one log.
+ */
+export function comparePositions(a: BinlogPosition, b: BinlogPosition): number | undefined {
+  const fa = fileNumber(a.file);
+  const fb = fileNumber(b.file);
+  if (fa === undefined || fb === undefined || a.file.slice(0, a.file.lastIndexOf('.')) !== b.file.slice(0, b.file.lastIndexOf('.'))) return undefined;
+  return fa - fb || a.position - b.position;
+}
+
+/**
+ * Orders replicas of one source most advanced first: by how far each applied the source's binary
+ * log (what orchestrator sorts by), else by applied GTIDs, else by lag and delay.
+ */
 export function compareProgress(a: Instance, b: Instance, primary: Instance): number {
+  const ea = a.replication?.applied;
+  const eb = b.replication?.applied;
+  if (ea && eb && a.source === b.source) {
+    const c = comparePositions(ea, eb);
+    if (c !== undefined && c !== 0) return -c;
+    if (c === 0) return 0;
+  }
   const pa = appliedFrom(a, primary);
   const pb = appliedFrom(b, primary);
   if (pa !== undefined && pb !== undefined && pa !== pb) return pa > pb ? -1 : 1;

@@ -62,21 +62,21 @@ function fmtStall(s: number | null): string {
   return s === null ? 'unbounded (until someone intervenes)' : `${Math.round(s)}s`;
 }
 
-/** The tree after `p`: the promoted host on top of its former siblings, the failed host gone. */
-function afterTree(topology: Topology, sim: Simulation, p: EnginePrediction, componentKeys: string[]): string[] {
+/** The tree once the engine is done, as the prediction's after-state says. */
+function afterTree(topology: Topology, p: EnginePrediction): string[] {
   const byKey = new Map(topology.instances.map((i) => [i.key, i]));
-  const failed = byKey.get(sim.failed);
-  const keys = componentKeys.filter((k) => k !== sim.failed);
-  const sourceOf = (k: string): string | undefined => {
-    if (k === p.promoted) return undefined;
-    const src = byKey.get(k)?.source;
-    if (src === sim.failed) return p.promoted ?? failed?.source;
-    return src;
-  };
+  const after = new Map(p.after.map((h) => [h.key, h]));
   const acks = new Set(p.semiSync.ackers);
-  return lines(forest(keys, sourceOf), (k) => {
-    const tags = describe(byKey.get(k)).filter((t) => !t.startsWith('semi-sync'));
-    if (k === p.promoted) tags.unshift('new primary');
+  return lines(forest([...after.keys()], (k) => after.get(k)?.source), (k) => {
+    const h = after.get(k)!;
+    const i = byKey.get(k);
+    const tags: string[] = [];
+    if (k === p.promoted) tags.push('new primary');
+    if (i?.dataCenter) tags.push(i.dataCenter);
+    if (i?.version) tags.push(`${i.version.major}.${i.version.minor}.${i.version.patch}`);
+    if (!h.readOnly && k !== p.promoted) tags.push('rw');
+    if (h.source !== undefined && !h.replicating) tags.push(`not replicating${h.source.startsWith('//') ? ' (detached)' : ''}`);
+    if (h.source === undefined && h.semiSyncSource) tags.push('semi-sync source');
     if (acks.has(k)) tags.push('semi-sync ack');
     return `${k}${tags.length ? ` [${tags.join(', ')}]` : ''}`;
   });
@@ -107,7 +107,7 @@ export function renderSimulation(topology: Topology, sim: Simulation, componentK
     for (const t of p.timeline) out.push(`    +${String(Math.round(t.at)).padStart(5)}s  ${t.event}`);
     out.push(`  worst-case write stall: ${fmtStall(p.writeStallSeconds)}`);
     for (const n of p.notes) out.push(`  note: ${n}`);
-    if (p.promoted) out.push('  after:', ...afterTree(topology, sim, p, componentKeys).map((l) => `    ${l}`));
+    if (p.promoted || p.replacement) out.push('  after:', ...afterTree(topology, p).map((l) => `    ${l}`));
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,37 +1,9 @@
 import { usesSemiSync } from '../policy/semisync.js';
-import { PROMOTION_ORDER } from '../policy/candidates.js';
-import type { Instance } from '../topology/model.js';
 import type { FailureContext } from './context.js';
-import type { SemiSyncAfter, TimelineEvent } from './model.js';
+import type { HostAfter, SemiSyncAfter, TimelineEvent } from './model.js';
 
-/** orchestrator's poll interval (InstancePollSeconds default); detection needs about one poll. */
+/** orchestrator's poll interval when the fleet does not declare the deployment (InstancePollSeconds default). */
 export const POLL_SECONDS = 5;
-
-/**
- * The replicas of `primary` once the engine has repointed the failed host's replicas to it:
- * its own replicas plus the failed host's other direct replicas that still replicate.
- */
-export function replicasAfter(ctx: FailureContext, primary: string | undefined): Instance[] {
-  if (primary === undefined) return ctx.topology.instances.filter((i) => i.source === ctx.failed.source && i.key !== ctx.failed.key && ctx.failed.source !== undefined);
-  return ctx.topology.instances.filter(
-    (i) => i.key !== primary && i.key !== ctx.failed.key && i.reachable && (i.source === primary || i.source === ctx.failed.key),
-  );
-}
-
-function replicating(i: Instance): boolean {
-  return i.replication?.ioThread !== 'no' && i.replication?.sqlThread === 'yes';
-}
-
-/** Replicas orchestrator would enable for semi-sync, best first (priority, promotion rule, key). */
-export function byPriority(ctx: FailureContext, replicas: Instance[]): Instance[] {
-  return replicas
-    .filter((i) => (ctx.policy.get(i.key)?.semiSyncPriority ?? 0) > 0 && replicating(i))
-    .sort((a, b) => {
-      const pa = ctx.policy.get(a.key)!;
-      const pb = ctx.policy.get(b.key)!;
-      return pb.semiSyncPriority - pa.semiSyncPriority || PROMOTION_ORDER[pa.promotion] - PROMOTION_ORDER[pb.promotion] || (a.key < b.key ? -1 : 1);
-    });
-}
 
 export interface StallModel {
   semiSync: SemiSyncAfter;
@@ -40,75 +12,69 @@ export interface StallModel {
   stall: number | null;
 }
 
-/**
- * Semi-sync after the event and the resulting write stall. `managed` says whether the engine
- * repairs semi-sync (orchestrator with enforcement on). `blockUntil` is when the anti-flapping
- * block the failover opened ends (seconds after the failure), if one was opened. `regrouped`
- * says whether the engine restarted replication on the replicas (a failover), which is when
- * orchestrator applies semi-sync settings.
- */
-export function semiSyncOutcome(
-  ctx: FailureContext,
-  primary: string | undefined,
-  opts: { managed: boolean; setsSemiSyncOnPromotion: boolean; promotedAt: number; blockUntil?: number; regrouped: boolean },
-): StallModel {
-  const { cluster } = ctx;
-  const wanted = cluster.semiSync.waitForReplicaCount;
-  const timeline: TimelineEvent[] = [];
-  const inUse = usesSemiSync(cluster);
-  if (primary === undefined || !inUse) {
-    return { semiSync: { inUse, waitForReplicaCount: wanted, ackers: [], met: !inUse, primaryEnabled: false }, timeline, stall: primary === undefined ? null : opts.promotedAt };
-  }
-  const live = ctx.byKey.get(primary);
-  const priority = ctx.policy.get(primary)?.semiSyncPriority ?? 0;
-  const primaryEnabled = opts.setsSemiSyncOnPromotion ? priority > 0 || live?.semiSync?.sourceEnabled === true : live?.semiSync?.sourceEnabled === true;
-  const replicas = replicasAfter(ctx, primary);
-  const ranked = byPriority(ctx, replicas);
-  const enabled = replicas.filter((i) => i.semiSync?.replicaEnabled === true && replicating(i));
-  // why: a regroup restarts replication only on the failed primary's replicas it moves under the new primary; orchestrator sets semi-sync on each of those as it starts it, and leaves the new primary's own replicas as they were (until a LockedSemiSyncMaster repair).
-  const moved = (i: Instance) => i.source === ctx.failed.key;
-  let ackers: Instance[];
-  if (!opts.regrouped || !opts.setsSemiSyncOnPromotion) ackers = enabled;
-  else if (opts.managed && cluster.semiSync.enforcement === 'exact') {
-    const target = new Set(ranked.slice(0, wanted));
-    ackers = [...ranked.filter((i) => target.has(i) && moved(i)), ...enabled.filter((i) => !moved(i))];
-  } else if (opts.managed) {
-    // "enough" mode never disables; it enables moved replicas in priority order until the wait count is met
-    const more = ranked.filter((i) => moved(i) && !enabled.includes(i)).slice(0, Math.max(0, wanted - enabled.length));
-    ackers = [...enabled, ...more];
-  } else {
-    // legacy: a moved replica with priority > 0 is enabled unless must_not; one with priority 0 keeps its setting
-    const legacy = ranked.filter((i) => moved(i) && ctx.policy.get(i.key)?.promotion !== 'must_not');
-    ackers = [...legacy, ...enabled.filter((i) => !moved(i) || (ctx.policy.get(i.key)?.semiSyncPriority ?? 0) === 0)];
-  }
-  ackers = [...new Set(ackers)].sort((a, b) => (a.key < b.key ? -1 : 1));
-  const semiSync: SemiSyncAfter = { inUse, waitForReplicaCount: wanted, ackers: ackers.map((i) => i.key), met: !primaryEnabled || ackers.length >= wanted, primaryEnabled };
-  if (semiSync.met) return { semiSync, timeline, stall: opts.promotedAt };
+/** An engine that repairs a locked semi-sync primary (orchestrator's LockedSemiSyncMaster recovery). */
+export interface SemiSyncRepair {
+  /** Replicas it would enable, best first. */
+  ranked: string[];
+  /** Seconds after the failure at which it detects the lock, and when its anti-flapping block ends. */
+  detectedAt: number;
+  blockUntil?: number;
+  /** What ends the wait when it acts, for the timeline. */
+  engine: string;
+}
 
+/**
+ * How many acknowledgements a commit on `primary` waits for: the server's own setting where it
+ * has one; MariaDB always waits for one; else what the policy says the servers are set to.
+ */
+export function waitCount(ctx: FailureContext, primary: string): number {
+  const live = ctx.byKey.get(primary);
+  if (live?.semiSync?.waitForReplicaCount !== undefined) return live.semiSync.waitForReplicaCount;
+  if ((live?.flavor ?? ctx.cluster.flavor) === 'mariadb') return 1;
+  return ctx.cluster.semiSync.waitForReplicaCount;
+}
+
+/**
+ * Semi-sync once the engine is done, read off the after-state: the primary waits for
+ * acknowledgements if its semi-sync source side is on, and the acknowledgers are its running
+ * replicas with the replica side on. A shortfall stalls writes until `repair` (when the engine
+ * has one) or `rpl_semi_sync_master_timeout`, whichever comes first.
+ */
+export function semiSyncOutcome(ctx: FailureContext, primary: string | undefined, after: Map<string, HostAfter>, promotedAt: number, repair?: SemiSyncRepair): StallModel {
+  const timeline: TimelineEvent[] = [];
+  const p = primary === undefined ? undefined : after.get(primary);
+  const inUse = usesSemiSync(ctx.cluster) || p?.semiSyncSource === true;
+  const wanted = primary === undefined ? ctx.cluster.semiSync.waitForReplicaCount : waitCount(ctx, primary);
+  if (primary === undefined || p === undefined) {
+    return { semiSync: { inUse, waitForReplicaCount: wanted, ackers: [], met: !inUse, primaryEnabled: false, blockedSeconds: null }, timeline, stall: null };
+  }
+  const ackers = [...after.values()].filter((h) => h.source === primary && h.replicating && h.semiSyncReplica).map((h) => h.key).sort();
+  const primaryEnabled = p.semiSyncSource;
+  const met = !primaryEnabled || ackers.length >= wanted;
+  const semiSync: SemiSyncAfter = { inUse, waitForReplicaCount: wanted, ackers, met, primaryEnabled, blockedSeconds: 0 };
+  if (met) return { semiSync, timeline, stall: promotedAt };
+
+  const live = ctx.byKey.get(primary);
   const timeoutSec = live?.semiSync?.timeoutMs !== undefined ? live.semiSync.timeoutMs / 1000 : undefined;
-  const start = opts.promotedAt;
-  timeline.push({ at: start, event: `${primary} waits for ${wanted} semi-sync acknowledgement(s) but only ${ackers.length} replica(s) acknowledge: writes stall` });
-  const fallback = timeoutSec === undefined ? undefined : start + timeoutSec;
-  const canRepair = opts.managed && ranked.length >= wanted;
-  if (canRepair) {
-    const detected = start + cluster.semiSync.lockedMasterSeconds + POLL_SECONDS;
-    timeline.push({ at: detected, event: 'orchestrator detects LockedSemiSyncMaster' });
-    const repair = Math.max(detected, opts.blockUntil ?? 0);
-    if (opts.blockUntil !== undefined && opts.blockUntil > detected) {
-      timeline.push({ at: detected, event: `repair blocked by the anti-flapping period (RecoveryPeriodBlockSeconds) until ${opts.blockUntil}s` });
+  timeline.push({ at: promotedAt, kind: 'semi-sync', event: `${primary} waits for ${wanted} semi-sync acknowledgement(s) but only ${ackers.length} replica(s) acknowledge: writes stall` });
+  const fallback = timeoutSec === undefined ? undefined : promotedAt + timeoutSec;
+  const end = (at: number, event: string): StallModel => {
+    timeline.push({ at, kind: 'semi-sync', event });
+    semiSync.blockedSeconds = at - promotedAt;
+    return { semiSync, timeline, stall: at };
+  };
+  if (repair && repair.ranked.length >= wanted) {
+    timeline.push({ at: repair.detectedAt, kind: 'semi-sync', event: `${repair.engine} detects LockedSemiSyncMaster` });
+    const at = Math.max(repair.detectedAt, repair.blockUntil ?? 0);
+    if (repair.blockUntil !== undefined && repair.blockUntil > repair.detectedAt) {
+      timeline.push({ at: repair.detectedAt, kind: 'block', event: `repair blocked by the anti-flapping period (RecoveryPeriodBlockSeconds) until ${repair.blockUntil}s` });
     }
-    if (fallback !== undefined && fallback < repair) {
-      timeline.push({ at: fallback, event: `rpl_semi_sync_master_timeout expires first: ${primary} continues asynchronously (writes resume without acknowledgement)` });
-      return { semiSync, timeline, stall: fallback };
-    }
-    timeline.push({ at: repair, event: `orchestrator enables semi-sync on ${ranked.slice(0, wanted).map((i) => i.key).join(', ')}; writes resume` });
-    return { semiSync, timeline, stall: repair };
+    if (fallback !== undefined && fallback < at) return end(fallback, `rpl_semi_sync_master_timeout expires first: ${primary} continues asynchronously (writes resume without acknowledgement)`);
+    return end(at, `${repair.engine} enables semi-sync on ${repair.ranked.slice(0, wanted).join(', ')}; writes resume`);
   }
-  const why = opts.managed ? `only ${ranked.length} replica(s) with semiSyncPriority > 0 are left to enable` : 'nothing repairs semi-sync (enforcement off)';
-  if (fallback !== undefined) {
-    timeline.push({ at: fallback, event: `${why}; rpl_semi_sync_master_timeout expires: ${primary} continues asynchronously` });
-    return { semiSync, timeline, stall: fallback };
-  }
-  timeline.push({ at: start, event: `${why}, and the semi-sync timeout is unknown: writes stall until someone intervenes` });
+  const why = repair ? `only ${repair.ranked.length} replica(s) with semiSyncPriority > 0 are left to enable` : 'nothing repairs semi-sync';
+  if (fallback !== undefined) return end(fallback, `${why}; rpl_semi_sync_master_timeout expires: ${primary} continues asynchronously`);
+  timeline.push({ at: promotedAt, kind: 'semi-sync', event: `${why}, and the semi-sync timeout is unknown: writes stall until someone intervenes` });
+  semiSync.blockedSeconds = null;
   return { semiSync, timeline, stall: null };
 }

@@ -51,6 +51,12 @@ export interface ReplicationFilters {
   ignoreServerIds: string[];
 }
 
+/** A position in a binary log. */
+export interface BinlogPosition {
+  file: string;
+  position: number;
+}
+
 /** What an instance's replica status says about the stream it applies. */
 export interface ReplicationState {
   sourceHost: string;
@@ -67,6 +73,11 @@ export interface ReplicationState {
   lagSeconds: number | null;
   /** Configured `MASTER_DELAY` / `SOURCE_DELAY` in seconds. */
   sqlDelay: number;
+  /**
+   * How far the SQL thread got in the source's binary log (`Relay_Master_Log_File` /
+   * `Exec_Master_Log_Pos`): what orchestrator ranks replicas of one source by.
+   */
+  applied?: BinlogPosition;
   /** Seconds left before the waiting event is applied; null unless waiting out a delay. */
   sqlRemainingDelay: number | null;
   /**
@@ -122,9 +133,14 @@ export interface Instance {
   replication?: ReplicationState;
   semiSync?: SemiSyncState;
   dataCenter?: string;
-  /** Promotion rule and semi-sync priority, where a failover manager (orchestrator) reports them. */
+  /**
+   * Promotion rule and semi-sync priority as orchestrator reads them: reported by its API, or read
+   * by discovery through the generated Detect*Query settings (`--meta-schema`).
+   */
   promotionRule?: string;
   semiSyncPriority?: number;
+  /** Why those Detect queries fail on this server (e.g. the meta table has not reached it yet). */
+  metaError?: string;
 }
 
 export type OriginKind = 'mysql' | 'orchestrator' | 'clustercontrol';

@@ -560,6 +560,9 @@ function replicationOf(row: Row): ReplicationState {
     hasFilters: Object.values(filters).some((l) => l.length > 0),
     filters,
   };
+  const appliedFile = str(pick(row, 'Relay_Source_Log_File', 'Relay_Master_Log_File'));
+  const appliedPos = num(pick(row, 'Exec_Source_Log_Pos', 'Exec_Master_Log_Pos'));
+  if (appliedFile !== '' && appliedPos !== undefined) state.applied = { file: appliedFile, position: appliedPos };
   const sid = num(pick(row, 'Source_Server_Id', 'Master_Server_Id'));
   if (sid !== undefined && sid > 0) state.sourceServerId = sid;
   return state;

@@ -56,6 +56,7 @@ interface OrcInstance {
   LastIOError?: string;
   SecondsBehindMaster?: NullInt64;
   SQLDelay?: number;
+  ExecBinlogCoordinates?: { LogFile: string; LogPos: number };
   ExecutedGtidSet?: string;
   DataCenter?: string;
   SemiSyncAvailable?: boolean;
@@ -215,9 +216,9 @@ export function fromOrchestrator(i: OrcInstance): Instance {
   const lru = i.LogReplicationUpdatesEnabled ?? i.LogSlaveUpdatesEnabled;
   if (lru !== undefined) inst.logReplicaUpdates = lru;
   if (i.Binlog_format) inst.binlogFormat = i.Binlog_format;
-  inst.gtid = flavor === 'mariadb'
-    ? { flavor: 'mariadb', executed: i.ExecutedGtidSet ?? '' }
-    : { flavor: 'mysql', executed: i.ExecutedGtidSet ?? '', ...(i.GTIDMode ? { mode: i.GTIDMode } : {}) };
+  // why: orchestrator does not report MariaDB's GTID position (ExecutedGtidSet stays empty there); an empty set would read as "applied nothing".
+  if (flavor !== 'mariadb') inst.gtid = { flavor: 'mysql', executed: i.ExecutedGtidSet ?? '', ...(i.GTIDMode ? { mode: i.GTIDMode } : {}) };
+  else if (i.ExecutedGtidSet) inst.gtid = { flavor: 'mariadb', executed: i.ExecutedGtidSet };
   const master = i.MasterKey;
   if (master && master.Hostname !== '' && master.Port > 0) {
     inst.source = hostKey(master.Hostname, master.Port);
@@ -234,6 +235,7 @@ export function fromOrchestrator(i: OrcInstance): Instance {
       usingGtid: i.UsingOracleGTID ? 'auto' : i.UsingMariaDBGTID ? 'gtid' : 'No',
       hasFilters: i.HasReplicationFilters === true,
     };
+    if (i.ExecBinlogCoordinates?.LogFile) r.applied = { file: i.ExecBinlogCoordinates.LogFile, position: i.ExecBinlogCoordinates.LogPos };
     inst.replication = r;
   }
   if (i.SemiSyncAvailable) {

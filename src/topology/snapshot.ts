@@ -188,13 +188,13 @@ function order<T>(keys: Record<keyof T, true>): (keyof T)[] {
 const INSTANCE_KEYS = order<Instance>({
   key: true, host: true, port: true, reachable: true, error: true, flavor: true, version: true, serverId: true, serverUuid: true,
   readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, binlogFormat: true, gtid: true, source: true,
-  replication: true, semiSync: true, dataCenter: true, promotionRule: true, semiSyncPriority: true,
+  replication: true, semiSync: true, dataCenter: true, promotionRule: true, semiSyncPriority: true, metaError: true,
 });
 const VERSION_KEYS = order<ServerVersion>({ text: true, major: true, minor: true, patch: true });
 const GTID_KEYS = order<GtidState>({ flavor: true, mode: true, executed: true, binlogPos: true, slavePos: true, domainId: true, strictMode: true });
 const REPLICATION_KEYS = order<ReplicationState>({
   sourceHost: true, sourcePort: true, sourceServerId: true, ioThread: true, sqlThread: true, lastIoErrno: true, lastIoError: true,
-  lastSqlErrno: true, lastSqlError: true, lagSeconds: true, sqlDelay: true, sqlRemainingDelay: true, usingGtid: true,
+  lastSqlErrno: true, lastSqlError: true, lagSeconds: true, sqlDelay: true, applied: true, sqlRemainingDelay: true, usingGtid: true,
   hasFilters: true, filters: true,
 });
 const FILTER_KEYS = order<ReplicationFilters>({

@@ -247,6 +247,8 @@ function startServer(node, spec, dir) {
   }
   if (spec.semiSyncReplica)
     args.push('--rpl-semi-sync-slave-enabled=ON');
+  if (spec.semiSyncTimeoutMs !== undefined)
+    args.push(`--rpl-semi-sync-master-timeout=${spec.semiSyncTimeoutMs}`);
   return spawn(MARIADBD, args, { stdio: 'ignore', cwd: dir });
 }
 /**

@@ -52,6 +52,8 @@ export interface NodeSpec {
   tls?: boolean;
   /** Data center written to meta.dc on this node (not replicated). */
   dc?: string;
+  /** rpl_semi_sync_master_timeout in milliseconds (MariaDB's default: 10000). */
+  semiSyncTimeoutMs?: number;
 }
 
 export interface Node {

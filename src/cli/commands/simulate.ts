@@ -45,11 +45,11 @@ export function registerSimulate(program: Command): void {
     const engines = opts.engine ?? enginesOf(cluster);
     try {
       if (opts.eachSingleFailure) {
-        const each = simulateEachSingleFailure(cluster, topology, engines);
+        const each = simulateEachSingleFailure(cluster, topology, engines, analysis.repo.fleet);
         writeOut(opts.format === 'json' ? `${JSON.stringify(each, null, 2)}\n` : renderEach(each));
         return;
       }
-      const sim = simulateFailure(cluster, topology, failKey, engines);
+      const sim = simulateFailure(cluster, topology, failKey, engines, analysis.repo.fleet);
       const component = viewOf(cluster, topology).component.map((i) => i.key);
       writeOut(opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulation(topology, sim, component));
     } catch (e) {

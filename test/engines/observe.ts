@@ -1,0 +1,144 @@
+/**
+ * What really happened after a failure: orchestrator's own record of detection and recovery
+ * (`/api/audit-failure-detection`, `/api/audit-recovery`), then the state of every surviving
+ * server read from the server itself, then a timed INSERT on the writable primary.
+ */
+import type mysql from 'mysql2/promise';
+import type { EnginePrediction } from '../../src/simulate/model.js';
+import type { Scenario, ScenarioContext } from './scenario.js';
+
+export interface HostState {
+  key: string;
+  /** The source it replicates from (`host:port`), absent when it has none. */
+  source?: string;
+  /** Both replication threads running. */
+  replicating: boolean;
+  readOnly: boolean;
+  semiSyncSource: boolean;
+  semiSyncReplica: boolean;
+}
+
+export interface Observed {
+  /** orchestrator's analysis of the failure, e.g. `DeadMaster`; undefined when it detected nothing. */
+  analysis?: string;
+  /** A recovery ran and orchestrator recorded it as successful. */
+  recovered: boolean;
+  successor?: string;
+  /** Seconds from the failure to the first detection / the end of the recovery, as polled. */
+  detectedAfter?: number;
+  recoveredAfter?: number;
+  /** Surviving servers, by key. */
+  hosts: HostState[];
+  /** The writable server afterwards, and which of its replicas acknowledge semi-sync. */
+  primary?: string;
+  ackers: string[];
+  /** Seconds the first INSERT on `primary` took. */
+  insertSeconds?: number;
+  errors: string[];
+}
+
+interface Key {
+  Hostname: string;
+  Port: number;
+}
+
+interface Detection {
+  AnalysisEntry: { AnalyzedInstanceKey: Key; Analysis: string };
+}
+
+interface Recovery extends Detection {
+  SuccessorKey: Key | null;
+  IsSuccessful: boolean;
+  RecoveryEndTimestamp: string;
+  AllErrors: string[];
+}
+
+const keyOf = (k: Key | null | undefined) => (k && k.Hostname ? `${k.Hostname}:${k.Port}` : undefined);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long to wait for orchestrator to finish a recovery (hooks included). */
+const RECOVERY_TIMEOUT_MS = 120_000;
+
+async function readHost(c: mysql.Connection, key: string): Promise<HostState> {
+  const [status] = await c.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
+  const [vars] = await c.query<mysql.RowDataPacket[]>('SELECT @@global.read_only AS ro, @@global.rpl_semi_sync_master_enabled AS src, @@global.rpl_semi_sync_slave_enabled AS rep');
+  const r = status[0];
+  const v = vars[0]!;
+  const source = r && r.Master_Host ? `${r.Master_Host}:${r.Master_Port}` : undefined;
+  return {
+    key,
+    ...(source ? { source } : {}),
+    replicating: r !== undefined && r.Slave_IO_Running === 'Yes' && r.Slave_SQL_Running === 'Yes',
+    readOnly: Number(v.ro) === 1,
+    semiSyncSource: Number(v.src) === 1,
+    semiSyncReplica: Number(v.rep) === 1,
+  };
+}
+
+/** Fails `fail`, waits for orchestrator's recovery, and reads the outcome. */
+export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: string, prediction: EnginePrediction): Promise<Observed> {
+  const { topo, orchestrator } = ctx;
+  const failedNode = Object.values(topo.nodes).find((n) => n.key === fail)!;
+  const survivors = Object.values(topo.nodes).filter((n) => n !== failedNode);
+  const conns = new Map<string, mysql.Connection>();
+  for (const n of survivors) conns.set(n.key, await topo.admin(n.name));
+  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [] };
+
+  const t0 = performance.now();
+  const since = () => (performance.now() - t0) / 1000;
+  failedNode.process.kill('SIGKILL');
+  const during = s.during?.(ctx);
+  let recovery: Recovery | undefined;
+  while (performance.now() - t0 < RECOVERY_TIMEOUT_MS) {
+    const detections = await orchestrator.api<Detection[]>('audit-failure-detection').catch(() => []);
+    const hit = Array.isArray(detections) ? detections.find((d) => keyOf(d.AnalysisEntry.AnalyzedInstanceKey) === fail) : undefined;
+    if (hit && observed.detectedAfter === undefined) {
+      observed.detectedAfter = since();
+      observed.analysis = hit.AnalysisEntry.Analysis;
+    }
+    const recoveries = await orchestrator.api<Recovery[]>('audit-recovery').catch(() => []);
+    recovery = Array.isArray(recoveries) ? recoveries.find((r) => keyOf(r.AnalysisEntry.AnalyzedInstanceKey) === fail && r.RecoveryEndTimestamp) : undefined;
+    if (recovery) {
+      observed.recoveredAfter = since();
+      break;
+    }
+    await sleep(100);
+  }
+  await during;
+  if (recovery) {
+    observed.recovered = recovery.IsSuccessful;
+    const successor = keyOf(recovery.SuccessorKey);
+    if (successor && recovery.IsSuccessful) observed.successor = successor;
+    observed.errors = (recovery.AllErrors ?? []).filter(Boolean);
+  }
+  observed.hosts = await settledStates(conns);
+  const writable = observed.hosts.filter((h) => !h.readOnly && h.source === undefined);
+  observed.primary = writable.length === 1 ? writable[0]!.key : undefined;
+  if (observed.primary) {
+    observed.ackers = observed.hosts.filter((h) => h.source === observed.primary && h.replicating && h.semiSyncReplica).map((h) => h.key).sort();
+    observed.insertSeconds = await timedInsert(conns.get(observed.primary)!, prediction);
+  }
+  return observed;
+}
+
+/** Reads every server until two reads a second apart agree (replicas restarted by the recovery settle). */
+async function settledStates(conns: Map<string, mysql.Connection>): Promise<HostState[]> {
+  const read = async () => Promise.all([...conns].map(([key, c]) => readHost(c, key)));
+  let last = await read();
+  for (let i = 0; i < 15; i++) {
+    await sleep(1000);
+    const now = await read();
+    if (JSON.stringify(now) === JSON.stringify(last)) return now.sort((a, b) => (a.key < b.key ? -1 : 1));
+    last = now;
+  }
+  return last.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** Seconds one INSERT takes on `c`; gives up (returning Infinity) well after any bounded prediction. */
+async function timedInsert(c: mysql.Connection, prediction: EnginePrediction): Promise<number> {
+  const bound = (prediction.semiSync.blockedSeconds ?? 60) + 15;
+  const t = performance.now();
+  const insert = c.query('INSERT INTO app.t VALUES (UNIX_TIMESTAMP(NOW(6)) * 1000000 % 2000000000)').then(() => (performance.now() - t) / 1000);
+  const timeout = sleep(bound * 1000).then(() => Infinity);
+  return Promise.race([insert, timeout]);
+}
