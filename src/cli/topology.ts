@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { ClusterPolicy } from '../policy/model.js';
+import { orchestratorQueries } from '../compile/orchestrator.js';
+import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { resolveCredentials } from '../topology/credentials.js';
 import { TopologyError, type Topology } from '../topology/model.js';
 import { loadTopology } from '../topology/source.js';
@@ -23,9 +24,12 @@ export function addTopologyOptions(cmd: Command): Command {
  * A source that cannot be read is a usage-level failure (exit 2): checking against nothing would
  * pass silently.
  */
-export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: TopologyOptions): Promise<Map<string, Topology>> {
+export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
   const perCluster = /^https?:\/\//i.test(opts.topology);
-  const mysql = /^mysql:\/\//i.test(opts.topology) ? { credentials: credentials(opts.defaultsFile) } : undefined;
+  // why: discovery reads each server as orchestrator does when the clusters' deployments agree on where the meta table lives.
+  const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
+  const meta = schemas.size === 1 ? { orchestratorQueries: orchestratorQueries([...schemas][0]!) } : {};
+  const mysql = /^mysql:\/\//i.test(opts.topology) ? { credentials: credentials(opts.defaultsFile), ...meta } : undefined;
   const out = new Map<string, Topology>();
   try {
     if (!perCluster) {

@@ -1,6 +1,7 @@
 import { parseHostKey } from '../policy/hostkey.js';
 import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
+import type { OrchestratorQueries } from '../topology/mysql.js';
 import { byCode, clusterSubject, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileReport, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes } from './unexpressed.js';
@@ -97,6 +98,12 @@ export function detectQueries(schema: string): Record<string, string> {
     DetectPromotionRuleQuery: detectQuery(schema, 'promotion_rule', "'must_not'"),
     DetectSemiSyncEnforcedQuery: detectQuery(schema, 'semi_sync_priority', '0'),
   };
+}
+
+/** The Detect queries discovery runs to read each server as orchestrator does. */
+export function orchestratorQueries(schema: string): OrchestratorQueries {
+  const q = detectQueries(schema);
+  return { promotionRule: q.DetectPromotionRuleQuery!, semiSyncPriority: q.DetectSemiSyncEnforcedQuery!, dataCenter: q.DetectDataCenterQuery! };
 }
 
 /** A Go regexp matching exactly `text`. */

@@ -51,8 +51,29 @@ export interface DiscoverOptions {
   datacenterQuery?: string;
   /** A regular expression with one capture group, applied to the host name. */
   datacenterPattern?: RegExp;
+  /**
+   * orchestrator's Detect*Query settings as `succession build` generates them: each server is read
+   * as orchestrator reads it (promotion rule, semi-sync priority, data center), or recorded as
+   * unable to answer them.
+   */
+  orchestratorQueries?: OrchestratorQueries;
   /** Called as each server has been read (or failed). */
   onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The generated Detect queries, each a single `SELECT` of one value. */
+export interface OrchestratorQueries {
+  promotionRule: string;
+  semiSyncPriority: string;
+  dataCenter: string;
+}
+
+/** What a server answers to orchestrator's Detect queries. */
+interface MetaReading {
+  promotionRule?: string;
+  semiSyncPriority?: number;
+  dataCenter?: string;
+  error?: string;
 }
 
 export interface ProgressEvent {
@@ -105,6 +126,7 @@ export interface ServerReading {
   /** Client addresses (`ip:port`) of the binlog dump threads; undefined when unreadable. */
   dumpThreads?: string[];
   dataCenter?: string;
+  meta?: MetaReading;
 }
 
 /**
@@ -354,6 +376,21 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
         if (first !== undefined && first !== null && String(first) !== '') reading.dataCenter = String(first);
       });
     }
+    const q = opts.orchestratorQueries;
+    if (q !== undefined) {
+      const one = async (sql: string) => {
+        const rows = await query(sql);
+        const first = rows[0] ? Object.values(rows[0])[0] : undefined;
+        return first === undefined || first === null ? '' : String(first);
+      };
+      try {
+        const [rule, priority, dc] = [await one(q.promotionRule), await one(q.semiSyncPriority), await one(q.dataCenter)];
+        reading.meta = { promotionRule: rule, semiSyncPriority: Number(priority) || 0, ...(dc !== '' ? { dataCenter: dc } : {}) };
+      } catch (e) {
+        if (isTimeout(e) || (e as { fatal?: boolean }).fatal === true) throw e;
+        reading.meta = { error: (e as Error).message };
+      }
+    }
     if (reading.dataCenter === undefined && opts.datacenterPattern) {
       const m = opts.datacenterPattern.exec(k.host);
       if (m?.[1] !== undefined) reading.dataCenter = m[1];
@@ -495,6 +532,12 @@ export function toInstance(r: ServerReading): Instance {
   const semi = semiSyncOf(v, r.status);
   if (semi) inst.semiSync = semi;
   if (r.dataCenter !== undefined) inst.dataCenter = r.dataCenter;
+  if (r.meta?.error !== undefined) inst.metaError = r.meta.error;
+  else if (r.meta) {
+    setIf(inst, 'promotionRule', r.meta.promotionRule);
+    setIf(inst, 'semiSyncPriority', r.meta.semiSyncPriority);
+    setIf(inst, 'dataCenter', r.meta.dataCenter);
+  }
   return inst;
 }
 

@@ -20,7 +20,7 @@ function same<T>(what: string, predicted: T, observed: T, out: string[]): void {
 /** The differences between `p` and `o`, each as one line; empty when they agree. */
 export function disagreements(p: EnginePrediction, o: Observed): string[] {
   const out: string[] = [];
-  same('successor', p.promoted, o.successor, out);
+  same('successor', p.promoted ?? p.replacement, o.successor, out);
   const after = new Map(p.after.map((h) => [h.key, h]));
   for (const h of o.hosts) {
     const q = after.get(h.key);

@@ -155,6 +155,8 @@ export async function runScenario(s: Scenario, build: OrchestratorBuild): Promis
     const ctx: ScenarioContext = { topo, key, orchestrator, workDir: topo.dir };
     await discoverAll(orchestrator, key(primary), s.nodes.length);
     await s.prepare?.(ctx);
+    // why: orchestrator reads each server once per InstancePollSeconds (1 s here); let its view catch up with the preparation.
+    await new Promise((r) => setTimeout(r, 2500));
     const fail = key(s.fail ?? primary);
     const snapshot = join(topo.dir, 'snapshot.json');
     cli(['discover', '--seed', key(primary), '--defaults-file', credentials, '--output', snapshot]);

@@ -22,7 +22,7 @@ export function registerCheck(program: Command): void {
     const first = paths.find((p) => p !== '-');
     const inputs = withFleet(readInputs(paths), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const analysis = analyze(inputs);
-    const topologies = await topologiesFor(analysis.repo.clusters, opts);
+    const topologies = await topologiesFor(analysis.repo.clusters, opts, analysis.repo.fleet);
     const findings = checkLive(analysis, (c) => topologies.get(c.name));
     process.exitCode = emitFindings(findings, opts, inputs.length);
   });

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseHostKey } from '../../policy/hostkey.js';
 import { resolveCredentials } from '../../topology/credentials.js';
 import { TopologyError } from '../../topology/model.js';
+import { orchestratorQueries } from '../../compile/orchestrator.js';
 import { checkDatacenterQuery, DEFAULTS, discover, type ProgressEvent } from '../../topology/mysql.js';
 import { formatSnapshot } from '../../topology/snapshot.js';
 import { UsageError, reportFatal, writeOut } from '../io.js';
@@ -14,6 +15,7 @@ interface DiscoverOptions {
   defaultsFile?: string;
   datacenterQuery?: string;
   datacenterPattern?: string;
+  metaSchema?: string;
   connectTimeout: number;
   queryTimeout: number;
   concurrency: number;
@@ -28,6 +30,7 @@ export function registerDiscover(program: Command): void {
     .option('--defaults-file <file>', 'read user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)')
     .option('--datacenter-query <sql>', 'a SELECT whose first value is the data center of the server it runs on')
     .option('--datacenter-pattern <regex>', 'a regular expression with one capture group, applied to the host name')
+    .option('--meta-schema <name>', "read each server as orchestrator does, through the Detect queries succession generates for this meta schema (the fleet's metaSchema)")
     .option('--connect-timeout <ms>', 'per-server connect timeout', positiveInt, DEFAULTS.connectTimeoutMs)
     .option('--query-timeout <ms>', 'per-query timeout', positiveInt, DEFAULTS.queryTimeoutMs)
     .option('--concurrency <n>', 'servers read at the same time', positiveInt, DEFAULTS.concurrency)
@@ -36,6 +39,7 @@ export function registerDiscover(program: Command): void {
       for (const s of opts.seed) {
         if (!parseHostKey(s, 3306)) throw new UsageError(`invalid --seed "${s}": expected HOST:PORT`);
       }
+      if (opts.metaSchema !== undefined && !/^[A-Za-z0-9_]+$/.test(opts.metaSchema)) throw new UsageError(`invalid --meta-schema "${opts.metaSchema}": letters, digits and _ only`);
       if (opts.datacenterQuery !== undefined) {
         const problem = checkDatacenterQuery(opts.datacenterQuery);
         if (problem) throw new UsageError(`invalid --datacenter-query: ${problem}`);
@@ -66,6 +70,7 @@ export function registerDiscover(program: Command): void {
         concurrency: opts.concurrency,
         ...(opts.datacenterQuery !== undefined ? { datacenterQuery: opts.datacenterQuery } : {}),
         ...(pattern ? { datacenterPattern: pattern } : {}),
+        ...(opts.metaSchema !== undefined ? { orchestratorQueries: orchestratorQueries(opts.metaSchema) } : {}),
         ...(process.stderr.isTTY ? { onProgress: progress } : {}),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');

@@ -41,7 +41,7 @@ export function registerSimulate(program: Command): void {
     }
     const failKey = opts.fail === undefined ? undefined : parseHostKey(opts.fail, 3306)?.key;
     if (opts.fail !== undefined && failKey === undefined) throw new UsageError(`invalid --fail "${opts.fail}": expected HOST:PORT`);
-    const topology = (await topologiesFor([cluster], opts)).get(cluster.name)!;
+    const topology = (await topologiesFor([cluster], opts, analysis.repo.fleet)).get(cluster.name)!;
     const engines = opts.engine ?? enginesOf(cluster);
     try {
       if (opts.eachSingleFailure) {

@@ -77,8 +77,6 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
       Number(errant(a)) - Number(errant(b)) ||
       rule(a) - rule(b),
   );
-  const tied = sorted.length > 1 && sorted.slice(1).some((i) => tie(sorted[0]!, i));
-  if (tied) notes.push(`${sorted.filter((i) => tie(sorted[0]!, i)).map((i) => i.key).join(' and ')} tie on every criterion orchestrator sorts by; it takes whichever of them its replicas answer first`);
 
   const hardReasons = (i: Instance): Exclusion[] => {
     const reasons: Exclusion[] = [];
@@ -106,6 +104,8 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   for (const i of sorted) state(i).replicating = false;
   const valid = sorted.filter((i) => hardReasons(i).length === 0);
   let promoted: Instance | undefined = valid[0];
+  const tied = valid.filter((i) => promoted !== undefined && tie(promoted, i));
+  if (tied.length > 1) notes.push(`${tied.map((i) => i.key).join(' and ')} tie on every criterion orchestrator sorts by; it takes whichever of them answers first when it stops their replication`);
   const regrouped = promoted !== undefined;
   if (!promoted) {
     promoted = sorted.find((i) => !read(i.key).banned);
