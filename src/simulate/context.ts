@@ -124,7 +124,8 @@ export function liveProblems(i: Instance): Exclusion[] {
   const r = i.replication;
   if (r) {
     if (r.sqlDelay > 0) out.push('delay');
-    if (r.sqlThread !== 'yes' || r.lastSqlErrno !== 0) out.push('broken-replication');
+    // why: orchestrator's API reports the SQL error text only; an absent number is not an error.
+    if (r.sqlThread !== 'yes' || (r.lastSqlErrno ?? 0) !== 0 || (r.lastSqlErrno === undefined && r.lastSqlError !== '')) out.push('broken-replication');
   }
   return out;
 }

@@ -44,14 +44,11 @@ export function comparePositions(a: BinlogPosition, b: BinlogPosition): number |
 export function compareProgress(a: Instance, b: Instance, primary: Instance): number {
   const ea = a.replication?.applied;
   const eb = b.replication?.applied;
-  if (ea && eb && a.source === b.source) {
-    const c = comparePositions(ea, eb);
-    if (c !== undefined && c !== 0) return -c;
-    if (c === 0) return 0;
-  }
+  const byPosition = ea && eb && a.source === b.source ? comparePositions(ea, eb) : undefined;
+  if (byPosition !== undefined) return -byPosition;
   const pa = appliedFrom(a, primary);
   const pb = appliedFrom(b, primary);
-  if (pa !== undefined && pb !== undefined && pa !== pb) return pa > pb ? -1 : 1;
+  if (pa !== undefined && pb !== undefined) return pa === pb ? 0 : pa > pb ? -1 : 1;
   const la = effectiveLag(a);
   const lb = effectiveLag(b);
   return la - lb;

@@ -38,9 +38,18 @@ export function waitCount(ctx: FailureContext, primary: string): number {
  * Semi-sync once the engine is done, read off the after-state: the primary waits for
  * acknowledgements if its semi-sync source side is on, and the acknowledgers are its running
  * replicas with the replica side on. A shortfall stalls writes until `repair` (when the engine
- * has one) or `rpl_semi_sync_master_timeout`, whichever comes first.
+ * has one) or `rpl_semi_sync_master_timeout`, whichever comes first. Writes resume at the
+ * promotion (expected at `promotedAt`, at the latest at `promotedBy`) plus that wait: the stall is
+ * counted from the failure to the latest.
  */
-export function semiSyncOutcome(ctx: FailureContext, primary: string | undefined, after: Map<string, HostAfter>, promotedAt: number, repair?: SemiSyncRepair): StallModel {
+export function semiSyncOutcome(
+  ctx: FailureContext,
+  primary: string | undefined,
+  after: Map<string, HostAfter>,
+  promotedAt: number,
+  repair?: SemiSyncRepair,
+  promotedBy: number = promotedAt,
+): StallModel {
   const timeline: TimelineEvent[] = [];
   const p = primary === undefined ? undefined : after.get(primary);
   const inUse = usesSemiSync(ctx.cluster) || p?.semiSyncSource === true;
@@ -52,7 +61,7 @@ export function semiSyncOutcome(ctx: FailureContext, primary: string | undefined
   const primaryEnabled = p.semiSyncSource;
   const met = !primaryEnabled || ackers.length >= wanted;
   const semiSync: SemiSyncAfter = { inUse, waitForReplicaCount: wanted, ackers, met, primaryEnabled, blockedSeconds: 0 };
-  if (met) return { semiSync, timeline, stall: promotedAt };
+  if (met) return { semiSync, timeline, stall: promotedBy };
 
   const live = ctx.byKey.get(primary);
   const timeoutSec = live?.semiSync?.timeoutMs !== undefined ? live.semiSync.timeoutMs / 1000 : undefined;
@@ -61,7 +70,7 @@ export function semiSyncOutcome(ctx: FailureContext, primary: string | undefined
   const end = (at: number, event: string): StallModel => {
     timeline.push({ at, kind: 'semi-sync', event });
     semiSync.blockedSeconds = at - promotedAt;
-    return { semiSync, timeline, stall: at };
+    return { semiSync, timeline, stall: promotedBy + semiSync.blockedSeconds };
   };
   if (repair && repair.ranked.length >= wanted) {
     timeline.push({ at: repair.detectedAt, kind: 'semi-sync', event: `${repair.engine} detects LockedSemiSyncMaster` });

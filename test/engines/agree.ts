@@ -18,7 +18,7 @@ function same<T>(what: string, predicted: T, observed: T, out: string[]): void {
 }
 
 /** The differences between `p` and `o`, each as one line; empty when they agree. */
-export function disagreements(p: EnginePrediction, o: Observed): string[] {
+export function disagreements(p: EnginePrediction, o: Observed, bound: 'recovery' | 'retry' = 'recovery'): string[] {
   const out: string[] = [];
   same('successor', p.promoted ?? p.replacement, o.successor, out);
   const after = new Map(p.after.map((h) => [h.key, h]));
@@ -42,14 +42,14 @@ export function disagreements(p: EnginePrediction, o: Observed): string[] {
       out.push(`first write: predicted to wait ${predictedWait}s, observed ${Number.isFinite(wait) ? `${wait.toFixed(1)}s` : 'no commit'}`);
     }
   }
-  const bound = (kind: string) => p.timeline.find((t) => t.kind === kind);
-  const detection = bound('detection');
+  const find = (kind: string) => p.timeline.find((t) => t.kind === kind);
+  const detection = find('detection');
   if (o.detectedAfter !== undefined && detection?.latest !== undefined && o.detectedAfter > detection.latest) {
     out.push(`detection after ${o.detectedAfter.toFixed(1)}s, predicted by ${detection.latest}s`);
   }
-  const end = bound('recovery');
+  const end = find(bound);
   if (o.recoveredAfter !== undefined && end?.latest !== undefined && o.recoveredAfter > end.latest) {
-    out.push(`recovery ended after ${o.recoveredAfter.toFixed(1)}s, predicted by ${end.latest}s`);
+    out.push(`recovery ended after ${o.recoveredAfter.toFixed(1)}s, predicted by ${end.latest}s (${bound})`);
   }
   if (end && o.recoveredAfter === undefined) out.push('predicted a recovery; orchestrator ran none');
   return out;

@@ -33,7 +33,7 @@ function observed(o: Observed, n: (k: string | undefined) => string): string {
 export function renderSection(build: OrchestratorBuild, runs: ScenarioRun[]): string {
   const rows = new Map<string, { first: ScenarioRun; agree: boolean }>();
   for (const run of runs) {
-    const ok = (['discover', 'orchestrator-api'] as const).every((s) => disagreements(run.predictions[s], run.observed).length === 0);
+    const ok = (['discover', 'orchestrator-api'] as const).every((s) => disagreements(run.predictions[s], run.observed, run.scenario.bound).length === 0);
     const row = rows.get(run.scenario.id);
     if (row) row.agree &&= ok;
     else rows.set(run.scenario.id, { first: run, agree: ok });

@@ -41,6 +41,8 @@ export interface Scenario {
   forks?: OrchestratorFork[];
   /** Rule ids `succession check` must report before the failure. */
   checkFindings?: string[];
+  /** The timeline bound the recovery must meet: the ordinary one, or the retry after a raft leader change. */
+  bound?: 'recovery' | 'retry';
 }
 
 export interface ScenarioContext {
@@ -159,7 +161,7 @@ export async function runScenario(s: Scenario, build: OrchestratorBuild): Promis
     await new Promise((r) => setTimeout(r, 2500));
     const fail = key(s.fail ?? primary);
     const snapshot = join(topo.dir, 'snapshot.json');
-    cli(['discover', '--seed', key(primary), '--defaults-file', credentials, '--output', snapshot]);
+    cli(['discover', '--seed', key(primary), '--defaults-file', credentials, '--meta-schema', 'meta', '--output', snapshot]);
     const checkOut = (JSON.parse(cli(['check', repo, '--topology', snapshot, '--format', 'json'], [0, 1])) as { findings: { ruleId: string }[] }).findings;
     const predictions = {
       discover: predict(repo, fail, snapshot, credentials),

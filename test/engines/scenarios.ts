@@ -147,6 +147,28 @@ ${TIMING}`,
     checkFindings: ['live-mariadb-semi-sync-enforcement'],
   },
   {
+    id: 'delayed-replica-without-meta',
+    title: "db5 may acknowledge by policy (priority 10) but, delayed an hour, has no meta table yet: orchestrator reads it neutral, priority 0, and leaves its semi-sync off",
+    nodes: FIVE,
+    policy: `${HOSTS.replace('{db5}: { dc: dc2, role: delayed }', '{db5}: { dc: dc2, promotion: prefer_not, semiSyncPriority: 10 }')}${TIMING}`,
+  },
+  {
+    id: 'raft-leader-killed',
+    title: 'three raft nodes; the leader dies while a 20 s PreFailover hook runs: the new leader waits out the anti-flapping block, then recovers again',
+    nodes: FIVE,
+    raftNodes: 3,
+    policy: `${HOSTS}${TIMING}hooks: { preFailover: ["sleep 20"], seconds: { preFailover: 20 } }\n`,
+    bound: 'retry',
+    async during(ctx) {
+      const leader = await ctx.orchestrator.leader();
+      await until('the leader to start the recovery', 60_000, async () => {
+        const recoveries = await ctx.orchestrator.api<{ RecoveryEndTimestamp: string }[]>('audit-recovery', leader);
+        return Array.isArray(recoveries) && recoveries.some((r) => !r.RecoveryEndTimestamp) ? true : undefined;
+      });
+      ctx.orchestrator.kill(leader);
+    },
+  },
+  {
     id: 'intermediate-primary',
     title: "db2 (an intermediate primary) dies: db4 moves under its sibling db3; db1 has lost its only acknowledger",
     nodes: FIVE,

@@ -108,7 +108,7 @@ describe('orchestrator', () => {
     expect(o.notes.join('\n')).not.toContain('PreventCrossDataCenterMasterFailover');
   });
 
-  it('promotes a replica that is the only one left although it is unfit, and says so', () => {
+  it('promotes the only allowed replica although it is behind, loses the replicas ahead of it, and says what is lost', () => {
     const cluster = policy(`${HOSTS}candidates:\n  whitelist: [db3:3306]\n`);
     const t = withInstance(six, 'db3:3306', (i) => {
       i.replication!.sqlThread = 'no';
@@ -116,7 +116,10 @@ describe('orchestrator', () => {
     });
     const o = engine(simulateFailure(cluster, t, undefined, ['orchestrator']), 'orchestrator');
     expect(o.promoted).toBe('db3:3306');
-    expect(o.notes.join('\n')).toContain('db3:3306 is promoted although it is unfit (broken-replication)');
+    // db2 and db6 applied 1-5000, db3 only 1-4990: both are ahead of it and detached.
+    expect(o.after.filter((h) => h.source?.startsWith('//')).map((h) => h.key)).toEqual(['db2:3306', 'db6:3306']);
+    expect(o.after.find((h) => h.key === 'db4:3306')).toMatchObject({ source: 'db3:3306', replicating: true });
+    expect(o.notes.join('\n')).toContain('db3:3306 is behind db2:3306: what only the replicas ahead of it applied is lost');
   });
 });
 
@@ -142,7 +145,8 @@ describe('every engine', () => {
     const sim = simulateFailure(cluster, six, 'db3:3306', ['orchestrator', 'mha']);
     expect(sim.failedRole).toBe('intermediate');
     for (const p of sim.engines) expect(p.promoted).toBeUndefined();
-    expect(engine(sim, 'orchestrator').notes.join('\n')).toContain('relocates the replicas of db3:3306');
+    expect(engine(sim, 'orchestrator').replacement).toBe('db2:3306');
+    expect(engine(sim, 'orchestrator').after.find((h) => h.key === 'db5:3306')).toMatchObject({ source: 'db2:3306', replicating: true });
     expect(simulateFailure(cluster, six, 'db6:3306', ['cmon']).failedRole).toBe('replica');
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOrchestrator } from '../../src/topology/orchestrator-api.js';
 import { TopologyError, type Topology } from '../../src/topology/model.js';
+import { liveProblems } from '../../src/simulate/context.js';
 import { freePort } from '../live/topology.js';
 
 /** Recorded `/api/cluster/alias/<alias>` answers of orchestrator 3.2.6 over a MariaDB 10.11 topology. */
@@ -97,6 +98,15 @@ describe('orchestrator API source', () => {
     expect(by(25310)).toMatchObject({ promotionRule: 'must_not', dataCenter: 'dc2' });
     expect(by(25310).replication).toMatchObject({ sqlDelay: 3600, lagSeconds: 2 });
     expect(shop.unreachable).toEqual([]);
+  });
+
+  it('reads replicas as healthy when the API gives no error numbers, with their applied binlog position and no empty MariaDB GTID set', async () => {
+    const shop = await readOrchestrator({ urls: [leader], cluster: 'shop' });
+    const replica = shop.instances.find((i) => i.port === 25307)!;
+    expect(liveProblems(replica)).toEqual([]);
+    expect(replica.replication!.applied).toEqual({ file: 'mysql-bin.000001', position: 1107 });
+    // orchestrator leaves ExecutedGtidSet empty on MariaDB: no position is better than "applied nothing".
+    expect(replica.gtid).toBeUndefined();
   });
 
   it('maps {"Int64", "Valid": false} to null, and a master with replicas after a failover', async () => {

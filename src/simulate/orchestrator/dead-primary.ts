@@ -139,7 +139,11 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     excluded.push({ key: promoted.key, reasons: ['dc-fence'] });
     promoted = undefined;
   }
-  if (promoted) promote(state(promoted), read(promoted.key));
+  if (promoted) {
+    promote(state(promoted), read(promoted.key));
+    const ahead = sorted.find((i) => compareProgress(i, promoted!, failed) < 0);
+    if (ahead) notes.push(`${promoted.key} is behind ${ahead.key}: what only the replicas ahead of it applied is lost, and RESET SLAVE ALL discards what it received but had not applied`);
+  }
 
   for (const i of ctx.siblings) {
     if (i === promoted || excluded.some((e) => e.key === i.key)) continue;
@@ -177,7 +181,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
       event: `if the raft leader dies during the recovery, the new leader does not resume it: the cluster stays blocked (RecoveryPeriodBlockSeconds ${cluster.antiFlapping.recoveryBlockSeconds}) and the recovery, hooks included, runs again after that`,
     });
   }
-  const outcome = semiSyncOutcome(ctx, promoted?.key, after, promotedAt, promoted ? lockedPrimaryRepair(ctx, promoted.key, after, read, promotedAt, timing.poll, promotedAt) : undefined);
+  const outcome = semiSyncOutcome(ctx, promoted?.key, after, promotedAt, promoted ? lockedPrimaryRepair(ctx, promoted.key, after, read, promotedAt, timing.poll, promotedAt) : undefined, promotedBy);
   return {
     engine: 'orchestrator',
     promoted: promoted?.key,

@@ -3,15 +3,18 @@ import type { FailureContext } from '../context.js';
 import { POLL_SECONDS } from '../semisync.js';
 
 /**
- * When orchestrator acts, in seconds after a server dies. It reads each server every
- * InstancePollSeconds; a dead primary is analysed as DeadMaster once its own read has failed and
- * its replicas have been read as no longer replicating, and the recovery loop looks every second
- * (RecoveryPollSeconds). Hooks run in line, one after the other.
+ * When orchestrator acts, in seconds after a server dies. Every second (HealthPollSeconds) it
+ * re-reads the servers whose last check is more than InstancePollSeconds old, compared at
+ * one-second resolution: each server is read at most InstancePollSeconds + 2 s apart. A dead
+ * primary is analysed as DeadMaster once a read of it has failed and its replicas have been read as
+ * no longer replicating; the recovery loop looks every second (RecoveryPollSeconds). A server that
+ * does not refuse the connection takes MySQLConnectTimeoutSeconds to fail. Hooks run in line, one
+ * after the other.
  */
 export interface OrchestratorTiming {
   poll: number;
   detectedAt: number;
-  /** The latest detection: two polls (the primary's, then its replicas'), the recovery loop's second, and a connect timeout. */
+  /** The latest detection: one read period, the recovery loop's second, and a connect timeout. */
   detectedBy: number;
   /** Seconds the hooks of an event are expected to run (the policy's `hooks.seconds`). */
   hookSeconds(name: HookName): number;
@@ -29,8 +32,8 @@ export function orchestratorTiming(ctx: FailureContext): OrchestratorTiming {
   const seconds = ctx.cluster.hookSeconds;
   return {
     poll,
-    detectedAt: poll,
-    detectedBy: 2 * poll + 1 + CONNECT_TIMEOUT_SECONDS,
+    detectedAt: poll + 1,
+    detectedBy: poll + 2 + 1 + CONNECT_TIMEOUT_SECONDS,
     hookSeconds: (name) => (ctx.cluster.hooks[name].length > 0 ? (seconds[name] ?? 0) : 0),
     recoveryWork: RECOVERY_WORK_SECONDS,
   };
