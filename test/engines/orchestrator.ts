@@ -43,6 +43,8 @@ export interface RunningDeployment {
 }
 
 const live = new Set<ChildProcess>();
+/** The PID of every orchestrator process started, for tests that make sure none outlives them. */
+export const startedPids: number[] = [];
 process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
@@ -73,7 +75,13 @@ export function exitCause(log: string): string {
  * waits until one is the raft leader. A node that exits first fails the start with the cause
  * from its log; nothing is left running.
  */
-export async function startDeployment(build: OrchestratorBuild, generatedDir: string, deployment: string, workDir: string): Promise<RunningDeployment> {
+export async function startDeployment(
+  build: OrchestratorBuild,
+  generatedDir: string,
+  deployment: string,
+  workDir: string,
+  opts: { httpPorts?: number[]; leaderTimeoutMs?: number } = {},
+): Promise<RunningDeployment> {
   const base = join(generatedDir, 'orchestrator', deployment);
   const names = readdirSync(base, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name !== 'meta')
@@ -94,7 +102,10 @@ export async function startDeployment(build: OrchestratorBuild, generatedDir: st
           }
         }
         const alive = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
-        if (alive.length === 0) throw new Error(`orchestrator (${build.fork}) exited at start-up: ${exitCause(readFileSync(nodes[0]!.logFile, 'utf8'))}`);
+        if (alive.length === 0) {
+          const first = nodes.find((n) => n.process.exitCode !== null || n.process.signalCode !== null) ?? nodes[0]!;
+          throw new Error(`orchestrator (${build.fork}) exited at start-up (${first.process.exitCode ?? first.process.signalCode}): ${exitCause(readFileSync(first.logFile, 'utf8'))}`);
+        }
         if (Date.now() > deadline) throw new Error(`orchestrator (${build.fork}): no raft leader within ${timeoutMs / 1000}s`);
         await sleep(200);
       }
@@ -115,12 +126,12 @@ export async function startDeployment(build: OrchestratorBuild, generatedDir: st
     },
   };
   try {
-    for (const name of names) {
+    for (const [i, name] of names.entries()) {
       const configFile = join(base, name, 'orchestrator.conf.json');
       const generated = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
       const nodeDir = join(workDir, `orchestrator-${name}`);
       mkdirSync(nodeDir, { recursive: true });
-      const port = await freePort();
+      const port = opts.httpPorts?.[i] ?? (await freePort());
       const started = {
         ...generated,
         ListenAddress: `127.0.0.1:${port}`,
@@ -136,10 +147,11 @@ export async function startDeployment(build: OrchestratorBuild, generatedDir: st
       const p = spawn(build.binary, ['-config', startedFile, 'http'], { cwd: dirname(build.binary), stdio: ['ignore', fd, fd] });
       closeSync(fd);
       live.add(p);
+      if (p.pid !== undefined) startedPids.push(p.pid);
       p.once('exit', () => live.delete(p));
       nodes.push({ name, url: `http://127.0.0.1:${port}`, configFile: startedFile, logFile, process: p, generated, started });
     }
-    await deploymentRun.leader();
+    await deploymentRun.leader(opts.leaderTimeoutMs);
     return deploymentRun;
   } catch (e) {
     await deploymentRun.stop();

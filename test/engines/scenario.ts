@@ -13,7 +13,7 @@ import { BIN } from '../cli/helpers.js';
 import { freePort, startTopology, writeAndSync, type LiveTopology, type NodeSpec } from '../live/topology.js';
 import type { OrchestratorBuild, OrchestratorFork } from './engines.js';
 import { observeFailover, type Observed } from './observe.js';
-import { startDeployment, type RunningDeployment } from './orchestrator.js';
+import { ENVIRONMENT_KEYS, startDeployment, type RunningDeployment } from './orchestrator.js';
 
 export interface Scenario {
   id: string;
@@ -154,6 +154,11 @@ export async function runScenario(s: Scenario, build: OrchestratorBuild): Promis
       s.nodes.filter((n) => n.source !== undefined && !n.delay).map((n) => n.name),
     );
     orchestrator = await startDeployment(build, generated, 'main', topo.dir);
+    for (const n of orchestrator.nodes) {
+      const changed = Object.keys(n.started).filter((k) => JSON.stringify(n.started[k]) !== JSON.stringify(n.generated[k]));
+      const foreign = changed.filter((k) => !(k in ENVIRONMENT_KEYS));
+      if (foreign.length) throw new Error(`the started config of ${n.name} differs from the generated one beyond the environment: ${foreign.join(', ')}`);
+    }
     const ctx: ScenarioContext = { topo, key, orchestrator, workDir: topo.dir };
     await discoverAll(orchestrator, key(primary), s.nodes.length);
     await s.prepare?.(ctx);
@@ -179,14 +184,14 @@ export async function runScenario(s: Scenario, build: OrchestratorBuild): Promis
 }
 
 /** Asks orchestrator to discover the primary and waits until it knows all `count` servers of the cluster. */
-async function discoverAll(orc: RunningDeployment, primary: string, count: number): Promise<void> {
+export async function discoverAll(orc: RunningDeployment, primary: string, count: number, timeoutMs = 60_000): Promise<void> {
   const [host, port] = [primary.slice(0, primary.lastIndexOf(':')), primary.slice(primary.lastIndexOf(':') + 1)];
   await orc.api(`discover/${host}/${port}`);
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const instances = await orc.api<{ IsLastCheckValid: boolean }[] | { Message: string }>(`cluster/alias/${CLUSTER}`).catch(() => undefined);
     if (Array.isArray(instances) && instances.length === count && instances.every((i) => i.IsLastCheckValid)) break;
-    if (Date.now() > deadline) throw new Error(`orchestrator did not discover the ${count} servers of ${CLUSTER} within 60s: ${JSON.stringify(instances)?.slice(0, 300)}`);
+    if (Date.now() > deadline) throw new Error(`orchestrator did not discover the ${count} servers of ${CLUSTER} within ${timeoutMs / 1000}s: ${JSON.stringify(instances)?.slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
