@@ -47,6 +47,7 @@ interface Detection {
 }
 
 interface Recovery extends Detection {
+  Id: number;
   SuccessorKey: Key | null;
   IsSuccessful: boolean;
   RecoveryEndTimestamp: string;
@@ -97,7 +98,9 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
       observed.analysis = hit.AnalysisEntry.Analysis;
     }
     const recoveries = await orchestrator.api<Recovery[]>('audit-recovery').catch(() => []);
-    recovery = Array.isArray(recoveries) ? recoveries.find((r) => keyOf(r.AnalysisEntry.AnalyzedInstanceKey) === fail && r.RecoveryEndTimestamp) : undefined;
+    // why: after a raft leader change a later attempt on the same dead server may have ended too; the first one that ended is the recovery.
+    const ended = Array.isArray(recoveries) ? recoveries.filter((r) => keyOf(r.AnalysisEntry.AnalyzedInstanceKey) === fail && r.RecoveryEndTimestamp) : [];
+    recovery = ended.sort((a, b) => a.Id - b.Id)[0];
     if (recovery) {
       observed.recoveredAfter = since();
       break;

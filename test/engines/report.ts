@@ -14,19 +14,21 @@ function names(run: ScenarioRun): (key: string | undefined) => string {
 }
 
 function wait(seconds: number | null | undefined): string {
-  if (seconds === undefined) return '—';
-  if (seconds === null || !Number.isFinite(seconds)) return 'blocks';
+  if (seconds === undefined || seconds === null || !Number.isFinite(seconds)) return 'blocks';
   return seconds < 1 ? 'commits' : `waits ${Math.round(seconds)}s`;
 }
 
+const NO_PRIMARY = 'no writable primary';
+
 function predicted(p: EnginePrediction, n: (k: string | undefined) => string): string {
   const acks = p.semiSync.ackers.map(n).join(', ') || 'none';
-  return `${n(p.promoted ?? p.replacement)} · acks: ${acks} · first write ${wait(p.semiSync.blockedSeconds)}`;
+  const writable = p.after.some((h) => h.source === undefined && !h.readOnly);
+  return `${n(p.promoted ?? p.replacement)} · acks: ${acks} · ${writable ? `first write ${wait(p.semiSync.blockedSeconds)}` : NO_PRIMARY}`;
 }
 
 function observed(o: Observed, n: (k: string | undefined) => string): string {
   const acks = o.ackers.map(n).join(', ') || 'none';
-  return `${n(o.successor)} · acks: ${acks} · first write ${wait(o.insertSeconds)}`;
+  return `${n(o.successor)} · acks: ${acks} · ${o.primary ? `first write ${wait(o.insertSeconds)}` : NO_PRIMARY}`;
 }
 
 /** The markdown table of one fork's runs: a row per scenario, agreeing only if every run of it agreed. */

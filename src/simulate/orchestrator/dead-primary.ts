@@ -178,7 +178,7 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
       at: retry,
       latest: promotedBy + cluster.antiFlapping.recoveryBlockSeconds + timing.detectedBy,
       kind: 'retry',
-      event: `if the raft leader dies during the recovery, the new leader does not resume it: the cluster stays blocked (RecoveryPeriodBlockSeconds ${cluster.antiFlapping.recoveryBlockSeconds}) and the recovery, hooks included, runs again after that`,
+      event: `only if the raft leader dies during the recovery: the new leader does not resume it, waits out RecoveryPeriodBlockSeconds (${cluster.antiFlapping.recoveryBlockSeconds}s), then detects and recovers again, hooks included`,
     });
   }
   const outcome = semiSyncOutcome(ctx, promoted?.key, after, promotedAt, promoted ? lockedPrimaryRepair(ctx, promoted.key, after, read, promotedAt, timing.poll, promotedAt) : undefined, promotedBy);
