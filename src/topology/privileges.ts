@@ -25,35 +25,48 @@ export type Capability = keyof RecoveryCapabilities;
 
 export const CAPABILITIES: readonly Capability[] = ['replication', 'readOnly', 'semiSyncSource', 'semiSyncReplica'];
 
-/** One privilege a capability needs; any of `anyOf` will do, the first is the one to grant. */
+/** One privilege a capability needs (any of `anyOf`; the first is the one to grant) and what it allows. */
 interface Need {
   anyOf: readonly string[];
+  statements: string;
 }
 
-const need = (...anyOf: string[]): Need => ({ anyOf });
+const need = (statements: string, ...anyOf: string[]): Need => ({ anyOf, statements });
+const REPLICA_STATEMENTS = 'STOP/START SLAVE, CHANGE MASTER TO';
+const RESET = 'RESET SLAVE ALL';
+const READ_ONLY = 'SET GLOBAL read_only';
+const SOURCE_SIDE = 'SET GLOBAL rpl_semi_sync_master_enabled';
+const REPLICA_SIDE = 'SET GLOBAL rpl_semi_sync_slave_enabled';
 
 /** The privileges each capability needs on a server of this flavor and version, as the server names them. */
 export function requirements(flavor: Flavor, version: ServerVersion | undefined): Record<Capability, readonly Need[]> {
   if (flavor === 'mariadb') {
-    if (version !== undefined && !versionAtLeast(version, 10, 5, 2)) {
-      return { replication: [need('SUPER'), need('RELOAD')], readOnly: [need('SUPER')], semiSyncSource: [need('SUPER')], semiSyncReplica: [need('SUPER')] };
-    }
+    if (version !== undefined && !versionAtLeast(version, 10, 5, 2)) return superOnly(READ_ONLY);
     const readOnlyBySuper = version !== undefined && !versionAtLeast(version, 10, 11, 0);
     return {
-      replication: [need('REPLICATION SLAVE ADMIN', 'SUPER'), need('RELOAD')],
-      readOnly: [readOnlyBySuper ? need('READ_ONLY ADMIN', 'SUPER') : need('READ_ONLY ADMIN')],
-      semiSyncSource: [need('REPLICATION MASTER ADMIN', 'SUPER')],
-      semiSyncReplica: [need('REPLICATION SLAVE ADMIN', 'SUPER')],
+      replication: [need(REPLICA_STATEMENTS, 'REPLICATION SLAVE ADMIN', 'SUPER'), need(RESET, 'RELOAD')],
+      readOnly: [readOnlyBySuper ? need(READ_ONLY, 'READ_ONLY ADMIN', 'SUPER') : need(READ_ONLY, 'READ_ONLY ADMIN')],
+      semiSyncSource: [need(SOURCE_SIDE, 'REPLICATION MASTER ADMIN', 'SUPER')],
+      semiSyncReplica: [need(REPLICA_SIDE, 'REPLICATION SLAVE ADMIN', 'SUPER')],
     };
   }
-  if (version !== undefined && version.major < 8) {
-    return { replication: [need('SUPER'), need('RELOAD')], readOnly: [need('SUPER')], semiSyncSource: [need('SUPER')], semiSyncReplica: [need('SUPER')] };
-  }
+  const readOnly = `${READ_ONLY} / super_read_only`;
+  if (version !== undefined && version.major < 8) return superOnly(readOnly);
   return {
-    replication: [need('REPLICATION_SLAVE_ADMIN', 'SUPER'), need('RELOAD')],
-    readOnly: [need('SYSTEM_VARIABLES_ADMIN', 'SUPER')],
-    semiSyncSource: [need('SYSTEM_VARIABLES_ADMIN', 'SUPER')],
-    semiSyncReplica: [need('SYSTEM_VARIABLES_ADMIN', 'SUPER')],
+    replication: [need(REPLICA_STATEMENTS, 'REPLICATION_SLAVE_ADMIN', 'SUPER'), need(RESET, 'RELOAD')],
+    readOnly: [need(readOnly, 'SYSTEM_VARIABLES_ADMIN', 'SUPER')],
+    semiSyncSource: [need(SOURCE_SIDE, 'SYSTEM_VARIABLES_ADMIN', 'SUPER')],
+    semiSyncReplica: [need(REPLICA_SIDE, 'SYSTEM_VARIABLES_ADMIN', 'SUPER')],
+  };
+}
+
+/** MariaDB before 10.5.2 and MySQL 5.7: SUPER for all of it, RELOAD for the reset. */
+function superOnly(readOnly: string): Record<Capability, readonly Need[]> {
+  return {
+    replication: [need(REPLICA_STATEMENTS, 'SUPER'), need(RESET, 'RELOAD')],
+    readOnly: [need(readOnly, 'SUPER')],
+    semiSyncSource: [need(SOURCE_SIDE, 'SUPER')],
+    semiSyncReplica: [need(REPLICA_SIDE, 'SUPER')],
   };
 }
 
@@ -101,9 +114,24 @@ export function interpretGrants(flavor: Flavor, version: ServerVersion | undefin
   return { may, missing };
 }
 
-/** The privileges to grant for `capabilities`, among those `missing` (the server's own names). */
-export function missingFor(flavor: Flavor, version: ServerVersion | undefined, missing: readonly string[], capabilities: readonly Capability[]): string[] {
+export interface Lacking {
+  privilege: string;
+  /** The other privileges that would do instead (SUPER). */
+  instead: string[];
+  /** The recovery statements that fail without it. */
+  statements: string[];
+}
+
+/** Which of the `missing` privileges `capabilities` need, and the statements each would allow. */
+export function lackingFor(flavor: Flavor, version: ServerVersion | undefined, missing: readonly string[], capabilities: readonly Capability[]): Lacking[] {
   const req = requirements(flavor, version);
-  const wanted = new Set(capabilities.flatMap((c) => req[c].map((n) => n.anyOf[0]!)));
-  return missing.filter((p) => wanted.has(p));
+  const out: Lacking[] = [];
+  for (const n of capabilities.flatMap((c) => req[c])) {
+    const [privilege, ...instead] = n.anyOf as [string, ...string[]];
+    if (!missing.includes(privilege)) continue;
+    const known = out.find((l) => l.privilege === privilege);
+    if (known === undefined) out.push({ privilege, instead, statements: [n.statements] });
+    else if (!known.statements.includes(n.statements)) known.statements.push(n.statements);
+  }
+  return out;
 }

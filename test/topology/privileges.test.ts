@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVersion, type ServerVersion } from '../../src/topology/model.js';
-import { globalPrivileges, interpretGrants, missingFor } from '../../src/topology/privileges.js';
+import { globalPrivileges, interpretGrants, lackingFor } from '../../src/topology/privileges.js';
 
 const v = (text: string): ServerVersion => parseVersion(text)!;
 const MARIADB = v('10.11.19-MariaDB-0+deb12u1-log');
@@ -102,11 +102,22 @@ describe('MySQL and Percona Server', () => {
   });
 });
 
-describe('missingFor', () => {
-  it('keeps the missing privileges that the named capabilities need', () => {
-    const missing = ['REPLICATION SLAVE ADMIN', 'RELOAD', 'READ_ONLY ADMIN', 'REPLICATION MASTER ADMIN'];
-    expect(missingFor('mariadb', MARIADB, missing, ['readOnly'])).toEqual(['READ_ONLY ADMIN']);
-    expect(missingFor('mariadb', MARIADB, missing, ['semiSyncReplica', 'replication'])).toEqual(['REPLICATION SLAVE ADMIN', 'RELOAD']);
-    expect(missingFor('mariadb', MARIADB, missing, [])).toEqual([]);
+describe('lackingFor', () => {
+  const missing = ['REPLICATION SLAVE ADMIN', 'RELOAD', 'READ_ONLY ADMIN', 'REPLICATION MASTER ADMIN'];
+
+  it('keeps the missing privileges that the named capabilities need, with the statements they allow', () => {
+    expect(lackingFor('mariadb', MARIADB, missing, ['readOnly'])).toEqual([{ privilege: 'READ_ONLY ADMIN', instead: [], statements: ['SET GLOBAL read_only'] }]);
+    expect(lackingFor('mariadb', MARIADB, missing, ['replication', 'semiSyncReplica'])).toEqual([
+      { privilege: 'REPLICATION SLAVE ADMIN', instead: ['SUPER'], statements: ['STOP/START SLAVE, CHANGE MASTER TO', 'SET GLOBAL rpl_semi_sync_slave_enabled'] },
+      { privilege: 'RELOAD', instead: [], statements: ['RESET SLAVE ALL'] },
+    ]);
+    expect(lackingFor('mariadb', MARIADB, missing, [])).toEqual([]);
+  });
+
+  it('names what the server of that flavor and version asks for', () => {
+    expect(lackingFor('mysql', v('8.0.36'), ['SYSTEM_VARIABLES_ADMIN'], ['readOnly', 'semiSyncSource'])).toEqual([
+      { privilege: 'SYSTEM_VARIABLES_ADMIN', instead: ['SUPER'], statements: ['SET GLOBAL read_only / super_read_only', 'SET GLOBAL rpl_semi_sync_master_enabled'] },
+    ]);
+    expect(lackingFor('mariadb', v('10.6.18-MariaDB'), ['READ_ONLY ADMIN'], ['readOnly'])).toEqual([{ privilege: 'READ_ONLY ADMIN', instead: ['SUPER'], statements: ['SET GLOBAL read_only'] }]);
   });
 });
