@@ -1,21 +1,29 @@
+import { accessSync, constants } from 'node:fs';
 import type { Command } from 'commander';
 import { orchestratorQueries } from '../compile/orchestrator.js';
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { resolveCredentials } from '../topology/credentials.js';
 import { TopologyError, type Topology } from '../topology/model.js';
+import { readOrchestratorCredentials } from '../topology/orchestrator-credentials.js';
 import { loadTopology } from '../topology/source.js';
+import { errnoText } from '../util/errno.js';
 import { UsageError } from './io.js';
 
 export interface TopologyOptions {
   topology: string;
   defaultsFile?: string;
+  orchestratorCredentials?: string;
 }
 
 /** The `--topology SRC` option and what it needs (credentials for `mysql://`). */
 export function addTopologyOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export')
-    .option('--defaults-file <file>', 'for mysql:// sources: user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)');
+    .option('--defaults-file <file>', 'for mysql:// sources: user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)')
+    .option(
+      '--orchestrator-credentials <file>',
+      "for mysql:// sources: orchestrator's topology credentials file (MySQLTopologyCredentialsConfigFile); what that user may do in a recovery is read on each server (default: the deployment's topologyCredentialsFile, when readable)",
+    );
 }
 
 /**
@@ -29,7 +37,13 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
   // why: discovery reads each server as orchestrator does when the clusters' deployments agree on where the meta table lives.
   const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
   const meta = schemas.size === 1 ? { orchestratorQueries: orchestratorQueries([...schemas][0]!) } : {};
-  const mysql = /^mysql:\/\//i.test(opts.topology) ? { credentials: credentials(opts.defaultsFile), ...meta } : undefined;
+  const isMysql = /^mysql:\/\//i.test(opts.topology);
+  if (opts.orchestratorCredentials !== undefined && !isMysql) {
+    throw new UsageError('--orchestrator-credentials needs a mysql:// topology: the grants are read from the servers themselves');
+  }
+  const login = isMysql ? orchestratorCredentialsFile(clusters, opts, fleet) : undefined;
+  const orchestrator = login && 'file' in login ? { orchestratorCredentials: orchestratorCredentials(login.file) } : {};
+  const mysql = isMysql ? { credentials: credentials(opts.defaultsFile), ...meta, ...orchestrator } : undefined;
   const out = new Map<string, Topology>();
   try {
     if (!perCluster) {
@@ -53,6 +67,49 @@ function readable(src: string, t: Topology): Topology {
   if (t.instances.some((i) => i.reachable)) return t;
   const why = t.unreachable.map((u) => `${u.key}: ${u.error}`).join('; ');
   throw new UsageError(`nothing could be read from ${src}${why ? ` (${why})` : ' (no instances)'}`);
+}
+
+/**
+ * The file to log in with as orchestrator: `--orchestrator-credentials`, else the one
+ * topologyCredentialsFile that the clusters' deployments name, when it is readable here.
+ */
+function orchestratorCredentialsFile(clusters: readonly ClusterPolicy[], opts: TopologyOptions, fleet?: FleetPolicy): { file: string } | { why: string } {
+  if (opts.orchestratorCredentials !== undefined) return { file: opts.orchestratorCredentials };
+  const named = clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.topologyCredentialsFile] : []));
+  const files = [...new Set(named.filter((f) => f !== undefined))].sort();
+  if (files.length === 0) return { why: 'no orchestrator deployment names a topologyCredentialsFile' };
+  if (files.length > 1) return { why: `the deployments name different topologyCredentialsFile (${files.join(', ')})` };
+  try {
+    accessSync(files[0]!, constants.R_OK);
+  } catch (e) {
+    return { why: `the deployment's topologyCredentialsFile ${files[0]} is not readable here (${errnoText(e)})` };
+  }
+  return { file: files[0]! };
+}
+
+/**
+ * For `check`: one line when a cluster under orchestrator was checked without knowing what
+ * orchestrator's user may do on its servers, saying how to find out (nothing is skipped silently).
+ */
+export function recoveryPrivilegesNote(clusters: readonly ClusterPolicy[], topologies: Map<string, Topology>, opts: TopologyOptions, fleet?: FleetPolicy): string | undefined {
+  const unverified = clusters
+    .filter((c) => c.orchestrator && topologies.get(c.name)?.instances.every((i) => i.orchestratorUser === undefined))
+    .map((c) => c.name);
+  if (unverified.length === 0) return undefined;
+  const login = orchestratorCredentialsFile(clusters, opts, fleet);
+  const how = /^mysql:\/\//i.test(opts.topology)
+    ? `to verify them, give --orchestrator-credentials FILE (orchestrator's MySQLTopologyCredentialsConfigFile)${'why' in login ? `; ${login.why}` : ''}`
+    : 'they are read from the servers: use --topology mysql://HOST:PORT with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE';
+  return `note: the recovery privileges of orchestrator's topology user were not verified for cluster${unverified.length > 1 ? 's' : ''} ${unverified.join(', ')}; ${how}`;
+}
+
+function orchestratorCredentials(file: string) {
+  try {
+    return readOrchestratorCredentials(file, process.env);
+  } catch (e) {
+    if (e instanceof TopologyError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function credentials(defaultsFile: string | undefined) {

@@ -22,6 +22,7 @@ import liveHostUndeclared from './live-host-undeclared.js';
 import liveHostUnreachable from './live-host-unreachable.js';
 import liveMariadbSemiSyncEnforcement from './live-mariadb-semi-sync-enforcement.js';
 import liveMultipleWritable from './live-multiple-writable.js';
+import liveOrchestratorUserPrivileges from './live-orchestrator-user-privileges.js';
 import livePrimaryMismatch from './live-primary-mismatch.js';
 import liveSemiSyncMismatch from './live-semi-sync-mismatch.js';
 import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js';
@@ -88,6 +89,7 @@ export const RULES: readonly Rule[] = [
   liveHostUnreachable,
   liveMariadbSemiSyncEnforcement,
   liveMultipleWritable,
+  liveOrchestratorUserPrivileges,
   livePrimaryMismatch,
   liveSemiSyncMismatch,
   liveSemiSyncRenamedVariables,

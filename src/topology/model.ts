@@ -141,6 +141,30 @@ export interface Instance {
   semiSyncPriority?: number;
   /** Why those Detect queries fail on this server (e.g. the meta table has not reached it yet). */
   metaError?: string;
+  /** What orchestrator's topology user may do on this server (discovery with its credentials). */
+  orchestratorUser?: OrchestratorUser;
+}
+
+/** The statements of a primary recovery that orchestrator's user may run, grouped by what they change. */
+export interface RecoveryCapabilities {
+  /** STOP / START SLAVE, CHANGE MASTER TO, RESET SLAVE ALL. */
+  replication: boolean;
+  /** SET GLOBAL read_only (and super_read_only). */
+  readOnly: boolean;
+  /** SET GLOBAL rpl_semi_sync_master_enabled. */
+  semiSyncSource: boolean;
+  /** SET GLOBAL rpl_semi_sync_slave_enabled. */
+  semiSyncReplica: boolean;
+}
+
+/** orchestrator's topology user on one server: its capabilities, or why it could not log in. */
+export interface OrchestratorUser {
+  user: string;
+  /** The login (or SHOW GRANTS) failed: wrong password, no such user, host not allowed. */
+  error?: string;
+  may?: RecoveryCapabilities;
+  /** The privileges it lacks for them, as the server names them (`REPLICATION SLAVE ADMIN`, `SYSTEM_VARIABLES_ADMIN`). */
+  missing?: string[];
 }
 
 export type OriginKind = 'mysql' | 'orchestrator' | 'clustercontrol';

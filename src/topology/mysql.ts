@@ -1,6 +1,7 @@
 import { checkServerIdentity, TLSSocket } from 'node:tls';
 import mysql from 'mysql2/promise';
 import { parseHostKey } from '../policy/hostkey.js';
+import { interpretGrants } from './privileges.js';
 import {
   compareKeys,
   detectFlavor,
@@ -57,6 +58,11 @@ export interface DiscoverOptions {
    * unable to answer them.
    */
   orchestratorQueries?: OrchestratorQueries;
+  /**
+   * orchestrator's topology user (its MySQLTopologyCredentialsConfigFile): each server is also
+   * logged in to as that user, over the same TLS settings, to read what it may do in a recovery.
+   */
+  orchestratorCredentials?: { user: string; password: string };
   /** Called as each server has been read (or failed). */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -106,6 +112,8 @@ export const STATEMENTS = {
   replicasNew: 'SHOW REPLICAS',
   replicasOld: 'SHOW SLAVE HOSTS',
   dumpThreads: "SELECT HOST FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')",
+  /** As orchestrator's user, about itself: needs no privilege. */
+  grants: 'SHOW GRANTS',
 } as const;
 
 type Row = Record<string, unknown>;
@@ -127,6 +135,8 @@ export interface ServerReading {
   dumpThreads?: string[];
   dataCenter?: string;
   meta?: MetaReading;
+  /** orchestrator's user's own SHOW GRANTS rows, or why it could not log in. */
+  orchestratorGrants?: { user: string; rows: string[] } | { user: string; error: string };
 }
 
 /**
@@ -396,11 +406,30 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
       if (m?.[1] !== undefined) reading.dataCenter = m[1];
     }
     await closeQuietly(conn);
+    if (opts.orchestratorCredentials) reading.orchestratorGrants = await grantsOf(k.host, k.port, opts, connectTimeout, queryTimeout);
     return { reading, warnings };
   } catch (e) {
     // why: after a timeout the server may never read a COM_QUIT; do not wait for it.
     conn.destroy();
     throw e;
+  }
+}
+
+/** orchestrator's user's own grants, over a connection of its own; a failed login is recorded, not thrown. */
+async function grantsOf(host: string, port: number, opts: DiscoverOptions, connectTimeout: number, queryTimeout: number): Promise<NonNullable<ServerReading['orchestratorGrants']>> {
+  const { user, password } = opts.orchestratorCredentials!;
+  const tls = opts.credentials.tls;
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await mysql.createConnection({ host, port, user, password, connectTimeout, multipleStatements: false, ...(tls ? { ssl: sslOptions(tls) } : {}) });
+    conn.on('error', () => undefined);
+    if (tls?.mode === 'verify-identity') verifyIdentity(conn, host);
+    const [rows] = await conn.query({ sql: STATEMENTS.grants, timeout: queryTimeout });
+    await closeQuietly(conn);
+    return { user, rows: (rows as Row[]).map((r) => str(Object.values(r)[0])) };
+  } catch (e) {
+    conn?.destroy();
+    return { user, error: scrub(describeError(e, password, connectTimeout, queryTimeout), opts.credentials.password) };
   }
 }
 
@@ -538,6 +567,8 @@ export function toInstance(r: ServerReading): Instance {
     setIf(inst, 'semiSyncPriority', r.meta.semiSyncPriority);
     setIf(inst, 'dataCenter', r.meta.dataCenter);
   }
+  const g = r.orchestratorGrants;
+  if (g) inst.orchestratorUser = 'error' in g ? { user: g.user, error: g.error } : { user: g.user, ...interpretGrants(flavor, version, g.rows) };
   return inst;
 }
 

@@ -10,6 +10,8 @@ import {
   TopologyError,
   type GtidState,
   type Instance,
+  type OrchestratorUser,
+  type RecoveryCapabilities,
   type ReplicationFilters,
   type ReplicationState,
   type SemiSyncState,
@@ -189,6 +191,7 @@ const INSTANCE_KEYS = order<Instance>({
   key: true, host: true, port: true, reachable: true, error: true, flavor: true, version: true, serverId: true, serverUuid: true,
   readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, binlogFormat: true, gtid: true, source: true,
   replication: true, semiSync: true, dataCenter: true, promotionRule: true, semiSyncPriority: true, metaError: true,
+  orchestratorUser: true,
 });
 const VERSION_KEYS = order<ServerVersion>({ text: true, major: true, minor: true, patch: true });
 const GTID_KEYS = order<GtidState>({ flavor: true, mode: true, executed: true, binlogPos: true, slavePos: true, domainId: true, strictMode: true });
@@ -205,6 +208,8 @@ const SEMISYNC_KEYS = order<SemiSyncState>({
   names: true, sourceEnabled: true, replicaEnabled: true, sourceStatus: true, replicaStatus: true, clients: true,
   waitForReplicaCount: true, timeoutMs: true, waitPoint: true,
 });
+const ORCHESTRATOR_USER_KEYS = order<OrchestratorUser>({ user: true, error: true, may: true, missing: true });
+const CAPABILITY_KEYS = order<RecoveryCapabilities>({ replication: true, readOnly: true, semiSyncSource: true, semiSyncReplica: true });
 
 function orderInstance(inst: Instance): Record<string, unknown> {
   const out = pick(inst, INSTANCE_KEYS);
@@ -216,5 +221,10 @@ function orderInstance(inst: Instance): Record<string, unknown> {
     out.replication = r;
   }
   if (inst.semiSync) out.semiSync = pick(inst.semiSync, SEMISYNC_KEYS);
+  if (inst.orchestratorUser) {
+    const u = pick(inst.orchestratorUser, ORCHESTRATOR_USER_KEYS);
+    if (inst.orchestratorUser.may) u.may = pick(inst.orchestratorUser.may, CAPABILITY_KEYS);
+    out.orchestratorUser = u;
+  }
   return out;
 }

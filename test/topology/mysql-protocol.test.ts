@@ -96,6 +96,27 @@ describe('discovery over the MySQL protocol', () => {
     expect(source.queries.filter((q) => /REPLICA/.test(q))).toEqual([]);
   });
 
+  it("with orchestrator's credentials: its SHOW GRANTS on each server, MySQL 8.0 forms; a failure is recorded, scrubbed of its password", async () => {
+    const secret = 'Orc#pw;1';
+    const admin = await startFakeMysql('8.0.36', (sql) =>
+      sql === STATEMENTS.grants
+        ? { columns: ['Grants for orc@%'], rows: [['GRANT RELOAD, PROCESS, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `orc`@`%`'], ['GRANT REPLICATION_SLAVE_ADMIN,SYSTEM_VARIABLES_ADMIN ON *.* TO `orc`@`%`']] }
+        : server({ version: '8.0.36', vars: { server_id: '1' }, status: {} })(sql),
+    );
+    const failing = await startFakeMysql('8.0.36', (sql) =>
+      sql === STATEMENTS.grants ? { errno: 1045, message: `Access denied for user 'orc'@'127.0.0.1' [${secret}]` } : server({ version: '8.0.36', vars: { server_id: '2' }, status: {} })(sql),
+    );
+    fakes.push(admin, failing);
+    const { topology } = await discover({ seeds: [`127.0.0.1:${admin.port}`, `127.0.0.1:${failing.port}`], credentials: { user: 'u', password: 'p' }, orchestratorCredentials: { user: 'orc', password: secret } });
+    expect(topology.instances.find((i) => i.port === admin.port)?.orchestratorUser).toEqual({
+      user: 'orc',
+      may: { replication: true, readOnly: true, semiSyncSource: true, semiSyncReplica: true },
+      missing: [],
+    });
+    expect(topology.instances.find((i) => i.port === failing.port)?.orchestratorUser).toEqual({ user: 'orc', error: "Access denied for user 'orc'@'127.0.0.1' [*****]" });
+    expect(admin.queries.filter((q) => q === STATEMENTS.grants)).toHaveLength(1);
+  });
+
   it('a server that drops the connection mid-walk is unreachable, not a string of warnings', async () => {
     const crashing = await startFakeMysql('8.0.36', (sql) => (sql === STATEMENTS.replicasNew ? 'disconnect' : server({ version: '8.0.36', vars: { server_id: '1' }, status: {} })(sql)));
     fakes.push(crashing);

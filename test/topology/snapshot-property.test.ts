@@ -29,6 +29,15 @@ const semiSync = fc.record(
   { requiredKeys: ['names', 'sourceEnabled', 'replicaEnabled'] },
 );
 
+const orchestratorUser = fc.oneof(
+  fc.record({ user: text, error: text }),
+  fc.record({
+    user: text,
+    may: fc.record({ replication: fc.boolean(), readOnly: fc.boolean(), semiSyncSource: fc.boolean(), semiSyncReplica: fc.boolean() }),
+    missing: fc.array(fc.constantFrom('SUPER', 'RELOAD', 'READ_ONLY ADMIN', 'SYSTEM_VARIABLES_ADMIN'), { maxLength: 3 }),
+  }),
+);
+
 const instance: fc.Arbitrary<Instance> = fc
   .record({
     host, port, reachable: fc.boolean(), error: opt(text), flavor: opt(fc.constantFrom('mysql', 'percona', 'mariadb') as fc.Arbitrary<'mysql' | 'percona' | 'mariadb'>),
@@ -36,7 +45,7 @@ const instance: fc.Arbitrary<Instance> = fc
     superReadOnly: opt(fc.boolean()), logBin: opt(fc.boolean()), logReplicaUpdates: opt(fc.boolean()), binlogFormat: opt(fc.constantFrom('ROW', 'MIXED')),
     gtid: opt(fc.record({ flavor: fc.constantFrom('mysql', 'mariadb') as fc.Arbitrary<'mysql' | 'mariadb'>, mode: fc.constantFrom('ON', 'OFF'), executed: text, binlogPos: text, slavePos: text, domainId: count, strictMode: fc.boolean() }, { requiredKeys: ['flavor', 'executed'] })),
     source: opt(fc.tuple(host, port).map(([h, p]) => hostKey(h, p))), replication: opt(replication), semiSync: opt(semiSync), dataCenter: opt(text),
-    promotionRule: opt(fc.constantFrom('prefer', 'neutral', 'must_not')), semiSyncPriority: opt(count),
+    promotionRule: opt(fc.constantFrom('prefer', 'neutral', 'must_not')), semiSyncPriority: opt(count), orchestratorUser: opt(orchestratorUser),
   })
   .map((r) => {
     const inst: Record<string, unknown> = { key: hostKey(r.host, r.port) };

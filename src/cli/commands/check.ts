@@ -3,7 +3,7 @@ import { checkLive } from '../../check.js';
 import { analyze } from '../../lint.js';
 import { readInputs, startDirOf, withFleet } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
-import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
+import { addTopologyOptions, recoveryPrivilegesNote, topologiesFor, type TopologyOptions } from '../topology.js';
 
 interface CheckOptions extends ReportOptions, TopologyOptions {
   fleet?: string;
@@ -23,6 +23,8 @@ export function registerCheck(program: Command): void {
     const inputs = withFleet(readInputs(paths), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const analysis = analyze(inputs);
     const topologies = await topologiesFor(analysis.repo.clusters, opts, analysis.repo.fleet);
+    const note = recoveryPrivilegesNote(analysis.repo.clusters, topologies, opts, analysis.repo.fleet);
+    if (note !== undefined) process.stderr.write(`succession: ${note}\n`);
     const findings = checkLive(analysis, (c) => topologies.get(c.name));
     process.exitCode = emitFindings(findings, opts, inputs.length);
   });

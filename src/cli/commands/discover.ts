@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseHostKey } from '../../policy/hostkey.js';
 import { resolveCredentials } from '../../topology/credentials.js';
 import { TopologyError } from '../../topology/model.js';
+import { readOrchestratorCredentials } from '../../topology/orchestrator-credentials.js';
 import { orchestratorQueries } from '../../compile/orchestrator.js';
 import { checkDatacenterQuery, DEFAULTS, discover, type ProgressEvent } from '../../topology/mysql.js';
 import { formatSnapshot } from '../../topology/snapshot.js';
@@ -16,6 +17,7 @@ interface DiscoverOptions {
   datacenterQuery?: string;
   datacenterPattern?: string;
   metaSchema?: string;
+  orchestratorCredentials?: string;
   connectTimeout: number;
   queryTimeout: number;
   concurrency: number;
@@ -31,6 +33,7 @@ export function registerDiscover(program: Command): void {
     .option('--datacenter-query <sql>', 'a SELECT whose first value is the data center of the server it runs on')
     .option('--datacenter-pattern <regex>', 'a regular expression with one capture group, applied to the host name')
     .option('--meta-schema <name>', "read each server as orchestrator does, through the Detect queries succession generates for this meta schema (the fleet's metaSchema)")
+    .option('--orchestrator-credentials <file>', "orchestrator's topology credentials file (MySQLTopologyCredentialsConfigFile): also read what that user may do in a recovery on each server")
     .option('--connect-timeout <ms>', 'per-server connect timeout', positiveInt, DEFAULTS.connectTimeoutMs)
     .option('--query-timeout <ms>', 'per-query timeout', positiveInt, DEFAULTS.queryTimeoutMs)
     .option('--concurrency <n>', 'servers read at the same time', positiveInt, DEFAULTS.concurrency)
@@ -56,8 +59,10 @@ export function registerDiscover(program: Command): void {
         }
       }
       let credentials;
+      let orchestratorCredentials;
       try {
         credentials = resolveCredentials(process.env, opts.defaultsFile);
+        if (opts.orchestratorCredentials !== undefined) orchestratorCredentials = readOrchestratorCredentials(opts.orchestratorCredentials, process.env);
       } catch (e) {
         if (e instanceof TopologyError) throw new UsageError(e.message);
         throw e;
@@ -71,6 +76,7 @@ export function registerDiscover(program: Command): void {
         ...(opts.datacenterQuery !== undefined ? { datacenterQuery: opts.datacenterQuery } : {}),
         ...(pattern ? { datacenterPattern: pattern } : {}),
         ...(opts.metaSchema !== undefined ? { orchestratorQueries: orchestratorQueries(opts.metaSchema) } : {}),
+        ...(orchestratorCredentials ? { orchestratorCredentials } : {}),
         ...(process.stderr.isTTY ? { onProgress: progress } : {}),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
