@@ -5,6 +5,7 @@ import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { resolveCredentials } from '../topology/credentials.js';
 import { TopologyError, type Topology } from '../topology/model.js';
 import { readOrchestratorCredentials } from '../topology/orchestrator-credentials.js';
+import { orchestratorUsers } from '../topology/mysql.js';
 import { loadTopology } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
 import { UsageError } from './io.js';
@@ -38,10 +39,10 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
   const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
   const meta = schemas.size === 1 ? { orchestratorQueries: orchestratorQueries([...schemas][0]!) } : {};
   const isMysql = /^mysql:\/\//i.test(opts.topology);
-  if (opts.orchestratorCredentials !== undefined && !isMysql) {
-    throw new UsageError('--orchestrator-credentials needs a mysql:// topology: the grants are read from the servers themselves');
+  if (opts.orchestratorCredentials !== undefined && !isMysql && !perCluster) {
+    throw new UsageError('--orchestrator-credentials needs a mysql:// or orchestrator topology: the grants are read from the servers themselves');
   }
-  const login = isMysql ? orchestratorCredentialsFile(clusters, opts, fleet) : undefined;
+  const login = isMysql || perCluster ? orchestratorCredentialsFile(clusters, opts, fleet) : undefined;
   const orchestrator = login && 'file' in login ? { orchestratorCredentials: orchestratorCredentials(login.file) } : {};
   const mysql = isMysql ? { credentials: credentials(opts.defaultsFile), ...meta, ...orchestrator } : undefined;
   const out = new Map<string, Topology>();
@@ -53,7 +54,16 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
     }
     // why: orchestrator knows only the clusters it manages; the others are checked statically.
     for (const c of clusters.filter((x) => x.orchestrator)) {
-      out.set(c.name, readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name })));
+      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name }));
+      // why: orchestrator's API does not say what its user may change; the servers it names do, to that user.
+      if (orchestrator.orchestratorCredentials) {
+        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials);
+        for (const i of t.instances) {
+          const u = users.get(i.key);
+          if (u) i.orchestratorUser = u;
+        }
+      }
+      out.set(c.name, t);
     }
     return out;
   } catch (e) {

@@ -57,6 +57,10 @@ export function semiSyncOutcome(
   if (primary === undefined || p === undefined) {
     return { semiSync: { inUse, waitForReplicaCount: wanted, ackers: [], met: !inUse, primaryEnabled: false, blockedSeconds: null }, timeline, stall: null };
   }
+  if (p.readOnly || p.source !== undefined) {
+    timeline.push({ at: promotedAt, kind: 'semi-sync', event: `${primary} stays read-only: no server takes writes until someone intervenes` });
+    return { semiSync: { inUse, waitForReplicaCount: wanted, ackers: [], met: false, primaryEnabled: p.semiSyncSource, blockedSeconds: null }, timeline, stall: null };
+  }
   const ackers = [...after.values()].filter((h) => h.source === primary && h.replicating && h.semiSyncReplica).map((h) => h.key).sort();
   const primaryEnabled = p.semiSyncSource;
   const met = !primaryEnabled || ackers.length >= wanted;

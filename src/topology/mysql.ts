@@ -12,6 +12,7 @@ import {
   type Flavor,
   type GtidState,
   type Instance,
+  type OrchestratorUser,
   type ReplicationFilters,
   type ReplicationState,
   type SemiSyncState,
@@ -413,6 +414,26 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
     conn.destroy();
     throw e;
   }
+}
+
+/**
+ * What orchestrator's user may do on each reachable instance of a topology read elsewhere (from
+ * orchestrator's API): its own grants, read over a connection of its own per server.
+ */
+export async function orchestratorUsers(instances: readonly Instance[], login: { user: string; password: string }, timeouts: { connectMs?: number; queryMs?: number } = {}): Promise<Map<string, OrchestratorUser>> {
+  const connectTimeout = timeouts.connectMs ?? DEFAULTS.connectTimeoutMs;
+  const queryTimeout = timeouts.queryMs ?? DEFAULTS.queryTimeoutMs;
+  const opts = { seeds: [], credentials: { user: login.user }, orchestratorCredentials: login } satisfies DiscoverOptions;
+  const out = new Map<string, OrchestratorUser>();
+  await Promise.all(
+    instances
+      .filter((i) => i.reachable)
+      .map(async (i) => {
+        const g = await grantsOf(i.host, i.port, opts, connectTimeout, queryTimeout);
+        out.set(i.key, 'error' in g ? { user: g.user, error: g.error } : { user: g.user, ...interpretGrants(i.flavor ?? 'mysql', i.version, g.rows) });
+      }),
+  );
+  return out;
 }
 
 /** orchestrator's user's own grants, over a connection of its own; a failed login is recorded, not thrown. */

@@ -56,11 +56,11 @@ describe('check with what orchestrator may do', () => {
 describe('--orchestrator-credentials', () => {
   const cnf = join(dir, 'topology.cnf');
 
-  it('needs a mysql:// topology', () => {
+  it('needs a topology whose servers it can log in to (mysql:// or orchestrator), not a snapshot', () => {
     writeFileSync(cnf, '[client]\nuser=orc\npassword="Orc#pw;1"\n');
     const r = run(['check', '--topology', 'policies/topology.json', '--orchestrator-credentials', cnf]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('succession: --orchestrator-credentials needs a mysql:// topology: the grants are read from the servers themselves\n');
+    expect(r.stderr).toBe('succession: --orchestrator-credentials needs a mysql:// or orchestrator topology: the grants are read from the servers themselves\n');
   });
 
   it('an unreadable file is a usage error naming it, before any server is asked', () => {

@@ -166,7 +166,7 @@ export async function runScenario(s: Scenario, build: OrchestratorBuild): Promis
     await new Promise((r) => setTimeout(r, 2500));
     const fail = key(s.fail ?? primary);
     const snapshot = join(topo.dir, 'snapshot.json');
-    cli(['discover', '--seed', key(primary), '--defaults-file', credentials, '--meta-schema', 'meta', '--output', snapshot]);
+    cli(['discover', '--seed', key(primary), '--defaults-file', credentials, '--meta-schema', 'meta', '--orchestrator-credentials', credentials, '--output', snapshot]);
     const checkOut = (JSON.parse(cli(['check', repo, '--topology', snapshot, '--format', 'json'], [0, 1])) as { findings: { ruleId: string }[] }).findings;
     const predictions = {
       discover: predict(repo, fail, snapshot, credentials),

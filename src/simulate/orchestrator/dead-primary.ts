@@ -1,11 +1,11 @@
 import { errantGtids } from '../../live/gtid.js';
 import { PROMOTION_ORDER } from '../../policy/candidates.js';
-import type { Instance } from '../../topology/model.js';
+import type { Instance, RecoveryCapabilities } from '../../topology/model.js';
 import { afterList, liveProblems, notDirectReplicas, policyExclusions, survivorsAsNow, versionSeries, type FailureContext } from '../context.js';
 import type { EnginePrediction, Excluded, Exclusion, HostAfter, TimelineEvent } from '../model.js';
 import { compareProgress } from '../progress.js';
 import { semiSyncOutcome } from '../semisync.js';
-import { promote, startReplication } from './actions.js';
+import { capabilitiesOf, promote, startReplication } from './actions.js';
 import { readingsOf, type Reading } from './reads.js';
 import { lockedPrimaryRepair } from './repair.js';
 import { orchestratorTiming } from './timing.js';
@@ -57,6 +57,7 @@ function canReplicateFrom(replica: Instance, source: Instance): boolean {
 export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   const { cluster, failed } = ctx;
   const read = readingsOf(ctx);
+  const may = capabilitiesOf(ctx);
   const timing = orchestratorTiming(ctx);
   const legacy = cluster.semiSync.enforcement === 'off';
   const notes: string[] = [];
@@ -120,17 +121,21 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
       const s = state(i);
       if (!canReplicateFrom(i, candidate) || compareProgress(i, candidate, failed) < 0) {
         // why: DetachLostReplicasAfterMasterFailover repoints a lost replica to "//host" (DetachReplicaMasterHost) and starts it; it cannot connect.
-        s.source = `//${failed.key}`;
-        startReplication(s, read(i.key), legacy);
+        if (may(i.key).replication) s.source = `//${failed.key}`;
+        startReplication(s, read(i.key), legacy, may(i.key));
         s.replicating = false;
         notes.push(`${i.key} is lost: it is ${canReplicateFrom(i, candidate) ? 'ahead of' : 'unable to replicate from'} ${candidate.key}; orchestrator detaches it`);
-      } else {
+      } else if (may(i.key).replication) {
         s.source = candidate.key;
-        startReplication(s, read(i.key), legacy);
+        startReplication(s, read(i.key), legacy, may(i.key));
         moved.push(i);
+      } else {
+        // why: the move stops at its first statement; orchestrator still starts replication, with the same effect on semi-sync.
+        startReplication(s, read(i.key), legacy, may(i.key));
+        s.replicating = false;
       }
     }
-    promoted = handOver(ctx, candidate, moved, read, after, legacy, notes) ?? candidate;
+    promoted = handOver(ctx, candidate, moved, read, may, after, legacy, notes) ?? candidate;
   }
 
   const excluded: Excluded[] = [];
@@ -140,7 +145,14 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
     promoted = undefined;
   }
   if (promoted) {
-    promote(state(promoted), read(promoted.key));
+    promote(state(promoted), read(promoted.key), may(promoted.key));
+    const p = state(promoted);
+    if (p.readOnly || p.source !== undefined) {
+      const missing = ctx.byKey.get(promoted.key)?.orchestratorUser?.missing ?? [];
+      notes.push(
+        `orchestrator records ${promoted.key} as promoted, but its user may not ${p.readOnly ? 'make it writable' : 'reset its replication'}${missing.length ? ` (it lacks ${missing.join(', ')})` : ''}: the servers are left half-changed and writes wait until someone intervenes`,
+      );
+    }
     const ahead = sorted.find((i) => compareProgress(i, promoted!, failed) < 0);
     if (ahead) notes.push(`${promoted.key} is behind ${ahead.key}: what only the replicas ahead of it applied is lost, and RESET SLAVE ALL discards what it received but had not applied`);
   }
@@ -214,6 +226,7 @@ function handOver(
   promoted: Instance,
   moved: Instance[],
   read: (key: string) => Reading,
+  may: (key: string) => RecoveryCapabilities,
   after: Map<string, HostAfter>,
   legacy: boolean,
   notes: string[],
@@ -229,7 +242,8 @@ function handOver(
 
   const last = (list: Instance[], ok: (i: Instance) => boolean) => [...list].reverse().find(ok);
   const under = ctx.component.filter((i) => i.key !== promoted.key && i.reachable && after.get(i.key)?.source === promoted.key).sort(byHostPort);
-  const canTakeOver = (i: Instance) => !read(i.key).banned && i.logBin !== false && i.logReplicaUpdates !== false && canReplicateFrom(promoted, i);
+  // why: TakeMaster stops and repoints both servers; without the privilege it fails and orchestrator keeps what it promoted.
+  const canTakeOver = (i: Instance) => !read(i.key).banned && i.logBin !== false && i.logReplicaUpdates !== false && canReplicateFrom(promoted, i) && may(i.key).replication && may(promoted.key).replication;
   const prefer = under.filter((i) => read(i.key).rule === 'prefer' && canTakeOver(i));
   let replacement = last(prefer, (i) => dc(i) === failedDc);
   if (!replacement && pr.rule === 'prefer' && fenceOk(promoted)) return undefined;
@@ -243,12 +257,12 @@ function handOver(
   // TakeMaster: the replacement takes its source's place; the promoted server and, afterwards, its other replicas move under it.
   const r = after.get(replacement.key)!;
   r.source = failed.key;
-  startReplication(r, read(replacement.key), legacy);
+  startReplication(r, read(replacement.key), legacy, may(replacement.key));
   r.replicating = false;
   for (const h of after.values()) {
-    if (h.key === promoted.key || (h.source === promoted.key && h.key !== replacement.key)) {
+    if (h.key === promoted.key || (h.source === promoted.key && h.key !== replacement.key && may(h.key).replication)) {
       h.source = replacement.key;
-      startReplication(h, read(h.key), legacy);
+      startReplication(h, read(h.key), legacy, may(h.key));
     }
   }
   return replacement;

@@ -1,9 +1,9 @@
 import type { Instance } from '../../topology/model.js';
 import { afterList, replicating, survivorsAsNow, type FailureContext } from '../context.js';
-import type { EnginePrediction, HostAfter, TimelineEvent } from '../model.js';
+import type { EnginePrediction, TimelineEvent } from '../model.js';
 import { compareProgress } from '../progress.js';
 import { semiSyncOutcome } from '../semisync.js';
-import { startReplication } from './actions.js';
+import { capabilitiesOf, startReplication } from './actions.js';
 import { readingsOf, type Reading } from './reads.js';
 import { lockedPrimaryRepair } from './repair.js';
 import { orchestratorTiming } from './timing.js';
@@ -45,6 +45,7 @@ function candidateSibling(ctx: FailureContext, read: (key: string) => Reading): 
 export function orchestratorReplicaLoss(ctx: FailureContext, primary: Instance | undefined, role: 'intermediate' | 'replica'): EnginePrediction {
   const { cluster, failed } = ctx;
   const read = readingsOf(ctx);
+  const may = capabilitiesOf(ctx);
   const timing = orchestratorTiming(ctx);
   const legacy = cluster.semiSync.enforcement === 'off';
   const after = survivorsAsNow(ctx);
@@ -62,7 +63,11 @@ export function orchestratorReplicaLoss(ctx: FailureContext, primary: Instance |
     }
     replacement = sibling?.key ?? failed.source;
     if (replacement !== undefined) {
-      for (const h of orphans) relocate(h, replacement, read, legacy);
+      for (const h of orphans) {
+        if (!may(h.key).replication) continue;
+        h.source = replacement;
+        startReplication(h, read(h.key), legacy, may(h.key));
+      }
       notes.push(`orchestrator moves the replicas of ${failed.key} under ${replacement}${sibling ? ' (a sibling)' : ' (its own source)'}; no DC fence applies to intermediate primaries`);
     }
     recoveredAt = timing.detectedAt + timing.hookSeconds('onFailureDetection') + timing.hookSeconds('preFailover') + 1;
@@ -88,9 +93,4 @@ export function orchestratorReplicaLoss(ctx: FailureContext, primary: Instance |
     timeline: [...timeline, ...outcome.timeline].sort((a, b) => a.at - b.at),
     writeStallSeconds: outcome.stall,
   };
-}
-
-function relocate(h: HostAfter, under: string, read: (key: string) => Reading, legacy: boolean): void {
-  h.source = under;
-  startReplication(h, read(h.key), legacy);
 }
