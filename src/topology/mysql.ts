@@ -388,7 +388,7 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
         reading.meta = { promotionRule: rule, semiSyncPriority: Number(priority) || 0, ...(dc !== '' ? { dataCenter: dc } : {}) };
       } catch (e) {
         if (isTimeout(e) || (e as { fatal?: boolean }).fatal === true) throw e;
-        reading.meta = { error: (e as Error).message };
+        reading.meta = { error: scrub((e as Error).message, opts.credentials.password) };
       }
     }
     if (reading.dataCenter === undefined && opts.datacenterPattern) {
