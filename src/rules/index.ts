@@ -23,6 +23,7 @@ import liveHostUnreachable from './live-host-unreachable.js';
 import liveMariadbSemiSyncEnforcement from './live-mariadb-semi-sync-enforcement.js';
 import liveMultipleWritable from './live-multiple-writable.js';
 import livePrimaryMismatch from './live-primary-mismatch.js';
+import liveReportHostMismatch from './live-report-host-mismatch.js';
 import liveSemiSyncMismatch from './live-semi-sync-mismatch.js';
 import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js';
 import liveSemiSyncTimeoutTooLow from './live-semi-sync-timeout-too-low.js';
@@ -89,6 +90,7 @@ export const RULES: readonly Rule[] = [
   liveMariadbSemiSyncEnforcement,
   liveMultipleWritable,
   livePrimaryMismatch,
+  liveReportHostMismatch,
   liveSemiSyncMismatch,
   liveSemiSyncRenamedVariables,
   liveSemiSyncTimeoutTooLow,
