@@ -21,6 +21,7 @@ import liveHostMissing from './live-host-missing.js';
 import liveHostUndeclared from './live-host-undeclared.js';
 import liveHostUnreachable from './live-host-unreachable.js';
 import liveMariadbSemiSyncEnforcement from './live-mariadb-semi-sync-enforcement.js';
+import liveMetaTableMismatch from './live-meta-table-mismatch.js';
 import liveMultipleWritable from './live-multiple-writable.js';
 import livePrimaryMismatch from './live-primary-mismatch.js';
 import liveReportHostMismatch from './live-report-host-mismatch.js';
@@ -88,6 +89,7 @@ export const RULES: readonly Rule[] = [
   liveHostUndeclared,
   liveHostUnreachable,
   liveMariadbSemiSyncEnforcement,
+  liveMetaTableMismatch,
   liveMultipleWritable,
   livePrimaryMismatch,
   liveReportHostMismatch,
