@@ -21,13 +21,16 @@ import liveHostMissing from './live-host-missing.js';
 import liveHostUndeclared from './live-host-undeclared.js';
 import liveHostUnreachable from './live-host-unreachable.js';
 import liveMariadbSemiSyncEnforcement from './live-mariadb-semi-sync-enforcement.js';
+import liveMetaTableMismatch from './live-meta-table-mismatch.js';
 import liveMultipleWritable from './live-multiple-writable.js';
 import liveOrchestratorUserPrivileges from './live-orchestrator-user-privileges.js';
 import livePrimaryMismatch from './live-primary-mismatch.js';
+import liveReportHostMismatch from './live-report-host-mismatch.js';
 import liveSemiSyncMismatch from './live-semi-sync-mismatch.js';
 import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js';
 import liveSemiSyncTimeoutTooLow from './live-semi-sync-timeout-too-low.js';
 import liveWritableReplica from './live-writable-replica.js';
+import mariadbSemiSyncEnforcement from './mariadb-semi-sync-enforcement.js';
 import multipleFleetFiles from './multiple-fleet-files.js';
 import noPromotableCandidate from './no-promotable-candidate.js';
 import orchestratorDeadInstancePoll from './orchestrator-dead-instance-poll.js';
@@ -88,13 +91,16 @@ export const RULES: readonly Rule[] = [
   liveHostUndeclared,
   liveHostUnreachable,
   liveMariadbSemiSyncEnforcement,
+  liveMetaTableMismatch,
   liveMultipleWritable,
   liveOrchestratorUserPrivileges,
   livePrimaryMismatch,
+  liveReportHostMismatch,
   liveSemiSyncMismatch,
   liveSemiSyncRenamedVariables,
   liveSemiSyncTimeoutTooLow,
   liveWritableReplica,
+  mariadbSemiSyncEnforcement,
   multipleFleetFiles,
   noPromotableCandidate,
   orchestratorDeadInstancePoll,

@@ -1,12 +1,14 @@
 import { defineRule } from './rule.js';
+import { MARIADB_ENFORCEMENT_EFFECT, MARIADB_ENFORCEMENT_HINT } from '../policy/semisync.js';
 
 export default defineRule({
   id: 'live-mariadb-semi-sync-enforcement',
   severity: 'error',
-  description: 'orchestrator is to enforce semi-sync on MariaDB, which has no wait-for-replica count: orchestrator\'s semi-sync analyses never trigger.',
+  description: 'orchestrator is to enforce semi-sync on a cluster whose live primary runs MariaDB: after a failover no replica acknowledges and writes block until the semi-sync timeout.',
   scope: 'live',
   check({ cluster, view }) {
-    if (!cluster.orchestrator || cluster.semiSync.enforcement === 'off') return [];
+    // why: with flavor mariadb in the policy, mariadb-semi-sync-enforcement already reports it, without a topology.
+    if (!cluster.orchestrator || cluster.semiSync.enforcement === 'off' || cluster.flavor === 'mariadb') return [];
     const primary = view.byKey.get(cluster.primary);
     if (primary?.flavor !== 'mariadb') return [];
     const o = cluster.origin(['semiSync', 'enforcement']);
@@ -14,8 +16,8 @@ export default defineRule({
       {
         file: o.file,
         path: o.path,
-        message: `semiSync.enforcement is "${cluster.semiSync.enforcement}" but ${primary.key} is MariaDB: it has no rpl_semi_sync_master_wait_for_slave_count, so orchestrator never detects a locked primary or too many semi-sync replicas and the enforcement does nothing.`,
-        hint: 'Set semiSync.enforcement to off for MariaDB clusters and manage semi-sync replicas another way.',
+        message: `semiSync.enforcement is "${cluster.semiSync.enforcement}" but the primary ${primary.key} runs MariaDB: ${MARIADB_ENFORCEMENT_EFFECT}`,
+        hint: MARIADB_ENFORCEMENT_HINT,
       },
     ];
   },

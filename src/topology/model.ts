@@ -121,6 +121,11 @@ export interface Instance {
   serverId?: number;
   /** MySQL `@@server_uuid`. */
   serverUuid?: string;
+  /**
+   * `@@report_host` as the server itself reports it (empty when unset): the name orchestrator
+   * calls it by with `MySQLHostnameResolveMethod: @@report_host`. Read from the server only.
+   */
+  reportHost?: string;
   readOnly?: boolean;
   /** MySQL ≥ 5.7.8 only. */
   superReadOnly?: boolean;

@@ -101,7 +101,7 @@ export const DEFAULTS = { connectTimeoutMs: 5000, queryTimeoutMs: 10000, concurr
 /** The only statements discovery sends, besides the optional data-center query. */
 export const STATEMENTS = {
   variables:
-    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'version_comment', 'server_id', 'server_uuid', 'hostname', 'port', " +
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'version_comment', 'server_id', 'server_uuid', 'hostname', 'port', 'report_host', " +
     "'read_only', 'super_read_only', 'log_bin', 'log_slave_updates', 'log_replica_updates', 'binlog_format', 'gtid_mode', " +
     "'gtid_executed', 'gtid_current_pos', 'gtid_binlog_pos', 'gtid_slave_pos', 'gtid_domain_id', 'gtid_strict_mode') " +
     "OR Variable_name LIKE 'rpl_semi_sync%'",
@@ -399,7 +399,7 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
         reading.meta = { promotionRule: rule, semiSyncPriority: Number(priority) || 0, ...(dc !== '' ? { dataCenter: dc } : {}) };
       } catch (e) {
         if (isTimeout(e) || (e as { fatal?: boolean }).fatal === true) throw e;
-        reading.meta = { error: (e as Error).message };
+        reading.meta = { error: scrub((e as Error).message, opts.credentials.password) };
       }
     }
     if (reading.dataCenter === undefined && opts.datacenterPattern) {
@@ -565,6 +565,8 @@ export function toInstance(r: ServerReading): Instance {
   if (serverId !== undefined) inst.serverId = serverId;
   const uuid = v.get('server_uuid');
   if (uuid) inst.serverUuid = uuid;
+  // why: NULL (never set) reads as '', which orchestrator treats the same way.
+  setIf(inst, 'reportHost', v.get('report_host'));
   setIf(inst, 'readOnly', flag(v.get('read_only')));
   setIf(inst, 'superReadOnly', flag(v.get('super_read_only')));
   setIf(inst, 'logBin', flag(v.get('log_bin')));

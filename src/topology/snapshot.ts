@@ -189,7 +189,7 @@ function order<T>(keys: Record<keyof T, true>): (keyof T)[] {
 
 const INSTANCE_KEYS = order<Instance>({
   key: true, host: true, port: true, reachable: true, error: true, flavor: true, version: true, serverId: true, serverUuid: true,
-  readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, binlogFormat: true, gtid: true, source: true,
+  reportHost: true, readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, binlogFormat: true, gtid: true, source: true,
   replication: true, semiSync: true, dataCenter: true, promotionRule: true, semiSyncPriority: true, metaError: true,
   orchestratorUser: true,
 });

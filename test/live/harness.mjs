@@ -226,7 +226,6 @@ function startServer(node, spec, dir) {
     '--log-slave-updates',
     '--gtid-strict-mode',
     '--binlog-format=ROW',
-    '--report-host=127.0.0.1',
     `--report-port=${node.port}`,
     '--general-log=1',
     `--general-log-file=${node.generalLog}`,
@@ -236,6 +235,10 @@ function startServer(node, spec, dir) {
     '--performance-schema=OFF',
     '--skip-slave-start',
   ];
+  // why: '' stands for a server that never set report_host, which orchestrator refuses to read.
+  const reportHost = spec.reportHost ?? '127.0.0.1';
+  if (reportHost !== '')
+    args.push(`--report-host=${reportHost}`);
   if ((spec.source !== undefined || spec.sourcePort !== undefined) && !spec.writable)
     args.push('--read-only=1');
   if (spec.semiSyncSource)

@@ -54,6 +54,8 @@ export interface NodeSpec {
   dc?: string;
   /** rpl_semi_sync_master_timeout in milliseconds (MariaDB's default: 10000). */
   semiSyncTimeoutMs?: number;
+  /** report_host (default 127.0.0.1); '' leaves it unset. */
+  reportHost?: string;
 }
 
 export interface Node {

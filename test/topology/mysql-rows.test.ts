@@ -13,7 +13,7 @@ const vars = (o: Record<string, string>): Map<string, string> => new Map(Object.
 const mysql80: ServerReading = {
   key: 'db-2:3306', host: 'db-2', port: 3306,
   variables: vars({
-    version: '8.0.36', version_comment: 'MySQL Community Server - GPL', server_id: '2', server_uuid: '6a1f0c8e-1b2c-11ee-9d51-0242ac120003',
+    version: '8.0.36', version_comment: 'MySQL Community Server - GPL', server_id: '2', server_uuid: '6a1f0c8e-1b2c-11ee-9d51-0242ac120003', report_host: 'db-2',
     read_only: 'ON', super_read_only: 'ON', log_bin: 'ON', log_slave_updates: 'ON', log_replica_updates: 'ON', binlog_format: 'ROW',
     gtid_mode: 'ON', gtid_executed: '5e9d2a10-1b2c-11ee-9c3a-0242ac120002:1-1234567,\n6a1f0c8e-1b2c-11ee-9d51-0242ac120003:1-5',
     rpl_semi_sync_source_enabled: 'OFF', rpl_semi_sync_source_timeout: '10000', rpl_semi_sync_source_wait_for_replica_count: '2',
@@ -35,7 +35,8 @@ const mysql80: ServerReading = {
 const mysql57: ServerReading = {
   key: 'db-3:3306', host: 'db-3', port: 3306,
   variables: vars({
-    version: '5.7.44-log', version_comment: 'Percona Server (GPL), Release 48', server_id: '3', server_uuid: '7b2f', read_only: 'OFF',
+    // report_host NULL (never set) arrives as ''.
+    version: '5.7.44-log', version_comment: 'Percona Server (GPL), Release 48', server_id: '3', server_uuid: '7b2f', report_host: '', read_only: 'OFF',
     super_read_only: 'OFF', log_bin: 'ON', log_slave_updates: 'OFF', binlog_format: 'MIXED', gtid_mode: 'OFF', gtid_executed: '',
     rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_wait_for_slave_count: '1', rpl_semi_sync_master_timeout: '1000',
   }),
@@ -48,7 +49,7 @@ const mysql57: ServerReading = {
 describe('interpreting server rows', () => {
   it('MySQL 8.0: new column and variable names', () => {
     const i = toInstance(mysql80);
-    expect(i).toMatchObject({ flavor: 'mysql', serverId: 2, readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, source: 'db-1:3306' });
+    expect(i).toMatchObject({ flavor: 'mysql', serverId: 2, reportHost: 'db-2', readOnly: true, superReadOnly: true, logBin: true, logReplicaUpdates: true, source: 'db-1:3306' });
     expect(i.gtid).toEqual({ flavor: 'mysql', mode: 'ON', executed: '5e9d2a10-1b2c-11ee-9c3a-0242ac120002:1-1234567,6a1f0c8e-1b2c-11ee-9d51-0242ac120003:1-5' });
     expect(i.replication).toMatchObject({ sourceHost: 'DB-1', sourceServerId: 1, ioThread: 'yes', sqlThread: 'no', lastSqlErrno: 1032, lagSeconds: null, usingGtid: 'auto', hasFilters: true });
     expect(i.replication!.filters).toMatchObject({ doDb: ['app', 'billing'], wildIgnoreTable: ['tmp.%'], ignoreDb: [] });
@@ -57,7 +58,7 @@ describe('interpreting server rows', () => {
 
   it('MySQL 5.7 / Percona: old names, no replica status, Percona from the version comment', () => {
     const i = toInstance(mysql57);
-    expect(i).toMatchObject({ flavor: 'percona', readOnly: false, logReplicaUpdates: false, binlogFormat: 'MIXED' });
+    expect(i).toMatchObject({ flavor: 'percona', reportHost: '', readOnly: false, logReplicaUpdates: false, binlogFormat: 'MIXED' });
     expect(i.version).toEqual({ text: '5.7.44-log', major: 5, minor: 7, patch: 44 });
     expect(i.source).toBeUndefined();
     expect(i.replication).toBeUndefined();

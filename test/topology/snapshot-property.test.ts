@@ -41,7 +41,7 @@ const orchestratorUser = fc.oneof(
 const instance: fc.Arbitrary<Instance> = fc
   .record({
     host, port, reachable: fc.boolean(), error: opt(text), flavor: opt(fc.constantFrom('mysql', 'percona', 'mariadb') as fc.Arbitrary<'mysql' | 'percona' | 'mariadb'>),
-    version: opt(fc.record({ text, major: count, minor: count, patch: count })), serverId: opt(count), serverUuid: opt(text), readOnly: opt(fc.boolean()),
+    version: opt(fc.record({ text, major: count, minor: count, patch: count })), serverId: opt(count), serverUuid: opt(text), reportHost: opt(text), readOnly: opt(fc.boolean()),
     superReadOnly: opt(fc.boolean()), logBin: opt(fc.boolean()), logReplicaUpdates: opt(fc.boolean()), binlogFormat: opt(fc.constantFrom('ROW', 'MIXED')),
     gtid: opt(fc.record({ flavor: fc.constantFrom('mysql', 'mariadb') as fc.Arbitrary<'mysql' | 'mariadb'>, mode: fc.constantFrom('ON', 'OFF'), executed: text, binlogPos: text, slavePos: text, domainId: count, strictMode: fc.boolean() }, { requiredKeys: ['flavor', 'executed'] })),
     source: opt(fc.tuple(host, port).map(([h, p]) => hostKey(h, p))), replication: opt(replication), semiSync: opt(semiSync), dataCenter: opt(text),
