@@ -27,6 +27,7 @@ import liveSemiSyncMismatch from './live-semi-sync-mismatch.js';
 import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js';
 import liveSemiSyncTimeoutTooLow from './live-semi-sync-timeout-too-low.js';
 import liveWritableReplica from './live-writable-replica.js';
+import mhaMariadb from './mha-mariadb.js';
 import multipleFleetFiles from './multiple-fleet-files.js';
 import noPromotableCandidate from './no-promotable-candidate.js';
 import orchestratorDeadInstancePoll from './orchestrator-dead-instance-poll.js';
@@ -93,6 +94,7 @@ export const RULES: readonly Rule[] = [
   liveSemiSyncRenamedVariables,
   liveSemiSyncTimeoutTooLow,
   liveWritableReplica,
+  mhaMariadb,
   multipleFleetFiles,
   noPromotableCandidate,
   orchestratorDeadInstancePoll,
