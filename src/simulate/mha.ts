@@ -14,7 +14,7 @@ const MHA_DETECT_SECONDS = 12;
  * (line 201, comparing the replicas' major versions). From Perl 5.22 on, a surplus or missing
  * argument is a warning, and MHA makes every warning fatal: no version string passes both.
  */
-function versionParseStop(version: string): string {
+export function versionParseStop(version: string): string {
   const numbers = version.match(/\d+/g)?.length ?? 0;
   if (numbers !== 3) return `${numbers > 3 ? 'Redundant' : 'Missing'} argument in sprintf at MHA/NodeUtil.pm line 195`;
   return 'Redundant argument in sprintf at MHA/NodeUtil.pm line 201';
