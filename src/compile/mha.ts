@@ -36,6 +36,7 @@ function serverDefault(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, n
   if (fleet?.mha.user) lines.push({ key: 'user', value: fleet.mha.user });
   if (fleet?.mha.replicationUser) lines.push({ key: 'repl_user', value: fleet.mha.replicationUser });
   if (fleet?.mha.remoteWorkdir) lines.push({ key: 'remote_workdir', value: fleet.mha.remoteWorkdir });
+  if (fleet?.mha.masterBinlogDir) lines.push({ key: 'master_binlog_dir', value: fleet.mha.masterBinlogDir.join(',') });
   // why: without it MHA refuses to manage a replica whose source is not the primary.
   if (cluster.hosts.some((h) => h.source !== undefined && h.source !== cluster.primary)) lines.push({ key: 'multi_tier_slave', value: '1' });
   const hooks = singleScriptHooks(cluster, MHA_HOOK_KEYS, notes, 'MHA calls with its own options (--command, --orig_master_host, ...)');

@@ -106,7 +106,7 @@ export interface FleetPolicy {
   defaultPort: number;
   deployments: Map<string, OrchestratorDeployment>;
   cmon: { configDir: string; clusterType: string; vendor?: string; logDir: string };
-  mha: { sshUser: string; user?: string; replicationUser?: string; remoteWorkdir?: string };
+  mha: { sshUser: string; user?: string; replicationUser?: string; remoteWorkdir?: string; masterBinlogDir?: string[] };
 }
 
 /** Built-in defaults: orchestrator's own where a setting maps to one of its keys. */

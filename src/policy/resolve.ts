@@ -58,6 +58,7 @@ export function resolveFleet(file: SourceFile): FleetPolicy {
       user: d.mha?.user,
       replicationUser: d.mha?.replicationUser,
       remoteWorkdir: d.mha?.remoteWorkdir,
+      masterBinlogDir: d.mha?.masterBinlogDir,
     },
   };
 }

@@ -31,6 +31,7 @@ import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js'
 import liveSemiSyncTimeoutTooLow from './live-semi-sync-timeout-too-low.js';
 import liveWritableReplica from './live-writable-replica.js';
 import mariadbSemiSyncEnforcement from './mariadb-semi-sync-enforcement.js';
+import mhaMariadb from './mha-mariadb.js';
 import multipleFleetFiles from './multiple-fleet-files.js';
 import noPromotableCandidate from './no-promotable-candidate.js';
 import orchestratorDeadInstancePoll from './orchestrator-dead-instance-poll.js';
@@ -101,6 +102,7 @@ export const RULES: readonly Rule[] = [
   liveSemiSyncTimeoutTooLow,
   liveWritableReplica,
   mariadbSemiSyncEnforcement,
+  mhaMariadb,
   multipleFleetFiles,
   noPromotableCandidate,
   orchestratorDeadInstancePoll,

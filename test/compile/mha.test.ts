@@ -38,6 +38,7 @@ describe('MHA target on the example repository', () => {
     expect(dr['server default']).toEqual({
       manager_log: '/var/log/masterha/dr/manager.log',
       manager_workdir: '/var/log/masterha/dr',
+      master_binlog_dir: '/var/lib/mysql',
       multi_tier_slave: '1',
       remote_workdir: '/var/log/masterha',
       repl_user: 'repl',
@@ -80,5 +81,30 @@ describe('MHA candidates without a whitelist', () => {
     const r = compile(repoOf({ 'fleet.yaml': FLEET, 'a.yaml': text }), ['mha']);
     expect(r.artifacts).toEqual([]);
     expect(r.findings.filter((f) => f.ruleId === 'unsafe-engine-value').map((f) => f.line)).toEqual([14]);
+  });
+});
+
+describe('MHA binary log directories', () => {
+  const fleet = (dirs: string) => `${FLEET}  masterBinlogDir: ${dirs}\n`;
+
+  it('writes master_binlog_dir as MHA splits it: comma-separated, in the fleet order', () => {
+    const repo = repoOf({ 'fleet.yaml': fleet('[/srv/binlog, /var/lib/mysql]'), 'a.yaml': cluster('a', 1) });
+    const parsed = ini.parse(compileMha(repo).artifacts[0]!.content) as Sections;
+    expect(parsed['server default']!.master_binlog_dir).toBe('/srv/binlog,/var/lib/mysql');
+  });
+
+  it('leaves it to MHA (/var/lib/mysql,/var/log/mysql) when the fleet does not say', () => {
+    const repo = repoOf({ 'fleet.yaml': FLEET, 'a.yaml': cluster('a', 1) });
+    expect(compileMha(repo).artifacts[0]!.content).not.toContain('master_binlog_dir');
+  });
+
+  it('refuses a directory MHA would cut apart: MHA splits on commas and deletes every blank', () => {
+    for (const bad of ['["/srv/a,b"]', '["/srv/my binlogs"]', '[relative/dir]', '[]']) {
+      const { readFindings } = analyze([
+        { path: 'fleet.yaml', text: fleet(bad) },
+        { path: 'a.yaml', text: cluster('a', 1) },
+      ]);
+      expect(readFindings.map((f) => `${f.file}:${f.line} ${f.ruleId}`), bad).toEqual(['fleet.yaml:11 schema']);
+    }
   });
 });

@@ -227,6 +227,7 @@ export const fleetArb: fc.Arbitrary<GeneratedFleet> = fc
         user: fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/),
         replicationUser: fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/),
         remoteWorkdir: absolutePath,
+        masterBinlogDir: fc.uniqueArray(fc.constantFrom('/var/lib/mysql', '/var/log/mysql', '/srv/binlog'), { minLength: 1, maxLength: 2 }),
       },
       { requiredKeys: [] },
     ),
