@@ -5,7 +5,8 @@ import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { resolveCredentials } from '../topology/credentials.js';
 import { TopologyError, type Topology } from '../topology/model.js';
 import { readOrchestratorCredentials } from '../topology/orchestrator-credentials.js';
-import { orchestratorUsers } from '../topology/mysql.js';
+import { orchestratorUsers } from '../topology/as-orchestrator.js';
+import { DEFAULTS } from '../topology/mysql.js';
 import { loadTopology } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
 import { UsageError } from './io.js';
@@ -57,7 +58,7 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
       const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name }));
       // why: orchestrator's API does not say what its user may change; the servers it names do, to that user.
       if (orchestrator.orchestratorCredentials) {
-        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials);
+        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials, { connectMs: DEFAULTS.connectTimeoutMs, queryMs: DEFAULTS.queryTimeoutMs });
         for (const i of t.instances) {
           const u = users.get(i.key);
           if (u) i.orchestratorUser = u;

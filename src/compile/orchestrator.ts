@@ -1,7 +1,7 @@
 import { parseHostKey } from '../policy/hostkey.js';
 import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
-import type { OrchestratorQueries } from '../topology/mysql.js';
+import type { OrchestratorQueries } from '../topology/as-orchestrator.js';
 import { byCode, clusterSubject, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileReport, type CompileResult } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes } from './unexpressed.js';

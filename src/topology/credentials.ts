@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parse } from 'ini';
 import { TopologyError } from './model.js';
-import type { Credentials, TlsSettings } from './mysql.js';
+import type { Credentials, TlsSettings } from './mysql-connection.js';
 import { errnoText } from '../util/errno.js';
 
 /**

@@ -1,20 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../cli/helpers.js';
 import type { Topology } from '../../src/topology/model.js';
-import { DISCOVERY_PASSWORD, DISCOVERY_USER, liveDescribe, loggedCommands, startTopology, type LiveTopology } from './topology.js';
+import { DISCOVERY_PASSWORD, DISCOVERY_USER, liveDescribe, loggedCommands, startTopology, writeAndSync, type LiveTopology } from './topology.js';
 
 // What orchestrator's topology user may do in a recovery, read on a real MariaDB 10.11 topology:
 // a primary db1 with three replicas (db2 preferred, db3 neutral, db4 never promoted), and on every
 // server an account with what a recovery needs and one with the monitoring privileges of the
-// observed failover that changed nothing.
+// observed failover that changed nothing. The generated meta table is applied, as build.md says, so
+// that orchestrator's Detect queries have their rows.
 
 const ENV = { MYSQL_USER: DISCOVERY_USER, MYSQL_PWD: DISCOVERY_PASSWORD };
 /** Passwords with `#` and `;`: the credentials files must quote them, as orchestrator's gcfg reader needs. */
 const USERS = {
-  orc_admin: { password: 'Adm#pw;4e1', grants: 'RELOAD, PROCESS, REPLICATION SLAVE, BINLOG MONITOR, SLAVE MONITOR, REPLICATION SLAVE ADMIN, REPLICATION MASTER ADMIN, READ_ONLY ADMIN' },
+  orc_admin: { password: 'Adm#pw;4e1', grants: 'SELECT, RELOAD, PROCESS, REPLICATION SLAVE, BINLOG MONITOR, SLAVE MONITOR, REPLICATION SLAVE ADMIN, REPLICATION MASTER ADMIN, READ_ONLY ADMIN' },
   orc_monitor: { password: 'Mon#pw;9c2', grants: 'SELECT, PROCESS, REPLICATION CLIENT, REPLICATION SLAVE, SLAVE MONITOR, REPLICATION MASTER ADMIN' },
 } as const;
 const WRONG_PASSWORD = 'Wrong#pw;5d';
@@ -75,6 +77,11 @@ liveDescribe("orchestrator's topology user on a live MariaDB topology", () => {
     }
     for (const [user, u] of Object.entries(USERS)) writeFileSync(cnf(user), `[client]\nuser=${user}\npassword="${u.password}"\n`, { mode: 0o600 });
     writeFileSync(cnf('wrong'), `[client]\nuser=orc_admin\npassword="${WRONG_PASSWORD}"\n`, { mode: 0o600 });
+    const built = run(['build', repo('setup', join(dir, 'absent.cnf')), '--out', join(dir, 'generated')]);
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const meta = spawnSync('mariadb', ['--no-defaults', '-uroot', `--socket=${t.nodes.db1!.socket}`], { input: readFileSync(join(dir, 'generated', 'orchestrator', 'main', 'meta', 'live.sql')), encoding: 'utf8' });
+    expect(meta.status, meta.stderr).toBe(0);
+    await writeAndSync(t, 'db1', ['db2', 'db3', 'db4']);
   });
   afterAll(async () => {
     await t?.stop();
@@ -147,12 +154,12 @@ liveDescribe("orchestrator's topology user on a live MariaDB topology", () => {
     }
   });
 
-  it("orchestrator's users issued SHOW GRANTS and nothing else (general log of every server)", () => {
+  it("orchestrator's users issued SHOW GRANTS and the generated Detect queries, nothing else (general log of every server)", () => {
     for (const node of Object.values(t.nodes)) {
       for (const user of [...Object.keys(USERS)]) {
         const queries = loggedCommands(node.generalLog, user).filter((c) => c.command !== 'Connect' && c.command !== 'Quit');
         expect(queries.length, `${node.name} ${user}`).toBeGreaterThan(0);
-        for (const q of queries) expect(`${q.command} ${q.argument}`).toBe('Query SHOW GRANTS');
+        for (const q of queries) expect(`${q.command} ${q.argument}`).toMatch(/^Query (SHOW GRANTS|SELECT COALESCE\(\(SELECT `\w+` FROM `meta`\.`failover_policy` WHERE .*\))$/s);
       }
     }
   });
