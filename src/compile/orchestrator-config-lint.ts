@@ -1,8 +1,9 @@
 import { compareFindings, type Finding, type Severity } from '../findings.js';
 import { locate, type Target } from '../policy/locate.js';
+import { DEFAULTS, ORCHESTRATOR_RELEASES, type OrchestratorRelease } from '../policy/model.js';
 import { parseSource, type SourceFile } from '../policy/source.js';
 import { didYouMean } from '../util/suggest.js';
-import { orchestratorConfigValidator, orchestratorKeys } from './orchestrator-schema.js';
+import { orchestratorConfigValidator, orchestratorKeys, releaseReads } from './orchestrator-schema.js';
 import { ORCHESTRATOR_CONFIG_RULES } from './orchestrator-config-rules.js';
 
 type RuleId = (typeof ORCHESTRATOR_CONFIG_RULES)[number]['id'];
@@ -57,12 +58,13 @@ class Collector {
 }
 
 /**
- * Lints a hand-written orchestrator.conf.json the way orchestrator would read it: keys match
- * case-insensitively and unknown keys are ignored (both silently), a type mismatch or a failed
- * start-up check is fatal, and some settings are silently overridden. Pure; findings carry
- * file:line:column (JSON is parsed as YAML, which keeps positions).
+ * Lints a hand-written orchestrator.conf.json the way the given orchestrator release would read
+ * it: keys match case-insensitively and unknown keys, including the other build's, are ignored
+ * (both silently), a type mismatch or a failed start-up check is fatal, and some settings are
+ * silently overridden. Pure; findings carry file:line:column (JSON is parsed as YAML, which keeps
+ * positions).
  */
-export function lintOrchestratorConfig(path: string, text: string): Finding[] {
+export function lintOrchestratorConfig(path: string, text: string, release: OrchestratorRelease = DEFAULTS.orchestratorRelease): Finding[] {
   const strict = jsonSyntaxError(path, text);
   if (strict) return [strict];
   const parsed = parseSource(path, text);
@@ -87,10 +89,25 @@ export function lintOrchestratorConfig(path: string, text: string): Finding[] {
   }
   const keys = orchestratorKeys();
   const byLower = new Map(Object.keys(keys).map((k) => [k.toLowerCase(), k]));
+  const readable = Object.keys(keys).filter((k) => releaseReads(release, k));
   const written: Written[] = [];
   for (const [w, value] of Object.entries(data)) {
     const key = byLower.get(w.toLowerCase());
-    if (key !== undefined) {
+    if (key !== undefined && !releaseReads(release, key)) {
+      // why: the release never decodes the key, so neither its type nor its value matters.
+      const readers = ORCHESTRATOR_RELEASES.filter((r) => releaseReads(r, key));
+      const ignored = `${release} (--release) ignores it silently, so the setting has no effect.`;
+      if (readers.length > 0) {
+        out.at('orchestrator-key-not-in-release', w, `Only ${readers.join(' and ')} reads ${key}; ${ignored}`, {
+          hint: `Remove it, or lint with --release ${readers[0]!} if that orchestrator runs this file.`,
+        });
+      } else {
+        // why: the keys no modeled release reads are those percona added after v3.2.6-13 (see the schema's description).
+        out.at('orchestrator-key-not-in-release', w, `${key} came to percona/orchestrator after v3.2.6-13; ${ignored}`, {
+          hint: `Remove it: no release succession models (${ORCHESTRATOR_RELEASES.join(', ')}) reads it.`,
+        });
+      }
+    } else if (key !== undefined) {
       written.push({ written: w, key, value });
       if (key !== w) {
         out.at('orchestrator-key-case', w, `orchestrator reads "${w}" as ${key} (keys match case-insensitively), but tools that compare exact names will not.`, { hint: `Write it as ${key}.` });
@@ -103,7 +120,7 @@ export function lintOrchestratorConfig(path: string, text: string): Finding[] {
         { hint: 'Return a priority from DetectSemiSyncEnforcedQuery (0 = async, higher first) and set EnforceExactSemiSyncReplicas or RecoverLockedSemiSyncMaster.' },
       );
     } else {
-      out.at('orchestrator-unknown-key', w, `Unknown key "${w}": orchestrator ignores it silently, so the setting has no effect.${didYouMean(w, Object.keys(keys))}`);
+      out.at('orchestrator-unknown-key', w, `Unknown key "${w}": orchestrator ignores it silently, so the setting has no effect.${didYouMean(w, readable)}`);
     }
   }
   // why: with two spellings of one key, Go's decoder keeps the later one.
@@ -195,13 +212,6 @@ function checkStartup(out: Collector, eff: Map<string, Written>, keys: Keys): vo
   if (advertise !== '') {
     const problem = httpAdvertiseProblem(advertise);
     if (problem) out.at('orchestrator-http-advertise-invalid', w('HTTPAdvertise'), fatal(problem), { target: 'value', hint: 'Use the form http://host:port with no path.' });
-  }
-  const percona = (k: string) => eff.has(k);
-  if (percona('DeadInstancePollSecondsMultiplyFactor') && (v('DeadInstancePollSecondsMultiplyFactor') as number) < 1) {
-    out.at('orchestrator-dead-instance-poll', w('DeadInstancePollSecondsMultiplyFactor'), fatal('DeadInstancePollSecondsMultiplyFactor can not be smaller than 1') + ' (percona/orchestrator)');
-  }
-  if (percona('DeadInstancePollSecondsMax') && (v('DeadInstancePollSecondsMax') as number) < (v('InstancePollSeconds') as number)) {
-    out.at('orchestrator-dead-instance-poll', w('DeadInstancePollSecondsMax'), fatal('DeadInstancePollSecondsMax can not be smaller than InstancePollSeconds') + ' (percona/orchestrator)');
   }
 }
 

@@ -1,9 +1,9 @@
 /** The rules of `succession lint --orchestrator-config`, each documented in docs/rules/<id>.md. */
-import orchestratorDeadInstancePoll from '../rules/orchestrator-dead-instance-poll.js';
 import orchestratorDeadKey from '../rules/orchestrator-dead-key.js';
 import orchestratorHttpAdvertiseInvalid from '../rules/orchestrator-http-advertise-invalid.js';
 import orchestratorInvalidRegexp from '../rules/orchestrator-invalid-regexp.js';
 import orchestratorKeyCase from '../rules/orchestrator-key-case.js';
+import orchestratorKeyNotInRelease from '../rules/orchestrator-key-not-in-release.js';
 import orchestratorLagMinutesWithoutQuery from '../rules/orchestrator-lag-minutes-without-query.js';
 import orchestratorLegacySemiSyncEnforced from '../rules/orchestrator-legacy-semi-sync-enforced.js';
 import orchestratorLegacySynonym from '../rules/orchestrator-legacy-synonym.js';
@@ -20,6 +20,7 @@ import orchestratorUnknownKey from '../rules/orchestrator-unknown-key.js';
 
 export const ORCHESTRATOR_CONFIG_RULES = [
   orchestratorUnknownKey,
+  orchestratorKeyNotInRelease,
   orchestratorKeyCase,
   orchestratorLegacySemiSyncEnforced,
   orchestratorTypeMismatch,
@@ -29,7 +30,6 @@ export const ORCHESTRATOR_CONFIG_RULES = [
   orchestratorSqliteWithoutFile,
   orchestratorRaftIncomplete,
   orchestratorHttpAdvertiseInvalid,
-  orchestratorDeadInstancePoll,
   orchestratorRecoveryBlockMinutesIgnored,
   orchestratorLegacySynonym,
   orchestratorPatternWithoutCaptureGroup,

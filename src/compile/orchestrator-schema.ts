@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { OrchestratorRelease } from '../policy/model.js';
 import { SCHEMA_DIR } from '../policy/schema.js';
 
 export const ORCHESTRATOR_SCHEMA_ID = 'https://succession.dev/schemas/orchestrator-config.schema.json';
@@ -9,6 +10,8 @@ interface KeySchema {
   default?: unknown;
   description: string;
   'x-percona-only'?: boolean;
+  /** The releases that read a percona-only key; absent when every release reads the key. */
+  'x-releases'?: OrchestratorRelease[];
 }
 
 interface OrchestratorSchema {
@@ -23,6 +26,7 @@ function load(): NonNullable<typeof cache> {
     // why: every key accepts null (orchestrator keeps the default), hence union types.
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     ajv.addKeyword({ keyword: 'x-percona-only', schemaType: 'boolean' });
+    ajv.addKeyword({ keyword: 'x-releases', schemaType: 'array' });
     cache = { schema, validate: ajv.compile(schema) };
   }
   return cache;
@@ -36,4 +40,10 @@ export function orchestratorConfigValidator(): ValidateFunction {
 /** Every orchestrator configuration key with its schema (type, default, percona-only flag). */
 export function orchestratorKeys(): Readonly<Record<string, KeySchema>> {
   return load().schema.properties;
+}
+
+/** Whether this orchestrator release reads the key; a release that does not ignores it silently. */
+export function releaseReads(release: OrchestratorRelease, key: string): boolean {
+  const schema = orchestratorKeys()[key];
+  return schema !== undefined && (schema['x-releases']?.includes(release) ?? true);
 }

@@ -5,8 +5,9 @@ export type Role = 'backup' | 'reporting' | 'olap' | 'dev' | 'delayed';
 export type PromotionLevel = 'prefer' | 'neutral' | 'prefer_not' | 'must_not';
 export type Enforcement = 'exact' | 'recover-locked' | 'off';
 export type ServerFlavor = 'mysql' | 'percona' | 'mariadb';
-/** The orchestrator builds whose behaviour succession models. */
-export type OrchestratorRelease = 'openark-3.2.6' | 'percona-3.2.6-13';
+/** The orchestrator builds whose behaviour succession models, as a deployment's `release` names them. */
+export const ORCHESTRATOR_RELEASES = ['openark-3.2.6', 'percona-3.2.6-13'] as const;
+export type OrchestratorRelease = (typeof ORCHESTRATOR_RELEASES)[number];
 export type HookName = 'onFailureDetection' | 'preFailover' | 'postFailover' | 'postMasterFailover' | 'postUnsuccessfulFailover';
 
 export const HOOK_NAMES: readonly HookName[] = [

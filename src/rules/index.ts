@@ -34,11 +34,11 @@ import mariadbSemiSyncEnforcement from './mariadb-semi-sync-enforcement.js';
 import mhaMariadb from './mha-mariadb.js';
 import multipleFleetFiles from './multiple-fleet-files.js';
 import noPromotableCandidate from './no-promotable-candidate.js';
-import orchestratorDeadInstancePoll from './orchestrator-dead-instance-poll.js';
 import orchestratorDeadKey from './orchestrator-dead-key.js';
 import orchestratorHttpAdvertiseInvalid from './orchestrator-http-advertise-invalid.js';
 import orchestratorInvalidRegexp from './orchestrator-invalid-regexp.js';
 import orchestratorKeyCase from './orchestrator-key-case.js';
+import orchestratorKeyNotInRelease from './orchestrator-key-not-in-release.js';
 import orchestratorLagMinutesWithoutQuery from './orchestrator-lag-minutes-without-query.js';
 import orchestratorLegacySemiSyncEnforced from './orchestrator-legacy-semi-sync-enforced.js';
 import orchestratorLegacySynonym from './orchestrator-legacy-synonym.js';
@@ -105,11 +105,11 @@ export const RULES: readonly Rule[] = [
   mhaMariadb,
   multipleFleetFiles,
   noPromotableCandidate,
-  orchestratorDeadInstancePoll,
   orchestratorDeadKey,
   orchestratorHttpAdvertiseInvalid,
   orchestratorInvalidRegexp,
   orchestratorKeyCase,
+  orchestratorKeyNotInRelease,
   orchestratorLagMinutesWithoutQuery,
   orchestratorLegacySemiSyncEnforced,
   orchestratorLegacySynonym,

@@ -167,4 +167,25 @@ describe('succession lint --orchestrator-config', () => {
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('reads the file as the --release names it, openark-3.2.6 by default', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'orchestrator.conf.json'), '{\n  "RecoverMasterClusterFilters": ["*"],\n  "MySQLTopologyMaxAllowedPacket": 67108864\n}\n');
+    const openark = run(['lint', '--orchestrator-config', 'orchestrator.conf.json'], d);
+    expect(openark.stdout).toMatch(/3:3\s+error\s+Only percona-3.2.6-13 reads MySQLTopologyMaxAllowedPacket; openark-3.2.6 \(--release\) ignores it silently.*orchestrator-key-not-in-release/);
+    expect(openark.code).toBe(1);
+    const percona = run(['lint', '--orchestrator-config', 'orchestrator.conf.json', '--release', 'percona-3.2.6-13'], d);
+    expect(percona.stdout).toBe('');
+    expect(percona.code).toBe(0);
+  });
+
+  it('rejects an unknown --release, listing the releases, and --release without --orchestrator-config', () => {
+    const unknown = run(['lint', '--orchestrator-config', 'test/golden/tree/orchestrator/main/rha-orc-01/orchestrator.conf.json', '--release', 'percona']);
+    expect(unknown.stderr).toContain("argument 'percona' is invalid. Allowed choices are openark-3.2.6, percona-3.2.6-13.");
+    expect(unknown.code).toBe(2);
+    const policies = run(['lint', 'policies', '--release', 'percona-3.2.6-13']);
+    expect(policies.stderr).toBe('succession: --release applies to --orchestrator-config only; for policies, set release on the orchestrator deployment in the fleet file\n');
+    expect(policies.stdout).toBe('');
+    expect(policies.code).toBe(2);
+  });
 });

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { httpAdvertiseProblem, lintOrchestratorConfig } from '../../src/compile/orchestrator-config-lint.js';
+import { orchestratorKeys } from '../../src/compile/orchestrator-schema.js';
+import { ORCHESTRATOR_RELEASES, type OrchestratorRelease } from '../../src/policy/model.js';
 
 const OK = '"RecoverMasterClusterFilters": ["alias=shop"]';
 
-function at(text: string): string[] {
-  return lintOrchestratorConfig('o.json', text).map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+function at(text: string, release?: OrchestratorRelease): string[] {
+  return lintOrchestratorConfig('o.json', text, release).map((f) => `${f.line}:${f.column} ${f.ruleId}`);
 }
 
 describe('lintOrchestratorConfig', () => {
@@ -34,9 +37,45 @@ describe('lintOrchestratorConfig', () => {
     expect(at(`{"InstancePollSeconds": 1.5, ${OK}}`)).toEqual(['1:25 orchestrator-type-mismatch']);
   });
 
-  it('knows percona-only keys and their start-up checks', () => {
-    expect(at(`{"DeadInstanceDiscoveryLogsEnabled": true, ${OK}}`)).toEqual([]);
-    expect(at(`{"InstancePollSeconds": 10, "DeadInstancePollSecondsMax": 5, ${OK}}`)).toEqual(['1:29 orchestrator-dead-instance-poll']);
+  it('takes the release values of the fleet file, openark-3.2.6 first (the default)', () => {
+    const fleet = JSON.parse(readFileSync(new URL('../../schemas/fleet.schema.json', import.meta.url), 'utf8')) as { $defs: Record<string, { properties?: { release?: { enum: string[]; default: string } } }> };
+    const release = Object.values(fleet.$defs).find((d) => d.properties?.release)!.properties!.release!;
+    expect(ORCHESTRATOR_RELEASES).toEqual(release.enum);
+    expect(ORCHESTRATOR_RELEASES[0]).toBe(release.default);
+  });
+
+  it('marks the keys of one build only with the releases that read them', () => {
+    const marked = Object.entries(orchestratorKeys()).filter(([, s]) => s['x-releases'] !== undefined);
+    expect(marked.map(([k]) => k).sort()).toEqual(Object.keys(orchestratorKeys()).filter((k) => orchestratorKeys()[k]!['x-percona-only']).sort());
+    for (const [, s] of marked) for (const r of s['x-releases']!) expect(ORCHESTRATOR_RELEASES).toContain(r);
+  });
+
+  it('reads a percona key only with the percona release; openark ignores it, whatever its type', () => {
+    const text = `{\n  "MySQLTopologyMaxAllowedPacket": "64M",\n  ${OK}\n}`;
+    expect(at(text)).toEqual(['2:3 orchestrator-key-not-in-release']);
+    expect(at(text, 'openark-3.2.6')).toEqual(['2:3 orchestrator-key-not-in-release']);
+    expect(at(text, 'percona-3.2.6-13')).toEqual(['2:36 orchestrator-type-mismatch']);
+    expect(at(`{"mysqltopologymaxallowedpacket": 67108864, ${OK}}`)).toEqual(['1:2 orchestrator-key-not-in-release']);
+    expect(at(`{"MySQLTopologyMaxAllowedPacket": 67108864, ${OK}}`, 'percona-3.2.6-13')).toEqual([]);
+    const [f] = lintOrchestratorConfig('o.json', text);
+    expect(f!.message).toBe('Only percona-3.2.6-13 reads MySQLTopologyMaxAllowedPacket; openark-3.2.6 (--release) ignores it silently, so the setting has no effect.');
+    expect(f!.hint).toContain('--release percona-3.2.6-13');
+  });
+
+  it('knows that percona v3.2.6-13 reads none of the later percona keys and checks none of them at start-up', () => {
+    const text = `{"InstancePollSeconds": 10, "DeadInstancePollSecondsMax": 5, "DeadInstancePollSecondsMultiplyFactor": 0.5, ${OK}}`;
+    for (const release of ORCHESTRATOR_RELEASES) {
+      expect(at(text, release)).toEqual(['1:29 orchestrator-key-not-in-release', '1:62 orchestrator-key-not-in-release']);
+    }
+    expect(lintOrchestratorConfig('o.json', text, 'percona-3.2.6-13')[0]!.message).toBe(
+      'DeadInstancePollSecondsMax came to percona/orchestrator after v3.2.6-13; percona-3.2.6-13 (--release) ignores it silently, so the setting has no effect.',
+    );
+  });
+
+  it('suggests only keys the release reads', () => {
+    const typo = `{"MySQLTopologyMaxAllowedPackt": 1, ${OK}}`;
+    expect(lintOrchestratorConfig('o.json', typo, 'openark-3.2.6')[0]!.message).not.toContain('MySQLTopologyMaxAllowedPacket');
+    expect(lintOrchestratorConfig('o.json', typo, 'percona-3.2.6-13')[0]!.message).toContain('Did you mean "MySQLTopologyMaxAllowedPacket"?');
   });
 
   it('accepts SlaveLagQuery as the lag query FailMasterPromotionOnLagMinutes needs, but flags the legacy name', () => {

@@ -6,6 +6,7 @@ import { mergeCnf } from '../../src/compile/cmon-merge.js';
 import { compile } from '../../src/compile/index.js';
 import { lintOrchestratorConfig } from '../../src/compile/orchestrator-config-lint.js';
 import { Notes } from '../../src/compile/unexpressed.js';
+import { ORCHESTRATOR_RELEASES, type OrchestratorRelease } from '../../src/policy/model.js';
 import { RULES } from '../../src/rules/index.js';
 import { ROOT, repoOf } from './helpers.js';
 
@@ -28,9 +29,18 @@ function blocks(section: string, lang: string): string[] {
   return [...section.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]!);
 }
 
+/** The orchestrator release a section's examples are linted with, when its prose names one as `--release X`. */
+function releaseOf(section: string): OrchestratorRelease | undefined {
+  const named = /`--release ([^`]+)`/.exec(section)?.[1];
+  if (named === undefined) return undefined;
+  const release = ORCHESTRATOR_RELEASES.find((r) => r === named);
+  if (release === undefined) throw new Error(`--release ${named} is not one of ${ORCHESTRATOR_RELEASES.join(', ')}`);
+  return release;
+}
+
 function raisedBy(id: string, command: string | undefined, section: string): string[] {
   if (command === 'lint --orchestrator-config') {
-    return blocks(section, 'json').flatMap((b) => lintOrchestratorConfig('example.json', b).map((f) => f.ruleId));
+    return blocks(section, 'json').flatMap((b) => lintOrchestratorConfig('example.json', b, releaseOf(section)).map((f) => f.ruleId));
   }
   if (id === 'cnf-duplicate-managed-key') {
     const repo = repoOf({ 'shop.yaml': 'kind: cluster\nname: shop\nprimary: db-1:3306\ncmon: { clusterId: 1 }\nhosts:\n  db-1:3306: {}\n' });
