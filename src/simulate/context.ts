@@ -82,7 +82,7 @@ export function afterList(after: Map<string, HostAfter>): HostAfter[] {
 }
 
 /** Data center of an instance: detected live, else declared in the policy. */
-export function dcOf(ctx: FailureContext, key: string): string | undefined {
+function dcOf(ctx: FailureContext, key: string): string | undefined {
   return ctx.byKey.get(key)?.dataCenter ?? ctx.policy.get(key)?.dc;
 }
 

@@ -30,7 +30,7 @@ function fileNumber(file: string): number | undefined {
  * (BinlogCoordinates.SmallerThan): file number, then offset. Undefined when the files are not
  * of one log.
  */
-export function comparePositions(a: BinlogPosition, b: BinlogPosition): number | undefined {
+function comparePositions(a: BinlogPosition, b: BinlogPosition): number | undefined {
   const fa = fileNumber(a.file);
   const fb = fileNumber(b.file);
   if (fa === undefined || fb === undefined || a.file.slice(0, a.file.lastIndexOf('.')) !== b.file.slice(0, b.file.lastIndexOf('.'))) return undefined;

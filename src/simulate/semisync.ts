@@ -27,7 +27,7 @@ export interface SemiSyncRepair {
  * How many acknowledgements a commit on `primary` waits for: the server's own setting where it
  * has one; MariaDB always waits for one; else what the policy says the servers are set to.
  */
-export function waitCount(ctx: FailureContext, primary: string): number {
+function waitCount(ctx: FailureContext, primary: string): number {
   const live = ctx.byKey.get(primary);
   if (live?.semiSync?.waitForReplicaCount !== undefined) return live.semiSync.waitForReplicaCount;
   if ((live?.flavor ?? ctx.cluster.flavor) === 'mariadb') return 1;

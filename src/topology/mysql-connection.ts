@@ -79,7 +79,7 @@ export async function closeQuietly(conn: mysql.Connection): Promise<void> {
   if (!ended) conn.destroy();
 }
 
-export function isTimeout(e: unknown): boolean {
+function isTimeout(e: unknown): boolean {
   return (e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT';
 }
 

@@ -23,7 +23,7 @@ import { versionAtLeast, type Flavor, type RecoveryCapabilities, type ServerVers
 
 export type Capability = keyof RecoveryCapabilities;
 
-export const CAPABILITIES: readonly Capability[] = ['replication', 'readOnly', 'semiSyncSource', 'semiSyncReplica'];
+const CAPABILITIES: readonly Capability[] = ['replication', 'readOnly', 'semiSyncSource', 'semiSyncReplica'];
 
 /** One privilege a capability needs (any of `anyOf`; the first is the one to grant) and what it allows. */
 interface Need {
@@ -39,7 +39,7 @@ const SOURCE_SIDE = 'SET GLOBAL rpl_semi_sync_master_enabled';
 const REPLICA_SIDE = 'SET GLOBAL rpl_semi_sync_slave_enabled';
 
 /** The privileges each capability needs on a server of this flavor and version, as the server names them. */
-export function requirements(flavor: Flavor, version: ServerVersion | undefined): Record<Capability, readonly Need[]> {
+function requirements(flavor: Flavor, version: ServerVersion | undefined): Record<Capability, readonly Need[]> {
   if (flavor === 'mariadb') {
     if (version !== undefined && !versionAtLeast(version, 10, 5, 2)) return superOnly(READ_ONLY);
     const readOnlyBySuper = version !== undefined && !versionAtLeast(version, 10, 11, 0);

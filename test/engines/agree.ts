@@ -3,8 +3,8 @@
  * are writable, the semi-sync flags and acknowledgers, how long the first write waits, and
  * whether detection and recovery fell inside the predicted timeline's bounds.
  */
-import type { EnginePrediction } from '../../src/simulate/model.js';
-import type { HostState, Observed } from './observe.js';
+import type { EnginePrediction, HostAfter } from '../../src/simulate/model.js';
+import type { Observed } from './observe.js';
 
 /** How far a measured write wait may be from the predicted one (the poll of the INSERT and scheduling). */
 const WAIT_TOLERANCE_SECONDS = 2;
@@ -28,7 +28,7 @@ export function disagreements(p: EnginePrediction, o: Observed, bound: 'recovery
       out.push(`${h.key}: not in the prediction`);
       continue;
     }
-    for (const field of ['source', 'replicating', 'readOnly', 'semiSyncSource', 'semiSyncReplica'] as const satisfies readonly (keyof HostState)[]) {
+    for (const field of ['source', 'replicating', 'readOnly', 'semiSyncSource', 'semiSyncReplica'] as const satisfies readonly (keyof HostAfter)[]) {
       same(`${h.key} ${field}`, q[field], h[field], out);
     }
   }

@@ -4,19 +4,8 @@
  * server read from the server itself, then a timed INSERT on the writable primary.
  */
 import type mysql from 'mysql2/promise';
-import type { EnginePrediction } from '../../src/simulate/model.js';
+import type { EnginePrediction, HostAfter } from '../../src/simulate/model.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
-
-export interface HostState {
-  key: string;
-  /** The source it replicates from (`host:port`), absent when it has none. */
-  source?: string;
-  /** Both replication threads running. */
-  replicating: boolean;
-  readOnly: boolean;
-  semiSyncSource: boolean;
-  semiSyncReplica: boolean;
-}
 
 export interface Observed {
   /** orchestrator's analysis of the failure, e.g. `DeadMaster`; undefined when it detected nothing. */
@@ -27,8 +16,8 @@ export interface Observed {
   /** Seconds from the failure to the first detection / the end of the recovery, as polled. */
   detectedAfter?: number;
   recoveredAfter?: number;
-  /** Surviving servers, by key. */
-  hosts: HostState[];
+  /** Surviving servers as read from each server itself, by key, in the shape of a prediction's after-state. */
+  hosts: HostAfter[];
   /** The writable server afterwards, and which of its replicas acknowledge semi-sync. */
   primary?: string;
   ackers: string[];
@@ -60,7 +49,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long to wait for orchestrator to finish a recovery (hooks included). */
 const RECOVERY_TIMEOUT_MS = 120_000;
 
-async function readHost(c: mysql.Connection, key: string): Promise<HostState> {
+async function readHost(c: mysql.Connection, key: string): Promise<HostAfter> {
   const [status] = await c.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
   const [vars] = await c.query<mysql.RowDataPacket[]>('SELECT @@global.read_only AS ro, @@global.rpl_semi_sync_master_enabled AS src, @@global.rpl_semi_sync_slave_enabled AS rep');
   const r = status[0];
@@ -125,7 +114,7 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
 }
 
 /** Reads every server until two reads a second apart agree (replicas restarted by the recovery settle). */
-async function settledStates(conns: Map<string, mysql.Connection>): Promise<HostState[]> {
+async function settledStates(conns: Map<string, mysql.Connection>): Promise<HostAfter[]> {
   const read = async () => Promise.all([...conns].map(([key, c]) => readHost(c, key)));
   let last = await read();
   for (let i = 0; i < 15; i++) {

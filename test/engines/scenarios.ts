@@ -151,6 +151,7 @@ ${TIMING}`,
     title: "db5 may acknowledge by policy (priority 10) but, delayed an hour, has no meta table yet: orchestrator reads it neutral, priority 0, and leaves its semi-sync off",
     nodes: FIVE,
     policy: `${HOSTS.replace('{db5}: { dc: dc2, role: delayed }', '{db5}: { dc: dc2, promotion: prefer_not, semiSyncPriority: 10 }')}${TIMING}`,
+    checkFindings: ['live-meta-table-mismatch'],
   },
   {
     id: 'raft-leader-killed',

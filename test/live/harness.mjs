@@ -110,13 +110,7 @@ export async function startTopology(specs, options = {}) {
       };
     }
     await Promise.all(specs.map((s) => installDb(nodes[s.name].datadir, dir)));
-    for (const spec of specs)
-      nodes[spec.name].process = startServer(nodes[spec.name], spec, dir);
-    await Promise.all(specs.map((s) => until(`${s.name} to accept connections`, 60_000, async () => {
-      const c = await mysql.createConnection({ socketPath: nodes[s.name].socket, user: 'root', connectTimeout: 2000 });
-      await c.end();
-      return true;
-    })));
+    await Promise.all(specs.map((s) => startAndWait(nodes[s.name], s, dir, !options.latencyMs)));
     for (const spec of specs) {
       const c = await topo.admin(spec.name);
       for (const sql of accountSql(spec))
@@ -156,6 +150,49 @@ export async function startTopology(specs, options = {}) {
   catch (e) {
     await topo.stop();
     throw e;
+  }
+}
+/**
+ * Starts one server and waits until it accepts connections. A server that exits first fails at
+ * once with the last error of its log, except that a port taken between asking the OS for it and
+ * the server binding it is asked for again (when nothing points at the port yet).
+ */
+async function startAndWait(node, spec, dir, mayMove) {
+  for (let attempt = 1;; attempt++) {
+    const proc = startServer(node, spec, dir);
+    node.process = proc;
+    const deadline = Date.now() + 60_000;
+    let last;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        const line = lastErrorLine(join(dir, `${node.name}.err`));
+        if (mayMove && attempt < 3 && /Address already in use/.test(line))
+          break;
+        throw new Error(`${node.name}: mariadbd exited at start-up: ${line}`);
+      }
+      try {
+        const c = await mysql.createConnection({ socketPath: node.socket, user: 'root', connectTimeout: 2000 });
+        await c.end();
+        return;
+      }
+      catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${node.name} to accept connections: ${last?.message ?? ''}`);
+      await sleep(100);
+    }
+    node.serverPort = await freePort();
+    node.port = node.serverPort;
+    node.key = `127.0.0.1:${node.port}`;
+  }
+}
+function lastErrorLine(file) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => /ERROR/.test(l)).at(-1) ?? 'no error logged';
+  }
+  catch {
+    return 'no error log';
   }
 }
 /** Writes three transactions on `primary` and waits until each of `replicas` applied them; returns the position. */
