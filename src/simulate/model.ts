@@ -31,7 +31,8 @@ export type TimelineKind = 'failure' | 'detection' | 'hook' | 'promotion' | 'rec
 export interface TimelineEvent {
   /** Seconds after the failure: when it is expected. */
   at: number;
-  /** The latest it can happen, where the engine's timing has a bound. */
+  /** The earliest and the latest it can happen, where the engine's timing has bounds. */
+  earliest?: number;
   latest?: number;
   kind: TimelineKind;
   event: string;

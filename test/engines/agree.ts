@@ -51,6 +51,9 @@ export function disagreements(p: EnginePrediction, o: Observed, bound: 'recovery
   if (o.recoveredAfter !== undefined && end?.latest !== undefined && o.recoveredAfter > end.latest) {
     out.push(`recovery ended after ${o.recoveredAfter.toFixed(1)}s, predicted by ${end.latest}s (${bound})`);
   }
+  if (o.recoveredAfter !== undefined && end?.earliest !== undefined && o.recoveredAfter < end.earliest) {
+    out.push(`recovery ended after ${o.recoveredAfter.toFixed(1)}s, predicted no sooner than ${end.earliest}s (${bound})`);
+  }
   if (end && o.recoveredAfter === undefined) out.push('predicted a recovery; orchestrator ran none');
   return out;
 }

@@ -179,15 +179,18 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
   ];
   if (cluster.hooks.onFailureDetection.length) timeline.push({ at: timing.detectedAt, kind: 'hook', event: `OnFailureDetectionProcesses run in line${detectionHooks ? ` (${detectionHooks}s)` : ''}` });
   if (cluster.hooks.preFailover.length) timeline.push({ at: timing.detectedAt + detectionHooks, kind: 'hook', event: `PreFailoverProcesses run in line${preHooks ? ` (${preHooks}s)` : ''}; a non-zero exit aborts the recovery` });
+  // why: the hooks run in line before the promotion, so nothing ends sooner than they do.
+  const hooks = detectionHooks + preHooks;
   if (promoted) {
-    timeline.push({ at: promotedAt, latest: promotedBy, kind: 'recovery', event: `orchestrator promotes ${promoted.key}; anti-flapping block for ${cluster.antiFlapping.recoveryBlockSeconds}s` });
+    timeline.push({ at: promotedAt, earliest: hooks, latest: promotedBy, kind: 'recovery', event: `orchestrator promotes ${promoted.key}; anti-flapping block for ${cluster.antiFlapping.recoveryBlockSeconds}s` });
   } else {
-    timeline.push({ at: promotedAt, latest: promotedBy, kind: 'recovery', event: 'the recovery fails: no replica can be promoted; PostUnsuccessfulFailoverProcesses run' });
+    timeline.push({ at: promotedAt, earliest: hooks, latest: promotedBy, kind: 'recovery', event: 'the recovery fails: no replica can be promoted; PostUnsuccessfulFailoverProcesses run' });
   }
   if (ctx.deployment && ctx.deployment.raftNodes.length > 1) {
     const retry = promotedAt + cluster.antiFlapping.recoveryBlockSeconds;
     timeline.push({
       at: retry,
+      earliest: cluster.antiFlapping.recoveryBlockSeconds + hooks,
       latest: promotedBy + cluster.antiFlapping.recoveryBlockSeconds + timing.detectedBy,
       kind: 'retry',
       event: `only if the raft leader dies during the recovery: the new leader does not resume it, waits out RecoveryPeriodBlockSeconds (${cluster.antiFlapping.recoveryBlockSeconds}s), then detects and recovers again, hooks included`,

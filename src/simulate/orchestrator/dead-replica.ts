@@ -74,6 +74,7 @@ export function orchestratorReplicaLoss(ctx: FailureContext, primary: Instance |
     timeline.push({ at: timing.detectedAt, latest: timing.detectedBy, kind: 'detection', event: `orchestrator detects DeadIntermediateMaster (InstancePollSeconds ${timing.poll})` });
     timeline.push({
       at: recoveredAt,
+      earliest: timing.hookSeconds('onFailureDetection') + timing.hookSeconds('preFailover'),
       latest: timing.detectedBy + timing.hookSeconds('onFailureDetection') + timing.hookSeconds('preFailover') + timing.recoveryWork,
       kind: 'recovery',
       event: `orchestrator relocates the replicas of ${failed.key}${replacement ? ` under ${replacement}` : ''}; anti-flapping block for ${cluster.antiFlapping.recoveryBlockSeconds}s`,
