@@ -34,7 +34,8 @@ export function conformance(fork: OrchestratorFork): void {
           runs.push(run);
           // why: the figures of a run (timings, every server's state) for whoever reports on the suite.
           if (process.env.SUCCESSION_ENGINE_RESULTS) appendFileSync(process.env.SUCCESSION_ENGINE_RESULTS, `${JSON.stringify({ scenario: s.id, fork, names: Object.fromEntries(run.names), predictions: run.predictions, observed: run.observed, checkFindings: run.checkFindings })}\n`);
-          for (const source of SOURCES) expect(disagreements(run.predictions[source], run.observed, s.bound), `prediction from ${source}`).toEqual([]);
+          const threads = Object.entries(run.observed.threads).map(([k, t]) => `${run.names.get(k) ?? k}: ${t}`).join('; ');
+          for (const source of SOURCES) expect(disagreements(run.predictions[source], run.observed, s.bound), `prediction from ${source} (replication: ${threads})`).toEqual([]);
           for (const rule of s.checkFindings ?? []) expect(run.checkFindings, 'succession check').toContain(rule);
         }, 300_000);
       }

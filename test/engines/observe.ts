@@ -23,6 +23,8 @@ export interface Observed {
   ackers: string[];
   /** Seconds the first INSERT on `primary` took. */
   insertSeconds?: number;
+  /** Replication threads and errors of each replica as last read, for whoever reads a disagreement. */
+  threads: Record<string, string>;
   errors: string[];
 }
 
@@ -49,19 +51,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long to wait for orchestrator to finish a recovery (hooks included). */
 const RECOVERY_TIMEOUT_MS = 120_000;
 
-async function readHost(c: mysql.Connection, key: string): Promise<HostAfter> {
+interface HostReading {
+  host: HostAfter;
+  /** Its replication threads and errors, in words. */
+  threads?: string;
+  /** An IO thread still connecting without an error: not settled yet. */
+  connecting: boolean;
+}
+
+async function readHost(c: mysql.Connection, key: string): Promise<HostReading> {
   const [status] = await c.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
   const [vars] = await c.query<mysql.RowDataPacket[]>('SELECT @@global.read_only AS ro, @@global.rpl_semi_sync_master_enabled AS src, @@global.rpl_semi_sync_slave_enabled AS rep');
   const r = status[0];
   const v = vars[0]!;
   const source = r && r.Master_Host ? `${r.Master_Host}:${r.Master_Port}` : undefined;
   return {
-    key,
-    ...(source ? { source } : {}),
-    replicating: r !== undefined && r.Slave_IO_Running === 'Yes' && r.Slave_SQL_Running === 'Yes',
-    readOnly: Number(v.ro) === 1,
-    semiSyncSource: Number(v.src) === 1,
-    semiSyncReplica: Number(v.rep) === 1,
+    host: {
+      key,
+      ...(source ? { source } : {}),
+      replicating: r !== undefined && r.Slave_IO_Running === 'Yes' && r.Slave_SQL_Running === 'Yes',
+      readOnly: Number(v.ro) === 1,
+      semiSyncSource: Number(v.src) === 1,
+      semiSyncReplica: Number(v.rep) === 1,
+    },
+    ...(r ? { threads: `IO ${r.Slave_IO_Running}, SQL ${r.Slave_SQL_Running}${r.Last_IO_Error ? `, IO error: ${r.Last_IO_Error}` : ''}${r.Last_SQL_Error ? `, SQL error: ${r.Last_SQL_Error}` : ''}` } : {}),
+    connecting: r !== undefined && r.Slave_IO_Running === 'Connecting' && !r.Last_IO_Error,
   };
 }
 
@@ -72,7 +86,7 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
   const survivors = Object.values(topo.nodes).filter((n) => n !== failedNode);
   const conns = new Map<string, mysql.Connection>();
   for (const n of survivors) conns.set(n.key, await topo.admin(n.name));
-  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [] };
+  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [], threads: {} };
 
   const t0 = performance.now();
   const since = () => (performance.now() - t0) / 1000;
@@ -103,7 +117,9 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
     if (successor && recovery.IsSuccessful) observed.successor = successor;
     observed.errors = (recovery.AllErrors ?? []).filter(Boolean);
   }
-  observed.hosts = await settledStates(conns);
+  const settled = await settledStates(conns);
+  observed.hosts = settled.map((r) => r.host);
+  for (const r of settled) if (r.threads) observed.threads[r.host.key] = r.threads;
   const writable = observed.hosts.filter((h) => !h.readOnly && h.source === undefined);
   observed.primary = writable.length === 1 ? writable[0]!.key : undefined;
   if (observed.primary) {
@@ -114,16 +130,21 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
 }
 
 /** Reads every server until two reads a second apart agree (replicas restarted by the recovery settle). */
-async function settledStates(conns: Map<string, mysql.Connection>): Promise<HostAfter[]> {
-  const read = async () => Promise.all([...conns].map(([key, c]) => readHost(c, key)));
+/**
+ * Reads every server until two reads a second apart agree and no IO thread is still connecting
+ * without an error (replicas restarted by the recovery, on a busy machine, settle later).
+ */
+async function settledStates(conns: Map<string, mysql.Connection>): Promise<HostReading[]> {
+  const read = async () => (await Promise.all([...conns].map(([key, c]) => readHost(c, key)))).sort((a, b) => (a.host.key < b.host.key ? -1 : 1));
+  const same = (a: HostReading[], b: HostReading[]) => JSON.stringify(a.map((r) => r.host)) === JSON.stringify(b.map((r) => r.host));
   let last = await read();
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < 20; i++) {
     await sleep(1000);
     const now = await read();
-    if (JSON.stringify(now) === JSON.stringify(last)) return now.sort((a, b) => (a.key < b.key ? -1 : 1));
+    if (same(now, last) && !now.some((r) => r.connecting)) return now;
     last = now;
   }
-  return last.sort((a, b) => (a.key < b.key ? -1 : 1));
+  return last;
 }
 
 /** Seconds one INSERT takes on `c`; gives up (returning Infinity) well after any bounded prediction. */
