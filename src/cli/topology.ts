@@ -108,9 +108,9 @@ export function recoveryPrivilegesNote(clusters: readonly ClusterPolicy[], topol
     .map((c) => c.name);
   if (unverified.length === 0) return undefined;
   const login = orchestratorCredentialsFile(clusters, opts, fleet);
-  const how = /^mysql:\/\//i.test(opts.topology)
+  const how = /^(mysql|https?):\/\//i.test(opts.topology)
     ? `to verify them, give --orchestrator-credentials FILE (orchestrator's MySQLTopologyCredentialsConfigFile)${'why' in login ? `; ${login.why}` : ''}`
-    : 'they are read from the servers: use --topology mysql://HOST:PORT with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE';
+    : 'they are read from the servers: use a mysql:// or orchestrator topology with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE';
   return `note: the recovery privileges of orchestrator's topology user were not verified for cluster${unverified.length > 1 ? 's' : ''} ${unverified.join(', ')}; ${how}`;
 }
 

@@ -30,7 +30,7 @@ describe('check with what orchestrator may do', () => {
   it('says in one line when a snapshot does not hold it, and how to get it', () => {
     const r = run(['check', '--topology', snapshotWith('unverified.json', () => undefined)]);
     expect(r.stderr).toBe(
-      "succession: note: the recovery privileges of orchestrator's topology user were not verified for cluster shop; they are read from the servers: use --topology mysql://HOST:PORT with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE\n",
+      "succession: note: the recovery privileges of orchestrator's topology user were not verified for cluster shop; they are read from the servers: use a mysql:// or orchestrator topology with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE\n",
     );
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
