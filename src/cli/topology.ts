@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { orchestratorQueries } from '../compile/orchestrator.js';
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { resolveCredentials } from '../topology/credentials.js';
@@ -12,7 +12,7 @@ import { errnoText } from '../util/errno.js';
 import { UsageError } from './io.js';
 
 export interface TopologyOptions {
-  topology: string;
+  topology?: string;
   defaultsFile?: string;
   orchestratorCredentials?: string;
 }
@@ -20,7 +20,10 @@ export interface TopologyOptions {
 /** The `--topology SRC` option and what it needs (credentials for `mysql://`). */
 export function addTopologyOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export')
+    .addOption(
+      new Option('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export; for orchestrator, HTTP basic auth from ORCHESTRATOR_AUTH_USER / ORCHESTRATOR_AUTH_PASSWORD')
+        .env('ORCHESTRATOR_API'),
+    )
     .option('--defaults-file <file>', 'for mysql:// sources: user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)')
     .option(
       '--orchestrator-credentials <file>',
@@ -34,7 +37,9 @@ export function addTopologyOptions(cmd: Command): Command {
  * A source that cannot be read is a usage-level failure (exit 2): checking against nothing would
  * pass silently.
  */
-export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
+export async function topologiesFor(clusters: readonly ClusterPolicy[], given: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
+  if (given.topology === undefined) throw new UsageError('no topology: give --topology SRC, or set ORCHESTRATOR_API as for orchestrator-client');
+  const opts = { ...given, topology: given.topology };
   const perCluster = /^https?:\/\//i.test(opts.topology);
   // why: discovery reads each server as orchestrator does when the clusters' deployments agree on where the meta table lives.
   const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
@@ -55,7 +60,7 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
     }
     // why: orchestrator knows only the clusters it manages; the others are checked statically.
     for (const c of clusters.filter((x) => x.orchestrator)) {
-      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name }));
+      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name, ...orchestratorAuth(process.env) }));
       // why: orchestrator's API does not say what its user may change; the servers it names do, to that user.
       if (orchestrator.orchestratorCredentials) {
         const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials, { connectMs: DEFAULTS.connectTimeoutMs, queryMs: DEFAULTS.queryTimeoutMs });
@@ -71,6 +76,13 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
     if (e instanceof TopologyError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** orchestrator-client's basic-auth variables; a URL's own `user:password@` still wins. */
+export function orchestratorAuth(env: NodeJS.ProcessEnv): { orchestratorAuth?: { user: string; password: string } } {
+  const user = env.ORCHESTRATOR_AUTH_USER ?? '';
+  const password = env.ORCHESTRATOR_AUTH_PASSWORD ?? '';
+  return user === '' && password === '' ? {} : { orchestratorAuth: { user, password } };
 }
 
 /** A topology of which nothing could be read would make every policy host "missing": refuse it. */
@@ -108,7 +120,7 @@ export function recoveryPrivilegesNote(clusters: readonly ClusterPolicy[], topol
     .map((c) => c.name);
   if (unverified.length === 0) return undefined;
   const login = orchestratorCredentialsFile(clusters, opts, fleet);
-  const how = /^(mysql|https?):\/\//i.test(opts.topology)
+  const how = /^(mysql|https?):\/\//i.test(opts.topology ?? '')
     ? `to verify them, give --orchestrator-credentials FILE (orchestrator's MySQLTopologyCredentialsConfigFile)${'why' in login ? `; ${login.why}` : ''}`
     : 'they are read from the servers: use a mysql:// or orchestrator topology with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE';
   return `note: the recovery privileges of orchestrator's topology user were not verified for cluster${unverified.length > 1 ? 's' : ''} ${unverified.join(', ')}; ${how}`;
