@@ -2,29 +2,26 @@ import { accessSync, constants } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { orchestratorQueries } from '../compile/orchestrator.js';
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
-import { resolveCredentials } from '../topology/credentials.js';
 import { TopologyError, type Topology } from '../topology/model.js';
 import { readOrchestratorCredentials } from '../topology/orchestrator-credentials.js';
 import { orchestratorUsers } from '../topology/as-orchestrator.js';
-import { DEFAULTS } from '../topology/mysql.js';
 import { loadTopology } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
+import { addConnectionOptions, connection, type ConnectionOptions } from './connection.js';
 import { UsageError } from './io.js';
 
-export interface TopologyOptions {
+export interface TopologyOptions extends ConnectionOptions {
   topology?: string;
-  defaultsFile?: string;
   orchestratorCredentials?: string;
 }
 
 /** The `--topology SRC` option and what it needs (credentials for `mysql://`). */
 export function addTopologyOptions(cmd: Command): Command {
-  return cmd
+  return addConnectionOptions(cmd)
     .addOption(
       new Option('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export; for orchestrator, HTTP basic auth from ORCHESTRATOR_AUTH_USER / ORCHESTRATOR_AUTH_PASSWORD')
         .env('ORCHESTRATOR_API'),
     )
-    .option('--defaults-file <file>', 'for mysql:// sources: user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)')
     .option(
       '--orchestrator-credentials <file>',
       "for mysql:// sources: orchestrator's topology credentials file (MySQLTopologyCredentialsConfigFile); what that user may do in a recovery is read on each server (default: the deployment's topologyCredentialsFile, when readable)",
@@ -39,7 +36,9 @@ export function addTopologyOptions(cmd: Command): Command {
  */
 export async function topologiesFor(clusters: readonly ClusterPolicy[], given: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
   if (given.topology === undefined) throw new UsageError('no topology: give --topology SRC, or set ORCHESTRATOR_API as for orchestrator-client');
-  const opts = { ...given, topology: given.topology };
+  const { credentials, server } = /^mysql:\/\//i.test(given.topology) ? connection(given) : { credentials: undefined, server: undefined };
+  // why: a bare mysql:// starts from the server the option files or MYSQL_HOST name, as the mysql client would connect.
+  const opts = { ...given, topology: /^mysql:\/\/$/i.test(given.topology) && server !== undefined ? `mysql://${server}` : given.topology };
   const perCluster = /^https?:\/\//i.test(opts.topology);
   // why: discovery reads each server as orchestrator does when the clusters' deployments agree on where the meta table lives.
   const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
@@ -50,7 +49,8 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], given: T
   }
   const login = isMysql || perCluster ? orchestratorCredentialsFile(clusters, opts, fleet) : undefined;
   const orchestrator = login && 'file' in login ? { orchestratorCredentials: orchestratorCredentials(login.file) } : {};
-  const mysql = isMysql ? { credentials: credentials(opts.defaultsFile), ...meta, ...orchestrator } : undefined;
+  const timeouts = { connectTimeoutMs: opts.connectTimeout, queryTimeoutMs: opts.queryTimeout };
+  const mysql = isMysql && credentials ? { credentials, ...timeouts, concurrency: opts.concurrency, ...meta, ...orchestrator } : undefined;
   const out = new Map<string, Topology>();
   try {
     if (!perCluster) {
@@ -60,10 +60,10 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], given: T
     }
     // why: orchestrator knows only the clusters it manages; the others are checked statically.
     for (const c of clusters.filter((x) => x.orchestrator)) {
-      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name, ...orchestratorAuth(process.env) }));
+      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name, timeoutMs: opts.queryTimeout, ...orchestratorAuth(process.env) }));
       // why: orchestrator's API does not say what its user may change; the servers it names do, to that user.
       if (orchestrator.orchestratorCredentials) {
-        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials, { connectMs: DEFAULTS.connectTimeoutMs, queryMs: DEFAULTS.queryTimeoutMs });
+        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials, { connectMs: opts.connectTimeout, queryMs: opts.queryTimeout });
         for (const i of t.instances) {
           const u = users.get(i.key);
           if (u) i.orchestratorUser = u;
@@ -129,15 +129,6 @@ export function recoveryPrivilegesNote(clusters: readonly ClusterPolicy[], topol
 function orchestratorCredentials(file: string) {
   try {
     return readOrchestratorCredentials(file, process.env);
-  } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
-function credentials(defaultsFile: string | undefined) {
-  try {
-    return resolveCredentials(process.env, defaultsFile);
   } catch (e) {
     if (e instanceof TopologyError) throw new UsageError(e.message);
     throw e;
