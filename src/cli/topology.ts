@@ -36,9 +36,15 @@ export function addTopologyOptions(cmd: Command): Command {
  */
 export async function topologiesFor(clusters: readonly ClusterPolicy[], given: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
   if (given.topology === undefined) throw new UsageError('no topology: give --topology SRC, or set ORCHESTRATOR_API as for orchestrator-client');
-  const { credentials, server } = /^mysql:\/\//i.test(given.topology) ? connection(given) : { credentials: undefined, server: undefined };
+  const url = mysqlUrl(given.topology);
+  const { credentials, server } = url ? connection(given) : { credentials: undefined, server: undefined };
+  if (credentials && url?.user !== undefined) {
+    credentials.user = url.user;
+    if (url.password !== undefined) credentials.password = url.password;
+  }
   // why: a bare mysql:// starts from the server the option files or MYSQL_HOST name, as the mysql client would connect.
-  const opts = { ...given, topology: /^mysql:\/\/$/i.test(given.topology) && server !== undefined ? `mysql://${server}` : given.topology };
+  const seeds = url && url.seeds === '' && server !== undefined ? server : url?.seeds;
+  const opts = { ...given, topology: seeds !== undefined ? `mysql://${seeds}` : given.topology };
   const perCluster = /^https?:\/\//i.test(opts.topology);
   // why: discovery reads each server as orchestrator does when the clusters' deployments agree on where the meta table lives.
   const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
@@ -76,6 +82,25 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], given: T
     if (e instanceof TopologyError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * A `mysql://[user[:password]@]HOST:PORT[,…]` source split into its parts; the user and password
+ * (percent-decoded) win over every other source, and the rest is all that any message shows.
+ */
+function mysqlUrl(src: string): { user?: string; password?: string; seeds: string } | undefined {
+  const m = /^mysql:\/\/(?:([^@/]*)@)?(.*)$/is.exec(src);
+  if (!m) return undefined;
+  if (m[1] === undefined) return { seeds: m[2]! };
+  const colon = m[1].indexOf(':');
+  const decode = (v: string): string => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      throw new UsageError('the user or password of the mysql:// topology is not valid percent-encoding');
+    }
+  };
+  return colon < 0 ? { user: decode(m[1]), seeds: m[2]! } : { user: decode(m[1].slice(0, colon)), password: decode(m[1].slice(colon + 1)), seeds: m[2]! };
 }
 
 /** orchestrator-client's basic-auth variables; a URL's own `user:password@` still wins. */

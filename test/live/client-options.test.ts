@@ -103,6 +103,20 @@ liveDescribe('connection settings as the mysql client reads them', () => {
     expect((JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toContain('live-host-missing');
     rmSync(join(home, '.my.cnf'));
   });
+
+  it('the user and password of a mysql:// URL win over the option files, and never show', () => {
+    writeFileSync(join(home, '.my.cnf'), '[client]\nuser=nobody\npassword=wrong\n');
+    const pw = encodeURIComponent(DISCOVERY_PASSWORD);
+    const r = run(['simulate', 'shop', '--topology', `mysql://${DISCOVERY_USER}:${pw}@${t.nodes.db1!.key}`, '--format', 'json'], { env });
+    expect(r.stderr).not.toContain(DISCOVERY_PASSWORD);
+    expect(r.stderr).not.toContain('nothing could be read');
+    expect(r.stderr).not.toContain('Access denied');
+    const wrong = run(['simulate', 'shop', '--topology', `mysql://${DISCOVERY_USER}:not-it@${t.nodes.db1!.key}`], { env });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain(`Access denied for user '${DISCOVERY_USER}'`);
+    expect(wrong.stderr).not.toContain('not-it');
+    rmSync(join(home, '.my.cnf'));
+  });
 });
 
 /** A login path file laid out as mysql_config_editor writes it (random key, AES-128-ECB per line). */
