@@ -68,7 +68,7 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
     }
     return out;
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }
@@ -118,7 +118,7 @@ function orchestratorCredentials(file: string) {
   try {
     return readOrchestratorCredentials(file, process.env);
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }
@@ -127,7 +127,7 @@ function credentials(defaultsFile: string | undefined) {
   try {
     return resolveCredentials(process.env, defaultsFile);
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }

@@ -9,6 +9,8 @@ import { orchestratorQueries } from '../../compile/orchestrator.js';
 import { checkDatacenterQuery, DEFAULTS, discover, type ProgressEvent } from '../../topology/mysql.js';
 import { formatSnapshot } from '../../topology/snapshot.js';
 import { UsageError, reportFatal, writeOut } from '../io.js';
+import { errnoText } from '../../util/errno.js';
+import { terminalText } from '../../util/terminal-text.js';
 
 interface DiscoverOptions {
   seed: string[];
@@ -64,7 +66,7 @@ export function registerDiscover(program: Command): void {
         credentials = resolveCredentials(process.env, opts.defaultsFile);
         if (opts.orchestratorCredentials !== undefined) orchestratorCredentials = readOrchestratorCredentials(opts.orchestratorCredentials, process.env);
       } catch (e) {
-        if (e instanceof TopologyError) throw new UsageError(e.message);
+        if (e instanceof TopologyError) throw new UsageError(e.lines);
         throw e;
       }
       const result = await discover({
@@ -89,7 +91,7 @@ export function registerDiscover(program: Command): void {
         return;
       }
       const text = formatSnapshot(topology);
-      if (opts.output === undefined) writeOut(text);
+      if (opts.output === undefined) await writeOut(text);
       else writeAtomically(opts.output, text);
     });
 }
@@ -105,7 +107,7 @@ function positiveInt(value: string): number {
 }
 
 function progress(e: ProgressEvent): void {
-  process.stderr.write(`\rdiscovering: ${e.done}/${e.known} servers read${e.ok ? '' : ` (${e.key} unreachable)`}\x1b[K`);
+  process.stderr.write(`\rdiscovering: ${e.done}/${e.known} servers read${e.ok ? '' : ` (${terminalText(e.key)} unreachable)`}\x1b[K`);
 }
 
 /** Temp file in the target's directory, fsync, rename: readers see the old file or the new one. */
@@ -126,6 +128,6 @@ function writeAtomically(path: string, text: string): void {
     } catch {
       // why: the temp file may never have been created; nothing else to clean.
     }
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${path}: ${errnoText(e)}`);
   }
 }
