@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, run } from './helpers.js';
+import { STATEMENTS } from '../../src/topology/mysql.js';
+import { startFakeMysql, table, variables } from '../topology/fake-mysql.js';
+import { BIN, ROOT, run } from './helpers.js';
 
 /**
  * File names and policy values that try to forge findings or drive the terminal: newlines, CR,
@@ -174,4 +177,44 @@ describe('hostile text in messages on standard error', () => {
     expect(r.stderr).toContain('(output directory ');
     expect(r.stderr).toContain('out\\x1b[2J\\nsuccession: forged\\u202e).');
   });
+});
+
+describe('hostile text from a server', () => {
+  it('discover: a source host a replica reports is named with visible escapes on stderr, and exactly in the snapshot', async () => {
+    const host = 'evil\u001b]0;owned\u0007\nsuccession: all good\u202e';
+    const replica = await startFakeMysql('10.11.6-MariaDB', (sql) => {
+      if (sql === STATEMENTS.variables) return variables({ version: '10.11.6-MariaDB', server_id: '2', read_only: 'ON', log_bin: 'ON' });
+      if (sql === STATEMENTS.status) return variables({});
+      if (sql === STATEMENTS.replicaStatusMariaDb || sql === STATEMENTS.replicaStatusNew || sql === STATEMENTS.replicaStatusOld) {
+        return table(['Connection_name', 'Master_Host', 'Master_Port', 'Slave_IO_Running', 'Slave_SQL_Running', 'Master_Server_Id'], [
+          { Connection_name: '', Master_Host: host, Master_Port: '3306', Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Master_Server_Id: '1' },
+        ]);
+      }
+      if (sql === STATEMENTS.replicasNew || sql === STATEMENTS.replicasOld) return { columns: ['Server_id', 'Host', 'Port'], rows: [] };
+      if (sql === STATEMENTS.dumpThreads) return { columns: ['HOST'], rows: [] };
+      return { errno: 1064, message: 'syntax error' };
+    });
+    try {
+      const child = spawn(process.execPath, [BIN, 'discover', '--seed', `127.0.0.1:${replica.port}`, '--connect-timeout', '1000'], {
+        cwd: ROOT,
+        env: { ...process.env, MYSQL_USER: 'topo', MYSQL_PWD: 'Secret-pw-9' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(status).toBe(0);
+      expect(stderr).not.toMatch(ACTIVE_BUT_NEWLINE);
+      for (const line of stderr.split('\n').slice(0, -1)) expect(line).toMatch(/^succession: /);
+      // why: a host name that is not a DNS name is bracketed in its key, as IPv6 addresses are.
+      expect(stderr).toContain('cannot read [evil\\x1b]0;owned\\x07\\nsuccession: all good\\u202e]:3306: ');
+      expect(stderr).not.toContain('Secret-pw-9');
+      const snapshot = JSON.parse(stdout) as { instances: { key: string; source?: string }[] };
+      expect(snapshot.instances.find((i) => i.key === `127.0.0.1:${replica.port}`)?.source).toBe(`[${host}]:3306`);
+    } finally {
+      replica.close();
+    }
+  }, 30_000);
 });

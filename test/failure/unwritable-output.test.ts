@@ -132,7 +132,10 @@ describe('standard output that cannot be written', () => {
  */
 const mountPoint = tempDir('fullfs');
 const MOUNTED = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint.path]).status === 0;
-if (!MOUNTED) console.warn('SKIPPED the full file-system cases of unwritable-output.test.ts: cannot mount a tmpfs (needs root)');
+if (!MOUNTED) {
+  console.warn('SKIPPED the full file-system cases of unwritable-output.test.ts: cannot mount a tmpfs (needs root)');
+  mountPoint.remove();
+}
 
 describe.skipIf(!MOUNTED)('files on a full file system', () => {
   const policies = join(mountPoint.path, 'policies');
