@@ -8,9 +8,14 @@ import { UsageError, reportFatal, writeOut } from './io.js';
 process.env.UV_THREADPOOL_SIZE ??= '64';
 
 // why: when stderr itself cannot be written there is nowhere left to say so; the exit code still
-// tells that output was lost, and no uncaught 'error' event turns into exit 1 ("findings").
+// tells that output was lost (whatever the command set afterwards), and no uncaught 'error' event
+// turns into exit 1 ("findings") with a stack trace.
+let stderrLost = false;
 process.stderr.on('error', () => {
-  process.exitCode = 2;
+  stderrLost = true;
+});
+process.on('exit', () => {
+  if (stderrLost) process.exitCode = 2;
 });
 
 type Register = (program: Command) => void;

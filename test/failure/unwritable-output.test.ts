@@ -115,6 +115,19 @@ describe('standard output that cannot be written', () => {
     }
   }, 60_000);
 
+  it.skipIf(!HAS_DEV_FULL)('standard error on /dev/full: a message that is lost makes exit 2; a run that writes none keeps its code', () => {
+    const sh = (cmd: string) => spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${cmd}`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    // build says "wrote N file(s)" on stderr.
+    const build = sh(`build policies --out "${join(dir.path, 'stderr-full')}" -q 2>/dev/full`);
+    expect(build.stdout).toBe('');
+    expect(build.status).toBe(2);
+    expect(sh(`lint nope 2>/dev/full`).status).toBe(2);
+    // lint with findings writes only to stdout: exit 1 as usual.
+    const lint = sh(`lint "${bad}" 2>/dev/full`);
+    expect(lint.stdout).toContain('undeclared-host');
+    expect(lint.status).toBe(1);
+  });
+
   it.skipIf(!HAS_DEV_FULL)('build that wrote its files, then cannot print its findings: the files stay written, exit 2', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" build policies --out "${fresh}" > /dev/full`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     const lines = r.stderr.split('\n');
