@@ -168,6 +168,15 @@ describe('hostile text in messages on standard error', () => {
     expect(r.stderr).toMatch(/^succession: no cluster named "sh\\nop\\x1b\[2J" in policies\//);
   });
 
+  it('check: a snapshot with several problems gives one line each, prefixed; a hostile file name cannot add one', () => {
+    const file = join(dir, 'topo\nsuccession: forged\u001b[2J.json');
+    writeFileSync(file, '{\n  "format": 1,\n  "origin": { "kind": "mysql", "detail": "x" },\n  "instances": [\n    { "key": "a:1", "host": "a", "port": "1", "reachable": "yes" }\n  ]\n}\n');
+    const r = run(['check', '--topology', file]);
+    expect(r.status).toBe(2);
+    const shown = join(dir, 'topo\\nsuccession: forged\\x1b[2J.json');
+    expect(r.stderr).toBe(`succession: ${shown}:5:42: "instances[0].port" must be integer\nsuccession: ${shown}:5:60: "instances[0].reachable" must be boolean\n`);
+  });
+
   it('build: the output directory is named with visible escapes in its summary line', () => {
     const out = join(dir, 'out\u001b[2J\nsuccession: forged\u202e');
     const r = run(['build', join(ROOT, 'policies'), '--out', out, '-q']);
