@@ -45,7 +45,7 @@ export function connection(opts: ConnectionOptions, env: NodeJS.ProcessEnv = pro
   try {
     return resolveConnection(env, flags);
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }

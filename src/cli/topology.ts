@@ -79,7 +79,7 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], given: T
     }
     return out;
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }
@@ -155,7 +155,7 @@ function orchestratorCredentials(file: string) {
   try {
     return readOrchestratorCredentials(file, process.env);
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }

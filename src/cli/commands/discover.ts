@@ -9,6 +9,8 @@ import { checkDatacenterQuery, discover, type ProgressEvent } from '../../topolo
 import { addConnectionOptions, connection, type ConnectionOptions } from '../connection.js';
 import { formatSnapshot } from '../../topology/snapshot.js';
 import { UsageError, reportFatal, writeOut } from '../io.js';
+import { errnoText } from '../../util/errno.js';
+import { terminalText } from '../../util/terminal-text.js';
 
 interface DiscoverOptions extends ConnectionOptions {
   seed: string[];
@@ -56,7 +58,7 @@ export function registerDiscover(program: Command): void {
       try {
         if (opts.orchestratorCredentials !== undefined) orchestratorCredentials = readOrchestratorCredentials(opts.orchestratorCredentials, process.env);
       } catch (e) {
-        if (e instanceof TopologyError) throw new UsageError(e.message);
+        if (e instanceof TopologyError) throw new UsageError(e.lines);
         throw e;
       }
       const result = await discover({
@@ -81,7 +83,7 @@ export function registerDiscover(program: Command): void {
         return;
       }
       const text = formatSnapshot(topology);
-      if (opts.output === undefined) writeOut(text);
+      if (opts.output === undefined) await writeOut(text);
       else writeAtomically(opts.output, text);
     });
 }
@@ -91,7 +93,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 function progress(e: ProgressEvent): void {
-  process.stderr.write(`\rdiscovering: ${e.done}/${e.known} servers read${e.ok ? '' : ` (${e.key} unreachable)`}\x1b[K`);
+  process.stderr.write(`\rdiscovering: ${e.done}/${e.known} servers read${e.ok ? '' : ` (${terminalText(e.key)} unreachable)`}\x1b[K`);
 }
 
 /** Temp file in the target's directory, fsync, rename: readers see the old file or the new one. */
@@ -112,6 +114,6 @@ function writeAtomically(path: string, text: string): void {
     } catch {
       // why: the temp file may never have been created; nothing else to clean.
     }
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${path}: ${errnoText(e)}`);
   }
 }
