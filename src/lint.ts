@@ -1,4 +1,4 @@
-import { atLeast, compareFindings, type Finding, type Severity } from './findings.js';
+import { atLeast, compareFindings, type Finding, type RelatedLocation, type Severity } from './findings.js';
 import { locate } from './policy/locate.js';
 import type { ClusterPolicy, FleetPolicy } from './policy/model.js';
 import { documentKind, validateSchema, type DocumentKind } from './policy/schema.js';
@@ -77,8 +77,20 @@ export function analyze(inputs: readonly PolicyInput[]): Analysis {
 
 function runClusterRules(clusters: readonly ClusterPolicy[], repo: Repo): Finding[] {
   const out: Finding[] = [];
-  for (const c of clusters) for (const rule of CLUSTER_RULES) for (const r of rule.check(c, repo)) out.push(position(rule.id, rule.severity, r));
+  for (const c of clusters) for (const rule of CLUSTER_RULES) for (const r of rule.check(c, repo)) out.push(positionInCluster(c, rule.id, rule.severity, r));
   return out;
+}
+
+/**
+ * Positions a finding of a rule that looked at one cluster. A finding placed in another file (a
+ * value the cluster inherits from the fleet file) names the cluster as a related location, unless
+ * one already points into the cluster's file, so that the reader knows which cluster it breaks; `finish` groups the same finding of several
+ * clusters into one.
+ */
+export function positionInCluster(cluster: ClusterPolicy, ruleId: string, severity: Severity, r: Report): Finding {
+  if (r.file === cluster.file || r.related?.some((rel) => rel.file === cluster.file)) return position(ruleId, severity, r);
+  const inherited = { file: cluster.file, path: ['name'], message: `inherited by cluster ${cluster.name}` };
+  return position(ruleId, severity, { ...r, related: [...(r.related ?? []), inherited] });
 }
 
 function runRepoRules(repo: Repo): Finding[] {
@@ -100,9 +112,32 @@ export function position(ruleId: string, severity: Severity, r: Report): Finding
   return finding;
 }
 
-/** Applies suppressions and sorts: the last step before formatting. */
+/** Groups, applies suppressions and sorts: the last step before formatting. */
 export function finish(findings: Finding[], sources: readonly SourceFile[]): Finding[] {
-  return applySuppressions(findings, sources, new Set(RULES_BY_ID.keys())).sort(compareFindings);
+  return applySuppressions(group(findings), sources, new Set(RULES_BY_ID.keys())).sort(compareFindings);
+}
+
+/**
+ * One finding for each place and message: a fleet default that breaks every cluster is reported
+ * once at its line, with each cluster it breaks among the related locations (not N times).
+ */
+function group(findings: readonly Finding[]): Finding[] {
+  const byPlace = new Map<string, Finding>();
+  for (const f of findings) {
+    const place = [f.ruleId, f.severity, f.file, f.line, f.column, f.endLine, f.endColumn, f.message, f.hint ?? ''].join('\u0000');
+    const earlier = byPlace.get(place);
+    if (!earlier) {
+      byPlace.set(place, f);
+      continue;
+    }
+    const related = new Map([...(earlier.related ?? []), ...(f.related ?? [])].map((r) => [`${r.file}\u0000${r.line}\u0000${r.column}\u0000${r.message}`, r]));
+    if (related.size > 0) byPlace.set(place, { ...earlier, related: [...related.values()].sort(compareRelated) });
+  }
+  return [...byPlace.values()];
+}
+
+function compareRelated(a: RelatedLocation, b: RelatedLocation): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
 export interface LintResult {

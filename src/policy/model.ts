@@ -37,6 +37,10 @@ export interface HostPolicy {
   semiSyncPriority: number;
   /** Canonical key of the host it replicates from; undefined for the primary. */
   source?: string;
+  /** The `source` setting as written, when the policy sets one. */
+  sourceRef?: HostRef;
+  /** False when the key written under `hosts` is no host key (invalid-host-key reports it). */
+  validKey: boolean;
 }
 
 /** A list entry naming a host, as written and as resolved. */
