@@ -76,7 +76,7 @@ describe('canonical keys: one host, one key', () => {
   });
 
   it('rejects what names no host: IPv6 that is no address, numeric names that are no IPv4 address', () => {
-    for (const text of ['[1:2]', '[1:2:3:4:5:6:7:8:9]', '[::1::2]', '1:2:3', '[:::]', '999.1.1.1', '10.0.0.1.5', '256.0.0.1:3306', '1.2.3.4.5', 'db.4294967296', '0x']) {
+    for (const text of ['[1:2]', '[1:2:3:4:5:6:7:8:9]', '[::1::2]', '1:2:3', '[:::]', '999.1.1.1', '10.0.0.1.5', '256.0.0.1:3306', '1.2.3.4.5', 'db.4294967296']) {
       expect(parseHostKey(text, 3306), text).toBeUndefined();
     }
   });
