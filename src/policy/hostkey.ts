@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
 export interface HostKey {
   /** Canonical host (see canonicalHost). */
   host: string;
+  /** The host as written, without brackets or port: the name a server reports as its report_host. */
+  name: string;
   port: number;
   /** Canonical `host:port`, IPv6 in brackets: the one form every comparison of hosts uses. */
   key: string;
@@ -31,7 +33,7 @@ export function parseHostKey(text: string, defaultPort: number): HostKey | undef
   const port = portText === undefined ? defaultPort : Number(portText);
   if (portText === '' || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
   const canonical = canonicalHost(host);
-  return canonical === undefined ? undefined : { host: canonical, port, key: formatHostKey(canonical, port) };
+  return canonical === undefined ? undefined : { host: canonical, name: host, port, key: formatHostKey(canonical, port) };
 }
 
 /**

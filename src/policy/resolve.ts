@@ -86,6 +86,7 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
     const host: HostPolicy = {
       key: parsed?.key ?? written,
       host: parsed?.host ?? written,
+      name: parsed?.name ?? written,
       port: parsed?.port ?? port,
       written,
       validKey: parsed !== undefined,

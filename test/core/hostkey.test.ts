@@ -3,24 +3,24 @@ import { canonicalHost, formatHostKey, parseHostKey } from '../../src/policy/hos
 
 describe('parseHostKey', () => {
   it('adds the default port to a host without one', () => {
-    expect(parseHostKey('db1', 3306)).toEqual({ host: 'db1', port: 3306, key: 'db1:3306' });
+    expect(parseHostKey('db1', 3306)).toEqual({ host: 'db1', name: 'db1', port: 3306, key: 'db1:3306' });
     expect(parseHostKey('db1', 3307)?.key).toBe('db1:3307');
     expect(parseHostKey('rha-orc-01', 10008)?.key).toBe('rha-orc-01:10008');
   });
 
   it('keeps an explicit port and lower-cases the host name', () => {
-    expect(parseHostKey('DB1.Example.COM:3307', 3306)).toEqual({ host: 'db1.example.com', port: 3307, key: 'db1.example.com:3307' });
+    expect(parseHostKey('DB1.Example.COM:3307', 3306)).toEqual({ host: 'db1.example.com', name: 'DB1.Example.COM', port: 3307, key: 'db1.example.com:3307' });
     expect(parseHostKey('10.0.0.141:3306', 3306)?.key).toBe('10.0.0.141:3306');
   });
 
   it('reads bracketed IPv6 with and without a port, and writes it back in brackets', () => {
-    expect(parseHostKey('[::1]', 3306)).toEqual({ host: '::1', port: 3306, key: '[::1]:3306' });
+    expect(parseHostKey('[::1]', 3306)).toEqual({ host: '::1', name: '::1', port: 3306, key: '[::1]:3306' });
     expect(parseHostKey('[::1]:3307', 3306)?.key).toBe('[::1]:3307');
     expect(parseHostKey('[2001:DB8::1]:3306', 3306)?.key).toBe('[2001:db8::1]:3306');
   });
 
   it('reads a bare IPv6 address as a host without a port', () => {
-    expect(parseHostKey('2001:db8::1', 3306)).toEqual({ host: '2001:db8::1', port: 3306, key: '[2001:db8::1]:3306' });
+    expect(parseHostKey('2001:db8::1', 3306)).toEqual({ host: '2001:db8::1', name: '2001:db8::1', port: 3306, key: '[2001:db8::1]:3306' });
   });
 
   it('normalises spellings of one host to one key', () => {
@@ -79,6 +79,12 @@ describe('canonical keys: one host, one key', () => {
     for (const text of ['[1:2]', '[1:2:3:4:5:6:7:8:9]', '[::1::2]', '1:2:3', '[:::]', '999.1.1.1', '10.0.0.1.5', '256.0.0.1:3306', '1.2.3.4.5', 'db.4294967296']) {
       expect(parseHostKey(text, 3306), text).toBeUndefined();
     }
+  });
+
+  it('keeps the host as written as its name, for engines that compare names as strings', () => {
+    expect(parseHostKey('[2001:0DB8::1]:3307', 3306)).toEqual({ host: '2001:db8::1', name: '2001:0DB8::1', port: 3307, key: '[2001:db8::1]:3307' });
+    expect(parseHostKey('Rha-DB-01', 3306)?.name).toBe('Rha-DB-01');
+    expect(parseHostKey('127.1:3310', 3306)).toEqual({ host: '127.0.0.1', name: '127.1', port: 3310, key: '127.0.0.1:3310' });
   });
 
   it('is idempotent: a canonical host is its own canonical form', () => {
