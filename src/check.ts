@@ -1,5 +1,5 @@
 import type { Finding } from './findings.js';
-import { finish, position, runStaticRules, type Analysis } from './lint.js';
+import { finish, positionInCluster, runStaticRules, type Analysis } from './lint.js';
 import { viewOf } from './live/view.js';
 import type { ClusterPolicy } from './policy/model.js';
 import { RULES } from './rules/index.js';
@@ -19,7 +19,7 @@ export function checkLive(analysis: Analysis, topologyOf: (cluster: ClusterPolic
     const topology = topologyOf(cluster);
     if (!topology) continue;
     const ctx = { cluster, repo: analysis.repo, topology, view: viewOf(cluster, topology) };
-    for (const rule of LIVE_RULES) for (const r of rule.check(ctx)) findings.push(position(rule.id, rule.severity, r));
+    for (const rule of LIVE_RULES) for (const r of rule.check(ctx)) findings.push(positionInCluster(cluster, rule.id, rule.severity, r));
   }
   return finish(findings, analysis.sources);
 }

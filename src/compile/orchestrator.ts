@@ -34,7 +34,7 @@ export interface MetaRow {
  */
 export function metaRows(cluster: ClusterPolicy): MetaRow[] {
   return verdicts(cluster).map(({ host, reasons }) => ({
-    host: host.host,
+    host: host.name,
     port: host.port,
     clusterAlias: cluster.name,
     dataCenter: host.dc ?? '',

@@ -8,5 +8,5 @@ import type { Instance } from '../topology/model.js';
  * Letter case is left out, as the meta table compares names case-insensitively.
  */
 export function reportedUnderAnotherName(host: HostPolicy, instance: Instance | undefined): boolean {
-  return instance?.reportHost !== undefined && instance.reportHost.toLowerCase() !== host.host;
+  return instance?.reportHost !== undefined && instance.reportHost.toLowerCase() !== host.name.toLowerCase();
 }

@@ -27,7 +27,13 @@ export interface Origin {
 export interface HostPolicy {
   /** Canonical host key (`host:port`). */
   key: string;
+  /** Canonical host: what comparisons use. */
   host: string;
+  /**
+   * The host as the operator wrote it (no brackets, no port): what the server reports as its
+   * report_host, and so what orchestrator, which names servers by it, is given.
+   */
+  name: string;
   port: number;
   /** The key exactly as written in the policy (its JSON path segment). */
   written: string;
@@ -37,6 +43,10 @@ export interface HostPolicy {
   semiSyncPriority: number;
   /** Canonical key of the host it replicates from; undefined for the primary. */
   source?: string;
+  /** The `source` setting as written, when the policy sets one. */
+  sourceRef?: HostRef;
+  /** False when the key written under `hosts` is no host key (invalid-host-key reports it). */
+  validKey: boolean;
 }
 
 /** A list entry naming a host, as written and as resolved. */

@@ -82,17 +82,25 @@ export function resolveCluster(file: SourceFile, fleet: FleetPolicy | undefined)
 
   const hosts: HostPolicy[] = Object.entries(d.hosts as Raw).map(([written, h]) => {
     const parsed = parseHostKey(written, port);
-    return {
+    const sourceRef = h?.source !== undefined ? ref(h.source, ['hosts', written, 'source']) : undefined;
+    const host: HostPolicy = {
       key: parsed?.key ?? written,
       host: parsed?.host ?? written,
+      name: parsed?.name ?? written,
       port: parsed?.port ?? port,
       written,
+      validKey: parsed !== undefined,
       dc: h?.dc,
       role: h?.role,
       promotion: h?.promotion ?? 'neutral',
       semiSyncPriority: h?.semiSyncPriority ?? 0,
-      source: h?.source !== undefined ? parseHostKey(h.source, port)?.key : undefined,
     };
+    // why: a source that is no host key must not fall back to the primary below; as written it matches no host.
+    if (sourceRef) {
+      host.source = sourceRef.key ?? sourceRef.written;
+      host.sourceRef = sourceRef;
+    }
+    return host;
   });
   const primaryKey = primaryRef.key ?? d.primary;
   for (const h of hosts) if (h.source === undefined && h.key !== primaryKey) h.source = primaryKey;

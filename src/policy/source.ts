@@ -1,4 +1,4 @@
-import { LineCounter, Parser, isScalar, parseDocument, type CST, type Document } from 'yaml';
+import { LineCounter, Parser, isScalar, parseDocument, visit, type Alias, type CST, type Document } from 'yaml';
 import type { Span } from '../findings.js';
 
 /** A YAML input file as read: text, AST with positions, and plain data. */
@@ -48,20 +48,14 @@ export function parseSource(path: string, text: string): SourceFile {
       endColumn: end.col,
     };
   });
+  if (syntaxErrors.length === 0) syntaxErrors.push(...unresolvedAliases(doc, lineCounter));
   let data: unknown;
   if (syntaxErrors.length === 0) {
     try {
       data = doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      // why: toJS throws for alias bombs and unresolvable aliases; both are the file's fault.
-      syntaxErrors.push({
-        code: 'BAD_ALIAS',
-        message: (e as Error).message,
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-      });
+      // why: what is left is an alias bomb; its first alias is where the expansion starts.
+      syntaxErrors.push({ code: 'BAD_ALIAS', message: (e as Error).message, ...aliasSpan(doc, lineCounter) });
     }
   }
   return { path, text, doc, lineCounter, data, syntaxErrors };
@@ -139,6 +133,36 @@ export function lazySource(path: string, text: string, data: unknown): SourceFil
  */
 function sameKeyInData(a: unknown, b: unknown): boolean {
   return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+}
+
+/** Every alias without an anchor before it, at its own position (toJS would throw for the first, without one). */
+function unresolvedAliases(doc: Document.Parsed, lineCounter: LineCounter): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return;
+      out.push({ code: 'BAD_ALIAS', message: `Unresolved alias *${alias.source}: no anchor &${alias.source} is set before it`, ...rangeSpan(alias, lineCounter) });
+    },
+  });
+  return out;
+}
+
+function aliasSpan(doc: Document.Parsed, lineCounter: LineCounter): Span {
+  let first: Alias | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      first = alias;
+      return visit.BREAK;
+    },
+  });
+  return first ? rangeSpan(first, lineCounter) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+function rangeSpan(node: Alias, lineCounter: LineCounter): Span {
+  const [start, end] = node.range ?? [0, 1];
+  const a = lineCounter.linePos(start);
+  const b = lineCounter.linePos(Math.max(end, start + 1));
+  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
 }
 
 function firstLine(message: string): string {

@@ -51,7 +51,7 @@ export default defineRule({
             path: origin.path.length > 0 ? origin.path : ['orchestrator', 'deployment'],
             message: `Cluster "${c.name}" sets ${setting.path.join('.')} to ${got} but cluster "${reference!.name}" (${refOrigin.file.path}) of the same orchestrator deployment "${deployment}" sets ${expected}; orchestrator has one ${setting.orchestratorKey} per deployment.`,
             hint: 'Move the value to the fleet defaults, or give the clusters separate deployments.',
-            related: [{ file: refOrigin.file, path: refOrigin.path, message: `"${reference!.name}" sets ${expected}` }],
+            related: [{ file: refOrigin.file, path: refOrigin.path.length > 0 ? refOrigin.path : ['orchestrator', 'deployment'], message: `"${reference!.name}" sets ${expected}` }],
           });
         }
       }

@@ -8,6 +8,7 @@ import duplicateClusterName from './duplicate-cluster-name.js';
 import duplicateCmonClusterId from './duplicate-cmon-cluster-id.js';
 import duplicateHost from './duplicate-host.js';
 import hostInWhitelistAndBlacklist from './host-in-whitelist-and-blacklist.js';
+import invalidHostKey from './invalid-host-key.js';
 import liveCandidateDelayed from './live-candidate-delayed.js';
 import liveCandidateErrantGtid from './live-candidate-errant-gtid.js';
 import liveCandidateLagging from './live-candidate-lagging.js';
@@ -79,6 +80,7 @@ export const RULES: readonly Rule[] = [
   duplicateCmonClusterId,
   duplicateHost,
   hostInWhitelistAndBlacklist,
+  invalidHostKey,
   liveCandidateDelayed,
   liveCandidateErrantGtid,
   liveCandidateLagging,

@@ -17,7 +17,7 @@ export default defineRule({
     const rows = metaRows(cluster);
     const out: Report[] = [];
     for (const h of cluster.hosts) {
-      const row = rows.find((r) => r.host === h.host && r.port === h.port);
+      const row = rows.find((r) => r.host === h.name && r.port === h.port);
       const i = view.byKey.get(h.key);
       if (!row || !i?.reachable || reportedUnderAnotherName(h, i)) continue;
       const message = i.metaError !== undefined ? unreadable(h.key, row, i.metaError) : mismatch(h.key, row, i);

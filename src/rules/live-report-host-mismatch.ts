@@ -17,8 +17,8 @@ export default defineRule({
       const i = view.byKey.get(h.key);
       // why: orchestrator takes report_host verbatim as the server's name (an IPv6 address too, so
       // it must be written as in the policy); a difference in letter case alone is weighed below.
-      if (i?.reportHost === undefined || i.reportHost === h.host) continue;
-      const problem = describe(h, i, barred.has(`${h.host}:${h.port}`));
+      if (i?.reportHost === undefined || i.reportHost === h.name) continue;
+      const problem = describe(h, i, barred.has(`${h.name}:${h.port}`));
       if (problem) out.push({ file: cluster.file, path: ['hosts', h.written], target: 'key', ...problem });
     }
     return out;
@@ -27,16 +27,16 @@ export default defineRule({
 
 function describe(h: HostPolicy, i: Instance, barred: boolean): { message: string; hint: string } | undefined {
   const reported = i.reportHost ?? '';
-  const hint = `Set report_host = ${h.host} in the server's option file (and report_port = ${h.port} if it does not listen on that port), then restart it.`;
+  const hint = `Set report_host = ${h.name} in the server's option file (and report_port = ${h.port} if it does not listen on that port), then restart it.`;
   if (reported === '') {
     return {
-      message: `${h.key} has an empty report_host, not "${h.host}": the generated orchestrator config names servers by @@report_host, so orchestrator refuses to read it ("has NULL/empty @@report_host") and neither watches it nor moves or promotes it in a failover.`,
+      message: `${h.key} has an empty report_host, not "${h.name}": the generated orchestrator config names servers by @@report_host, so orchestrator refuses to read it ("has NULL/empty @@report_host") and neither watches it nor moves or promotes it in a failover.`,
       hint,
     };
   }
   if (reportedUnderAnotherName(h, i)) {
     return {
-      message: `${h.key} reports report_host "${reported}", not "${h.host}": orchestrator calls it ${reported}, so neither the promotion filters nor the meta row written for ${h.key} apply to it (a server without a row reads as must_not with semi-sync priority 0).`,
+      message: `${h.key} reports report_host "${reported}", not "${h.name}": orchestrator calls it ${reported}, so neither the promotion filters nor the meta row written for ${h.key} apply to it (a server without a row reads as must_not with semi-sync priority 0).`,
       hint,
     };
   }
@@ -44,7 +44,7 @@ function describe(h: HostPolicy, i: Instance, barred: boolean): { message: strin
   // filter is a case-sensitive Go regexp: only a barred host loses something.
   if (!barred) return undefined;
   return {
-    message: `${h.key} reports report_host "${reported}", not "${h.host}": orchestrator calls it ${reported}, which its promotion filter ${hostFilter(h.host, h.port)} (case-sensitive) does not match; only its meta row still bars it from promotion.`,
+    message: `${h.key} reports report_host "${reported}", not "${h.name}": orchestrator calls it ${reported}, which its promotion filter ${hostFilter(h.name, h.port)} (case-sensitive) does not match; only its meta row still bars it from promotion.`,
     hint,
   };
 }

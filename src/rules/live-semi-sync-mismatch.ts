@@ -20,7 +20,8 @@ export default defineRule({
     }
     const wanted = cluster.semiSync.waitForReplicaCount;
     if (s.waitForReplicaCount !== undefined && s.waitForReplicaCount !== wanted) {
-      const o = cluster.origin(['semiSync', 'waitForReplicaCount']);
+      // why: a defaulted wait count has no line of its own; the semi-sync settings are what make it matter.
+      const o = cluster.anchor([['semiSync', 'waitForReplicaCount'], ['semiSync', 'enforcement'], ['semiSync']], ['primary']);
       reports.push({ file: o.file, path: o.path, message: `The policy waits for ${wanted} acknowledgement(s) but the primary ${primary.key} waits for ${s.waitForReplicaCount}.` });
     }
     if (cluster.semiSync.enforcement === 'exact') {

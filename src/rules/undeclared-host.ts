@@ -10,17 +10,15 @@ export default defineRule({
   check(cluster) {
     const declared = new Set(cluster.hosts.map((h) => h.key));
     const refs: HostRef[] = [cluster.primaryRef, ...(cluster.candidates.whitelist ?? []), ...cluster.candidates.blacklist];
-    for (const h of cluster.hosts) {
-      const written = (cluster.file.data as { hosts: Record<string, { source?: string }> }).hosts[h.written]?.source;
-      if (written !== undefined) refs.push({ written, key: h.source, path: ['hosts', h.written, 'source'] });
-    }
+    for (const h of cluster.hosts) if (h.sourceRef) refs.push(h.sourceRef);
     const reports: Report[] = [];
     for (const r of refs) {
-      if (r.key !== undefined && declared.has(r.key)) continue;
+      // why: text that is no host key at all is invalid-host-key's finding, not a missing declaration.
+      if (r.key === undefined || declared.has(r.key)) continue;
       reports.push({
         file: cluster.file,
         path: r.path,
-        message: `${r.written} is not declared under "hosts".${didYouMean(r.key ?? r.written, declared)}`,
+        message: `${r.written} is not declared under "hosts".${didYouMean(r.key, declared)}`,
         hint: 'Declare the host under "hosts" or fix the host key; a typo here silently changes who can be promoted.',
       });
     }

@@ -1,4 +1,4 @@
-import { formatHostKey, parseHostKey } from '../policy/hostkey.js';
+import { canonicalHost, formatHostKey, parseHostKey } from '../policy/hostkey.js';
 
 /**
  * The live replication topology, whatever it was read from: servers (`mysql`), orchestrator's
@@ -193,7 +193,16 @@ export interface Topology {
 
 /** Builds a topology from instances: sorts them and derives the unreachable list. */
 export function makeTopology(instances: Instance[], origin: TopologyOrigin, collectedAt?: string): Topology {
-  const sorted = [...instances].sort((a, b) => compareKeys(a.key, b.key));
+  // why: a snapshot written by hand or by an older succession may spell a key otherwise; policy
+  // hosts are matched to instances by canonical key only.
+  const canonical = (key: string, port: number) => parseHostKey(key, port)?.key ?? key;
+  const sorted = instances
+    .map((i) => {
+      const c: Instance = { ...i, key: canonical(i.key, i.port) };
+      if (i.source !== undefined) c.source = canonical(i.source, 3306);
+      return c;
+    })
+    .sort((a, b) => compareKeys(a.key, b.key));
   const unreachable = sorted.filter((i) => !i.reachable).map((i) => ({ key: i.key, error: i.error ?? 'unreachable' }));
   return collectedAt === undefined ? { instances: sorted, unreachable, origin } : { instances: sorted, unreachable, collectedAt, origin };
 }
@@ -207,9 +216,9 @@ export function compareKeys(a: string, b: string): number {
   return pa.port - pb.port;
 }
 
-/** Canonical key of `host` and `port` as a server reports them (lower-case, IPv6 bracketed). */
+/** Canonical key of `host` and `port` as a server reports them (policy/hostkey.ts canonicalHost). */
 export function hostKey(host: string, port: number): string {
-  return formatHostKey(host.toLowerCase(), port);
+  return formatHostKey(canonicalHost(host) ?? host.toLowerCase(), port);
 }
 
 /** Instances that replicate from `key`, sorted by key. */

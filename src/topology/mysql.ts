@@ -1,4 +1,4 @@
-import { parseHostKey } from '../policy/hostkey.js';
+import { canonicalHost, parseHostKey } from '../policy/hostkey.js';
 import { isAccessDenied, readAsOrchestrator, readMeta, SHOW_GRANTS, type OrchestratorLogin, type OrchestratorQueries } from './as-orchestrator.js';
 import { compareKeys, detectFlavor, hostKey, makeTopology, parseVersion, versionAtLeast, type Instance, type Topology, TopologyError } from './model.js';
 import { closeQuietly, describeError, isFatal, openConnection, scrub, str, type Credentials, type Row } from './mysql-connection.js';
@@ -225,7 +225,7 @@ export function neighbours(r: ServerReading, warnings: string[]): Neighbour[] {
     const host = str(h.Host);
     const port = num(h.Port);
     if (host === '' || port === undefined || port === 0) continue;
-    reportedHosts.push(host.toLowerCase());
+    reportedHosts.push(canonicalHost(host) ?? host.toLowerCase());
     out.push({ key: hostKey(host, port), replica: true });
   }
   // why: a replica without report_host is missing from SHOW SLAVE HOSTS but still has a dump
@@ -250,10 +250,9 @@ export function neighbours(r: ServerReading, warnings: string[]): Neighbour[] {
 /** `10.0.0.5:51534` → `10.0.0.5`; `[::1]:5000` / `::1:5000` → `::1`. */
 function clientAddress(client: string): string | undefined {
   const bracketed = /^\[(.+)\]:\d+$/.exec(client);
-  if (bracketed) return bracketed[1]!.toLowerCase();
   const i = client.lastIndexOf(':');
-  const host = i < 0 ? client : client.slice(0, i);
-  return host === '' || host === 'localhost' ? undefined : host.toLowerCase();
+  const host = bracketed ? bracketed[1]! : i < 0 ? client : client.slice(0, i);
+  return host === '' || host === 'localhost' ? undefined : (canonicalHost(host) ?? host.toLowerCase());
 }
 
 async function readServer(key: string, opts: DiscoverOptions, connectTimeout: number, queryTimeout: number): Promise<{ reading: ServerReading; warnings: string[] }> {

@@ -6,6 +6,7 @@ import { parseSource, type SourceFile } from '../policy/source.js';
 import { parseHostKey } from '../policy/hostkey.js';
 import {
   compareKeys,
+  hostKey,
   makeTopology,
   TopologyError,
   type GtidState,
@@ -153,12 +154,13 @@ function consistency(doc: SnapshotDocument): { path: (string | number)[]; messag
   const seen = new Set<string>();
   doc.instances.forEach((inst, i) => {
     const parsed = parseHostKey(inst.key, inst.port);
-    if (!parsed || parsed.host !== inst.host.toLowerCase() || parsed.port !== inst.port) {
+    const key = parsed?.key ?? inst.key;
+    if (!parsed || parsed.key !== hostKey(inst.host, inst.port)) {
       out.push({ path: ['instances', i, 'key'], message: `key "${inst.key}" does not match host "${inst.host}" and port ${inst.port}` });
     }
-    if (seen.has(inst.key)) out.push({ path: ['instances', i, 'key'], message: `instance "${inst.key}" appears more than once` });
-    seen.add(inst.key);
-    if (inst.source === inst.key) out.push({ path: ['instances', i, 'source'], message: `instance "${inst.key}" names itself as its source` });
+    if (seen.has(key)) out.push({ path: ['instances', i, 'key'], message: `instance "${inst.key}" appears more than once` });
+    seen.add(key);
+    if (inst.source !== undefined && (parseHostKey(inst.source, 3306)?.key ?? inst.source) === key) out.push({ path: ['instances', i, 'source'], message: `instance "${inst.key}" names itself as its source` });
   });
   return out;
 }

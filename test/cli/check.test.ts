@@ -64,4 +64,34 @@ describe('succession simulate', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('succession: elsewhere:3306 is not in the topology of cluster "shop"\n');
   });
+
+  it('takes --fail in any spelling of the host: letter case, default port', () => {
+    const canonical = run(['simulate', 'shop', '--topology', 'policies/topology.json', '--fail', 'rha-db-02:3306', '--format', 'json']);
+    expect(canonical.status).toBe(0);
+    for (const spelling of ['RHA-DB-02', 'Rha-Db-02:3306']) {
+      const r = run(['simulate', 'shop', '--topology', 'policies/topology.json', '--fail', spelling, '--format', 'json']);
+      expect(r.status, spelling).toBe(0);
+      expect(r.stdout, spelling).toBe(canonical.stdout);
+    }
+  });
+
+  it('matches policy hosts to a topology that spells them otherwise (IPv6, IPv4-mapped)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'succession-spell-'));
+    writeFileSync(join(dir, 'six.yaml'), 'kind: cluster\nname: six\nprimary: "[::1]"\nhosts:\n  "[::1]": {}\n  "[::ffff:127.0.0.2]": { promotion: prefer }\n  "[::3]": {}\n');
+    const topology = {
+      format: 1,
+      origin: { kind: 'mysql', detail: 'mysql://[::1]:3306' },
+      instances: [
+        { key: '[0:0:0:0:0:0:0:1]:3306', host: '0:0:0:0:0:0:0:1', port: 3306, reachable: true, readOnly: false },
+        { key: '127.0.0.2:3306', host: '127.0.0.2', port: 3306, reachable: true, readOnly: true, source: '[::0001]:3306' },
+        { key: '[::3]:3306', host: '0::3', port: 3306, reachable: true, readOnly: true, source: '[::1]:3306' },
+      ],
+    };
+    writeFileSync(join(dir, 'topology.json'), JSON.stringify(topology));
+    const r = run(['simulate', 'six', '--policies', join(dir, 'six.yaml'), '--topology', join(dir, 'topology.json'), '--engine', 'orchestrator', '--fail', '[0::1]:3306']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Cluster six: [::1]:3306 fails (primary)');
+    expect(r.stdout).toMatch(/promoted: 127\.0\.0\.2:3306/);
+  });
 });

@@ -119,6 +119,33 @@ describe('succession lint', () => {
     }
   });
 
+  it('reports a fleet default that breaks every cluster once, at the fleet line, with each cluster as a SARIF related location', () => {
+    const cluster = (name: string) => `kind: cluster\nname: ${name}\nprimary: ${name}1\nhosts:\n  ${name}1: { semiSyncPriority: 1 }\n  ${name}2: { semiSyncPriority: 1 }\n  ${name}3: {}\n`;
+    const dir = tempRepo({
+      'fleet.yaml': 'kind: fleet\ndefaults:\n  semiSync:\n    enforcement: exact\n    lockedMasterSeconds: 10\n  antiFlapping:\n    recoveryBlockSeconds: 600\n',
+      'clusters/a.yaml': cluster('a'),
+      'clusters/b.yaml': cluster('b'),
+    });
+    const r = run(['lint', dir, '-f', 'sarif']);
+    expect(r.status).toBe(1);
+    const results = JSON.parse(r.stdout).runs[0].results.filter((x: { ruleId: string }) => x.ruleId === 'recovery-block-exceeds-locked-master');
+    expect(results).toHaveLength(1);
+    const [res] = results;
+    expect(res.locations[0].physicalLocation.artifactLocation.uri).toMatch(/fleet\.yaml$/);
+    expect(res.locations[0].physicalLocation.region).toMatchObject({ startLine: 7, startColumn: 27 });
+    const related = res.relatedLocations.map((l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message: { text: string } }) =>
+      `${l.physicalLocation.artifactLocation.uri.replace(/^.*\//, '')}:${l.physicalLocation.region.startLine} ${l.message.text}`);
+    expect(related).toEqual(['a.yaml:2 inherited by cluster a', 'b.yaml:2 inherited by cluster b', 'fleet.yaml:5 lockedMasterSeconds set here']);
+  });
+
+  it('reports an undefined alias at the alias, not at 1:1', () => {
+    const dir = tempRepo({ 'a.yaml': 'kind: cluster\nname: a\nprimary: db1\nhosts:\n  db1: {}\n  db2: { dc: *nope }\n' });
+    const r = run(['lint', join(dir, 'a.yaml')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^\s+6:14\s+error\s+Unresolved alias \*nope: no anchor &nope is set before it \(BAD_ALIAS\)\s+syntax$/m);
+    expect(r.stderr).toBe('');
+  });
+
   it('escapes GitHub annotations so a message cannot start a new command', () => {
     const dir = tempRepo({ 'x,y.yaml': BAD });
     const r = run(['lint', join(dir, 'x,y.yaml'), '-f', 'github']);

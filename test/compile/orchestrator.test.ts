@@ -155,12 +155,43 @@ describe('meta SQL', () => {
   it('keeps every hostile value inside its literal', () => {
     const base = repoOf({ 'fleet.yaml': FLEET, 'a.yaml': cluster('a', 1) }).clusters[0]!;
     for (const value of EVIL) {
-      const hostile: ClusterPolicy = { ...base, name: value, hosts: base.hosts.map((h) => ({ ...h, host: value, dc: value })) };
+      const hostile: ClusterPolicy = { ...base, name: value, hosts: base.hosts.map((h) => ({ ...h, host: value, name: value, dc: value })) };
       for (const mode of [false, true]) {
         const lexed = lex(metaSql('meta', hostile), mode);
         expect(lexed.statements).toHaveLength(6);
         if (!mode) expect(new Set(lexed.literals[4]!.filter((l) => !['must_not', 'prefer', 'neutral'].includes(l)))).toEqual(new Set([value]));
       }
     }
+  });
+});
+
+describe('host spellings', () => {
+  const spelled = `kind: cluster
+name: six
+primary: "[2001:0DB8::1]"
+orchestrator: { deployment: main }
+hosts:
+  "[2001:0DB8::1]": { dc: dc1 }
+  Rha-DB-02: { dc: dc1, promotion: prefer }
+  "[0:0:0:0:0:ffff:a00:3]:3307": { dc: dc1 }
+  db4: { dc: dc1, role: backup }
+candidates:
+  blacklist: ["[::ffff:10.0.0.3]:3307"]
+`;
+  const repo = repoOf({ 'fleet.yaml': FLEET, 'six.yaml': spelled });
+
+  it('names servers in the meta rows and promotion filters as the policy writes them, for orchestrator compares names as strings', () => {
+    const sql = metaSql('meta', repo.clusters[0]!);
+    expect(sql).toContain("('2001:0DB8::1', 3306, 'six'");
+    expect(sql).toContain("('Rha-DB-02', 3306, 'six'");
+    expect(sql).toContain("('0:0:0:0:0:ffff:a00:3', 3307, 'six', 'dc1', 'must_not'");
+    const [config] = configsOf({ 'fleet.yaml': FLEET, 'six.yaml': spelled });
+    const filters = JSON.parse(config!.content).PromotionIgnoreHostnameFilters as string[];
+    expect(filters).toContain(hostFilter('0:0:0:0:0:ffff:a00:3', 3307));
+    expect(filters).toContain(hostFilter('db4', 3306));
+  });
+
+  it('compares the spellings by canonical key: the blacklist entry bars the host written otherwise', () => {
+    expect(repo.clusters[0]!.hosts.map((h) => h.key)).toEqual(['[2001:db8::1]:3306', 'rha-db-02:3306', '10.0.0.3:3307', 'db4:3306']);
   });
 });

@@ -143,3 +143,28 @@ describe('locateKey and keyNode', () => {
     expect(keyNode(file('l: [a]\n').doc, ['l'], '0')).toBeNull();
   });
 });
+
+describe('aliases that cannot be resolved', () => {
+  const problems = (text: string) => parseSource('t.yaml', text).syntaxErrors.map((e) => `${e.line}:${e.column}-${e.endLine}:${e.endColumn} ${e.code} ${e.message}`);
+
+  it('reports an undefined alias at its own line and column, with no data', () => {
+    const f = parseSource('t.yaml', 'a: 1\nb:\n  c: *nope\n');
+    expect(f.data).toBeUndefined();
+    expect(problems('a: 1\nb:\n  c: *nope\n')).toEqual(['3:6-3:11 BAD_ALIAS Unresolved alias *nope: no anchor &nope is set before it']);
+  });
+
+  it('reports every undefined alias, in flow collections and as keys too', () => {
+    expect(problems('a: [1, *x]\nb: { k: *y }\n? *z\n: 3\n').map((p) => p.split(' ')[0])).toEqual(['1:8-1:10', '2:9-2:11', '3:3-3:5']);
+  });
+
+  it('reports an alias used before its anchor, but not one used after it', () => {
+    expect(problems('a: *dc\nb: &dc dc1\nc: *dc\n').map((p) => p.split(' ')[0])).toEqual(['1:4-1:7']);
+  });
+
+  it('places an alias bomb at its first alias instead of 1:1', () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i <= 11; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const [p] = problems(`# bomb\n${levels.join('\n')}\n`);
+    expect(p).toMatch(/^3:10-3:13 BAD_ALIAS /);
+  });
+});

@@ -6,12 +6,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import YAML from 'yaml';
-import { formatHostKey } from '../../src/policy/hostkey.js';
+import { canonicalHost, formatHostKey, parseHostKey } from '../../src/policy/hostkey.js';
 import { HOOK_NAMES, type HookName } from '../../src/policy/model.js';
 import { HOOK_PLACEHOLDERS } from '../../src/rules/unknown-hook-placeholder.js';
 import type { PolicyInput } from '../../src/lint.js';
 
-/** A host as the policy means it: lower-case host (what parseHostKey yields) and port. */
+/** A host as generated (lower case); `canonical` gives the key succession compares by. */
 export interface Host {
   host: string;
   port: number;
@@ -22,6 +22,8 @@ export interface GeneratedCluster {
   name: string;
   /** Canonical keys of the declared hosts, in declaration order. */
   hostKeys: string[];
+  /** The host part of each declared key as written (no brackets, no port), in declaration order. */
+  hostNames: string[];
   clusterId?: number;
   deployment?: string;
   mha: boolean;
@@ -58,14 +60,17 @@ const ipv6 = fc.oneof(
 );
 const port = fc.oneof({ weight: 3, arbitrary: fc.constant(3306) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 65535 }) });
 
-export const hostArb: fc.Arbitrary<Host> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ host: hostname, port, kind: fc.constant('name' as const) }) },
-  { weight: 2, arbitrary: fc.record({ host: ipv4, port, kind: fc.constant('ipv4' as const) }) },
-  { weight: 1, arbitrary: fc.record({ host: ipv6, port, kind: fc.constant('ipv6' as const) }) },
-);
+export const hostArb: fc.Arbitrary<Host> = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.record({ host: hostname, port, kind: fc.constant('name' as const) }) },
+    { weight: 2, arbitrary: fc.record({ host: ipv4, port, kind: fc.constant('ipv4' as const) }) },
+    { weight: 1, arbitrary: fc.record({ host: ipv6, port, kind: fc.constant('ipv6' as const) }) },
+  )
+  // why: a name whose last label is a number and that is no IPv4 address (`_.0`) is no host key (invalid-host-key).
+  .filter((h) => canonicalHost(h.host) !== undefined);
 
 export function canonical(h: Host): string {
-  return formatHostKey(h.host, h.port);
+  return formatHostKey(canonicalHost(h.host)!, h.port);
 }
 
 /** How a reference to a host is written: upper-cased letters, port left out when it is the default. */
@@ -312,6 +317,7 @@ function buildCluster(shape: ClusterShape, name: string, clusterId: number, flee
   return {
     name,
     hostKeys: hosts.map(canonical),
+    hostNames: hostEntries.map(([key]) => parseHostKey(key, fleet.defaultPort)!.name),
     clusterId: shape.cmon ? clusterId : undefined,
     deployment,
     mha: shape.mha === undefined ? false : shape.mha.enabled !== false,
@@ -378,7 +384,7 @@ export function repoArb({ minClusters = 1, maxClusters = 4 }: RepoOptions = {}):
     .record({
       fleet: fleetArb,
       fleetStyle: yamlStyleArb,
-      names: fc.uniqueArray(clusterName, { minLength: maxClusters, maxLength: maxClusters }),
+      names: fc.uniqueArray(clusterName, { minLength: maxClusters, maxLength: maxClusters, selector: (n) => n.toLowerCase() }),
       ids: fc.uniqueArray(fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 2147483647 })), { minLength: maxClusters, maxLength: maxClusters }),
       stems: fc.uniqueArray(fileStem, { minLength: maxClusters, maxLength: maxClusters }),
       shapes: fc.array(fc.tuple(clusterShape, yamlStyleArb), { minLength: minClusters, maxLength: maxClusters }),

@@ -22,6 +22,6 @@ describe(`${RULE}: the flavor setting as related location`, () => {
   });
 
   it('in the cluster file, when only the enforcement comes from the fleet', () => {
-    expect(relatedOf('invalid-enforcement-from-fleet-defaults')).toEqual(['cluster.yaml:10:9 flavor: mariadb set here']);
+    expect(relatedOf('invalid-enforcement-from-fleet-defaults')).toEqual(['cluster.yaml:10:9 flavor: mariadb set here', 'cluster.yaml:3:7 inherited by cluster shop']);
   });
 });

@@ -78,6 +78,22 @@ describe('interpreting server rows', () => {
     expect(neighbours(mysql80, [])).toEqual([{ key: 'db-1:3306', replica: false }]);
   });
 
+  it('reads replicas and dump-thread clients in any spelling of their address as one host each', () => {
+    const reading: ServerReading = {
+      ...mysql57,
+      replicaHosts: [{ Server_id: 4, Host: '127.0.0.4', Port: 3306, Master_id: 3 }, { Server_id: 6, Host: '0:0:0:0:0:0:0:6', Port: 3306, Master_id: 3 }],
+      // The same two replicas as the server sees their connections (IPv4-mapped, compressed), and one more.
+      dumpThreads: ['[::ffff:127.0.0.4]:51000', '[::6]:51001', '::ffff:127.0.0.5:51002'],
+    };
+    const warnings: string[] = [];
+    expect(neighbours(reading, warnings)).toEqual([
+      { key: '127.0.0.4:3306', replica: true },
+      { key: '[::6]:3306', replica: true },
+      { key: '127.0.0.5:3306', replica: true },
+    ]);
+    expect(warnings).toEqual(['db-3:3306: a replica at 127.0.0.5 does not report its port (set report_host/report_port); trying 127.0.0.5:3306']);
+  });
+
   it('never puts the password in an error message', () => {
     const e = Object.assign(new Error("Access denied for user 'topo'@'10.0.0.1' (using password: s3cret!)"), { code: 'ER_ACCESS_DENIED_ERROR' });
     expect(describeError(e, 's3cret!', 1000, 1000)).toBe("Access denied for user 'topo'@'10.0.0.1' (using password: *****)");

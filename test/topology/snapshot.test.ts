@@ -70,6 +70,16 @@ describe('topology snapshots', () => {
     );
   });
 
+  it('reads keys in any spelling of their host as canonical keys, and catches two spellings of one host', () => {
+    const inst = (key: string, host: string, extra = ''): string => `    {"key": "${key}", "host": "${host}", "port": 3306, "reachable": true${extra}}`;
+    const snapshot = (...instances: string[]) => `{\n  "format": 1,\n  "origin": {"kind": "mysql", "detail": ""},\n  "instances": [\n${instances.join(',\n')}\n  ]\n}\n`;
+    const read = parseSnapshot('s.json', snapshot(inst('[0:0:0:0:0:0:0:1]:3306', '::1'), inst('127.0.0.2:3306', '::ffff:127.0.0.2', ', "source": "[::0001]:3306"'), inst('db3:3306', 'DB3')));
+    expect(read.instances.map((i) => [i.key, i.source])).toEqual([['127.0.0.2:3306', '[::1]:3306'], ['[::1]:3306', undefined], ['db3:3306', undefined]]);
+    expect(() => parseSnapshot('d.json', snapshot(inst('[::1]:3306', '::1'), inst('[0:0::1]:3306', '0::1')))).toThrow('d.json:6:13: instance "[0:0::1]:3306" appears more than once');
+    expect(() => parseSnapshot('n.json', snapshot(inst('[::1]:3306', '::2')))).toThrow('n.json:5:13: key "[::1]:3306" does not match host "::2" and port 3306');
+    expect(() => parseSnapshot('o.json', snapshot(inst('[::1]:3306', '::1', ', "source": "[0::1]:3306"')))).toThrow('instance "[::1]:3306" names itself as its source');
+  });
+
   it('reports a key repeated inside one object, which JSON.parse alone would let through', () => {
     const text = '{\n  "format": 1,\n  "origin": {"kind": "mysql", "detail": "a\\": \\"b"},\n  "instances": [\n    {"key": "a:1", "host": "a", "port": 1, "reachable": true, "port": 2}\n  ]\n}\n';
     expect(() => parseSnapshot('d.json', text)).toThrow(/^d\.json:5:\d+: Map keys must be unique/);
