@@ -157,7 +157,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     instances.set(key, inst);
   }
   for (const [key, error] of failures) {
-    const k = parseHostKey(key, 3306)!;
+    const k = keyParts(key);
     const inst: Instance = { key, host: k.host, port: k.port, reachable: false, error };
     const src = reportedSource.get(key);
     if (src !== undefined) inst.source = src;
@@ -255,8 +255,22 @@ function clientAddress(client: string): string | undefined {
   return host === '' || host === 'localhost' ? undefined : (canonicalHost(host) ?? host.toLowerCase());
 }
 
+/**
+ * The host and port of a key discovery made from what a server reported (`formatHostKey`), also
+ * when the host is no host name at all: such a server is recorded, as unreachable.
+ */
+function keyParts(key: string): { host: string; port: number } {
+  const parsed = parseHostKey(key, 3306);
+  if (parsed) return parsed;
+  const bracketed = /^\[(.*)\]:([0-9]+)$/s.exec(key);
+  if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2]) };
+  const i = key.lastIndexOf(':');
+  return { host: key.slice(0, i), port: Number(key.slice(i + 1)) };
+}
+
 async function readServer(key: string, opts: DiscoverOptions, connectTimeout: number, queryTimeout: number): Promise<{ reading: ServerReading; warnings: string[] }> {
-  const k = parseHostKey(key, 3306)!;
+  const k = parseHostKey(key, 3306);
+  if (!k) throw new Error('not a host name or address');
   const warnings: string[] = [];
   const conn = await openConnection(k.host, k.port, opts.credentials.user, opts.credentials.password, opts.credentials.tls, connectTimeout);
   const query = async (sql: string): Promise<Row[]> => {
