@@ -49,7 +49,8 @@ function describe(i: Instance | undefined): string[] {
   if (i.readOnly === false) tags.push('rw');
   if (i.replication) {
     const r = i.replication;
-    if (r.ioThread !== 'yes' || r.sqlThread !== 'yes') tags.push(`replication ${r.ioThread === 'yes' ? '' : 'IO stopped'}${r.sqlThread === 'yes' ? '' : `${r.ioThread === 'yes' ? '' : ', '}SQL stopped`}`);
+    const threads = [r.ioThread === 'connecting' ? 'IO connecting' : r.ioThread === 'no' ? 'IO stopped' : '', r.sqlThread === 'yes' ? '' : 'SQL stopped'].filter((t) => t !== '');
+    if (threads.length > 0) tags.push(`replication ${threads.join(', ')}`);
     else if (r.lagSeconds) tags.push(`lag ${r.lagSeconds}s`);
     if (r.sqlDelay > 0) tags.push(`delay ${r.sqlDelay}s`);
   }

@@ -1,0 +1,57 @@
+import type { Instance, ReplicationState } from '../topology/model.js';
+import { redactSecrets } from './redact.js';
+
+/**
+ * What is wrong with a replica's stream, in two kinds that call for different repairs: the IO
+ * thread cannot reach the source (`Slave_IO_Running: Connecting`: the source is down, refuses the
+ * replication user, or is unroutable), or a thread stopped (an error, or STOP SLAVE). Error texts
+ * come from the servers and may quote a failed statement, so they pass `redactSecrets` first.
+ */
+
+/** The error of one thread as text: `error 1062: …`; orchestrator reports the text without a number. */
+function errorText(errno: number | undefined, text: string): string | undefined {
+  const t = redactSecrets(text.trim());
+  if ((errno ?? 0) === 0 && t === '') return undefined;
+  return (errno ?? 0) !== 0 ? `error ${errno}${t === '' ? '' : `: ${t}`}` : t;
+}
+
+export function ioError(r: ReplicationState): string | undefined {
+  return errorText(r.lastIoErrno, r.lastIoError);
+}
+
+export function sqlError(r: ReplicationState): string | undefined {
+  return errorText(r.lastSqlErrno, r.lastSqlError);
+}
+
+/**
+ * Why `i` cannot reach its source, or undefined when its IO thread is not stuck connecting. Names
+ * the source, the replica's own connection error, and discovery's error when it could not read
+ * the source either.
+ */
+export function sourceUnreachable(i: Instance, byKey: ReadonlyMap<string, Instance>): string | undefined {
+  const r = i.replication;
+  if (!r || r.ioThread !== 'connecting') return undefined;
+  const source = i.source ?? `${r.sourceHost}:${r.sourcePort}`;
+  const io = ioError(r);
+  const seen = i.source !== undefined ? byKey.get(i.source) : undefined;
+  const parts = [`its IO thread is still connecting to ${source}`, io ? `last IO error: ${io}` : 'no error reported yet'];
+  if (seen && !seen.reachable) parts.push(`succession could not read ${source} either (${seen.error ?? 'unreachable'})`);
+  return parts.join('; ');
+}
+
+/** The stopped threads and their errors, or [] when both run; an IO thread still connecting is not counted here. */
+export function stoppedReplication(r: ReplicationState): string[] {
+  const out: string[] = [];
+  if (r.ioThread === 'no') out.push('IO thread stopped');
+  if (r.sqlThread !== 'yes') out.push('SQL thread stopped');
+  const io = r.ioThread === 'connecting' ? undefined : ioError(r);
+  if (io) out.push(`IO ${io}`);
+  const sql = sqlError(r);
+  if (sql) out.push(`SQL ${sql}`);
+  return out;
+}
+
+/** A stop with an error is a failure; without one it was most likely asked for (STOP SLAVE). */
+export function failedWithError(r: ReplicationState): boolean {
+  return (r.ioThread !== 'connecting' && ioError(r) !== undefined) || sqlError(r) !== undefined;
+}
