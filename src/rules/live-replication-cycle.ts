@@ -22,15 +22,15 @@ export default defineRule({
       // that member is the primary; otherwise no member is the primary more than another.
       const clear = writable.length === 1 && unread.length === 0;
       const arrows = [...ring].reverse();
-      const shape = `${[arrows[arrows.length - 1]!, ...arrows].join(' → ')}`;
+      const shape = [arrows[arrows.length - 1]!, ...arrows].join(' → ');
       const state = clear
-        ? `only ${writable[0]} is writable, so succession takes it as the primary and the other member${ring.length > 2 ? 's' : ''} as its replica${ring.length > 2 ? 's' : ''}; each of them is also a source of it, so whatever is written on it comes back around the ring.`
+        ? `only ${writable[0]} is writable, so succession takes it as the primary and the other member${ring.length > 2 ? 's' : ''} as its replica${ring.length > 2 ? 's' : ''}; but each of them is also a source of it, so a write on any of them reaches it too.`
         : writable.length > 1
-          ? `${writable.join(', ')} are all writable: there is no single primary, and a write to each can conflict with the other.`
+          ? `${writable.join(', ')} are all writable: there is no single primary, and writes to them can conflict.`
           : unread.length > 0
             ? `${unread.join(', ')} could not be read, so nobody can tell which member is the primary.`
             : 'every member is read-only: there is no primary, and no member is the unambiguous one to fail over from.';
-      const message = `Replication ring: ${shape} (each replicates from the one before it). ${state[0]!.toUpperCase()}${state.slice(1)}`;
+      const message = `Replication ring ${shape} (each replicates from the one before it): ${state}`;
       const hosts = ring.filter((k) => declared.has(k));
       const at = hosts.length > 0 ? hosts : [undefined];
       return at.map((k) => ({
