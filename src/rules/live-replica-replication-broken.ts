@@ -24,7 +24,7 @@ export default defineRule({
           path: ['hosts', h.written],
           target: 'key' as const,
           severity: failed ? ('warning' as const) : ('info' as const),
-          message: `${h.key} ${failed ? 'has stopped replicating on an error' : 'has replication stopped'}: ${problems.join('; ')}. It falls further behind its source every minute${ioDown ? ' and acknowledges no semi-sync writes' : ''}; in a failover it is left behind with what it has.`,
+          message: `${h.key} ${failed ? 'has stopped replicating on an error' : 'has replication stopped'}: ${problems.join('; ')}. It falls further behind its source every minute${ioDown ? ' and acknowledges no semi-sync writes' : ''}; a failover leaves it with only what it had applied.`,
           hint: failed ? 'Repair replication on it (or rebuild it) before relying on it.' : 'Start replication again (START SLAVE) when the work that needed it stopped is done.',
         },
       ];
