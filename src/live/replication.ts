@@ -1,16 +1,16 @@
 import type { Instance, ReplicationState } from '../topology/model.js';
-import { redactSecrets } from './redact.js';
 
 /**
  * What is wrong with a replica's stream, in two kinds that call for different repairs: the IO
  * thread cannot reach the source (`Slave_IO_Running: Connecting`: the source is down, refuses the
  * replication user, or is unroutable), or a thread stopped (an error, or STOP SLAVE). Error texts
- * come from the servers and may quote a failed statement, so they pass `redactSecrets` first.
+ * come from the servers and may quote a failed statement: `makeTopology` has already removed
+ * any password from them (topology/redact.ts).
  */
 
 /** The error of one thread as text: `error 1062: …`; orchestrator reports the text without a number. */
 function errorText(errno: number | undefined, text: string): string | undefined {
-  const t = redactSecrets(text.trim());
+  const t = text.trim();
   if ((errno ?? 0) === 0 && t === '') return undefined;
   return (errno ?? 0) !== 0 ? `error ${errno}${t === '' ? '' : `: ${t}`}` : t;
 }

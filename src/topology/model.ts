@@ -1,4 +1,5 @@
 import { formatHostKey, parseHostKey } from '../policy/hostkey.js';
+import { withoutSecrets } from './redact.js';
 
 /**
  * The live replication topology, whatever it was read from: servers (`mysql`), orchestrator's
@@ -191,9 +192,13 @@ export interface Topology {
   origin: TopologyOrigin;
 }
 
-/** Builds a topology from instances: sorts them and derives the unreachable list. */
+/**
+ * Builds a topology from instances: sorts them, removes secrets from every error text a server or
+ * engine reported (a failed statement quoted in `Last_SQL_Error` can carry a password), and derives
+ * the unreachable list. Every topology source ends here, so nothing downstream sees a secret.
+ */
 export function makeTopology(instances: Instance[], origin: TopologyOrigin, collectedAt?: string): Topology {
-  const sorted = [...instances].sort((a, b) => compareKeys(a.key, b.key));
+  const sorted = instances.map(withoutSecrets).sort((a, b) => compareKeys(a.key, b.key));
   const unreachable = sorted.filter((i) => !i.reachable).map((i) => ({ key: i.key, error: i.error ?? 'unreachable' }));
   return collectedAt === undefined ? { instances: sorted, unreachable, origin } : { instances: sorted, unreachable, collectedAt, origin };
 }

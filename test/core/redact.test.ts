@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../src/live/redact.js';
+import { redactSecrets } from '../../src/topology/redact.js';
+import { parseSnapshot } from '../../src/topology/snapshot.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -24,5 +25,30 @@ describe('redactSecrets', () => {
     expect(redactSecrets(`CHANGE MASTER TO MASTER_HOST='db1', MASTER_PASSWORD='x', MASTER_PORT=3306`)).toBe(
       `CHANGE MASTER TO MASTER_HOST='db1', MASTER_PASSWORD='*****', MASTER_PORT=3306`,
     );
+  });
+});
+
+describe('every topology source passes through the redaction', () => {
+  it('a snapshot whose error texts carry passwords is read without them', () => {
+    const snap = {
+      format: 1,
+      origin: { kind: 'mysql', detail: 'mysql://db1:3306' },
+      instances: [
+        { key: 'db1:3306', host: 'db1', port: 3306, reachable: false, error: 'dial mysql://root:R00t-pw@db1:3306 refused' },
+        {
+          key: 'db2:3306', host: 'db2', port: 3306, reachable: true, source: 'db1:3306', metaError: "SET PASSWORD = 'M3ta-pw'",
+          orchestratorUser: { user: 'orc', error: "ALTER USER orc IDENTIFIED BY 'Orc-pw'" },
+          replication: {
+            sourceHost: 'db1', sourcePort: 3306, ioThread: 'no', sqlThread: 'no', lastIoError: "MASTER_PASSWORD='Io-pw'", lastSqlErrno: 1396,
+            lastSqlError: "Query: 'CREATE USER x IDENTIFIED BY 'Sql-pw''", lagSeconds: null, sqlDelay: 0, sqlRemainingDelay: null, usingGtid: 'Slave_Pos', hasFilters: false,
+          },
+        },
+      ],
+    };
+    const t = parseSnapshot('topology.json', JSON.stringify(snap));
+    const text = JSON.stringify(t);
+    for (const secret of ['R00t-pw', 'M3ta-pw', 'Orc-pw', 'Io-pw', 'Sql-pw']) expect(text).not.toContain(secret);
+    expect(t.unreachable).toEqual([{ key: 'db1:3306', error: 'dial mysql://root:*****@db1:3306 refused' }]);
+    expect(t.instances[1]!.replication!.lastSqlError).toBe("Query: 'CREATE USER x IDENTIFIED BY '*****''");
   });
 });

@@ -1,5 +1,9 @@
+import type { Instance } from './model.js';
+
 /**
- * Removes secrets from text a server reports about replication. `Last_SQL_Error` quotes the
+ * Removes secrets from text a server or an engine reports: every topology passes through
+ * `makeTopology`, which applies this to each error text, so no output (findings, snapshots,
+ * simulations) can carry them. `Last_SQL_Error` quotes the
  * statement that failed, and that statement can carry a password (`CREATE USER … IDENTIFIED BY
  * '…'`, `CHANGE MASTER TO … MASTER_PASSWORD='…'`, `SET PASSWORD = PASSWORD('…')`); a connection
  * error can carry a URL with credentials. Each is replaced by `*****`, the quoting kept.
@@ -27,5 +31,15 @@ export function redactSecrets(text: string): string {
       return `${prefix}${quote}*****${quote}${typeof at === 'string' ? at : ''}`;
     });
   }
+  return out;
+}
+
+/** A copy of `i` with every error text it carries passed through `redactSecrets`. */
+export function withoutSecrets(i: Instance): Instance {
+  const out: Instance = { ...i };
+  if (i.error !== undefined) out.error = redactSecrets(i.error);
+  if (i.metaError !== undefined) out.metaError = redactSecrets(i.metaError);
+  if (i.replication) out.replication = { ...i.replication, lastIoError: redactSecrets(i.replication.lastIoError), lastSqlError: redactSecrets(i.replication.lastSqlError) };
+  if (i.orchestratorUser?.error !== undefined) out.orchestratorUser = { ...i.orchestratorUser, error: redactSecrets(i.orchestratorUser.error) };
   return out;
 }
