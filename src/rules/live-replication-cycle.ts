@@ -30,7 +30,7 @@ export default defineRule({
           : unread.length > 0
             ? `${unread.join(', ')} could not be read, so nobody can tell which member is the primary.`
             : 'every member is read-only: there is no primary, and no member is the unambiguous one to fail over from.';
-      const message = `Replication ring ${shape} (each replicates from the one before it): ${state}`;
+      const message = `Replication ring ${shape} (each replicates from the one before it); ${state}`;
       const hosts = ring.filter((k) => declared.has(k));
       const at = hosts.length > 0 ? hosts : [undefined];
       return at.map((k) => ({
