@@ -30,21 +30,43 @@ export function sqlError(r: ReplicationState): string | undefined {
  */
 export function sourceUnreachable(i: Instance, byKey: ReadonlyMap<string, Instance>): string | undefined {
   const r = i.replication;
-  if (!r || r.ioThread !== 'connecting') return undefined;
+  if (!r || !cannotConnect(r)) return undefined;
   const source = i.source ?? `${r.sourceHost}:${r.sourcePort}`;
   const io = ioError(r);
   const seen = i.source !== undefined ? byKey.get(i.source) : undefined;
-  const parts = [`its IO thread is still connecting to ${source}`, io ? `last IO error: ${io}` : 'no error reported yet'];
+  const state = r.ioThread === 'connecting' ? `its IO thread is still connecting to ${source}` : `its IO thread gave up connecting to ${source} and stopped`;
+  const parts = [state, io ? `last IO error: ${io}` : 'no error reported yet'];
   if (seen && !seen.reachable) parts.push(`succession could not read ${source} either (${seen.error ?? 'unreachable'})`);
   return parts.join('; ');
 }
 
-/** The stopped threads and their errors, or [] when both run; an IO thread still connecting is not counted here. */
+/**
+ * Client errors of a connection that never got through: access denied, no such host, connection
+ * refused or timed out.
+ */
+const CONNECT_ERRNOS: ReadonlySet<number> = new Set([1045, 2003, 2005]);
+
+/**
+ * The IO thread cannot reach the source: still connecting, or stopped once its connection retries
+ * ran out (`MASTER_RETRY_COUNT`), with an error of connecting, by number or by the text both
+ * MariaDB and MySQL write ("error connecting to master/source", "error reconnecting to …").
+ */
+export function cannotConnect(r: ReplicationState): boolean {
+  if (r.ioThread === 'connecting') return true;
+  if (r.ioThread !== 'no') return false;
+  return (r.lastIoErrno !== undefined && CONNECT_ERRNOS.has(r.lastIoErrno)) || /\berror (?:re)?connecting to (?:master|source)\b/i.test(r.lastIoError);
+}
+
+/**
+ * The stopped threads and their errors, or [] when both run. An IO thread that cannot reach its
+ * source is not counted here (`sourceUnreachable` says so), but a SQL thread stopped beside it is.
+ */
 export function stoppedReplication(r: ReplicationState): string[] {
   const out: string[] = [];
-  if (r.ioThread === 'no') out.push('IO thread stopped');
+  const unreachable = cannotConnect(r);
+  if (r.ioThread === 'no' && !unreachable) out.push('IO thread stopped');
   if (r.sqlThread !== 'yes') out.push('SQL thread stopped');
-  const io = r.ioThread === 'connecting' ? undefined : ioError(r);
+  const io = unreachable ? undefined : ioError(r);
   if (io) out.push(`IO ${io}`);
   const sql = sqlError(r);
   if (sql) out.push(`SQL ${sql}`);
@@ -53,5 +75,5 @@ export function stoppedReplication(r: ReplicationState): string[] {
 
 /** A stop with an error is a failure; without one it was most likely asked for (STOP SLAVE). */
 export function failedWithError(r: ReplicationState): boolean {
-  return (r.ioThread !== 'connecting' && ioError(r) !== undefined) || sqlError(r) !== undefined;
+  return (!cannotConnect(r) && ioError(r) !== undefined) || sqlError(r) !== undefined;
 }

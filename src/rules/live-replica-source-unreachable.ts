@@ -5,7 +5,7 @@ import { sourceUnreachable } from '../live/replication.js';
 export default defineRule({
   id: 'live-replica-source-unreachable',
   severity: 'error',
-  description: 'A replica\'s IO thread is stuck connecting to its source (source down, refusing the replication user, or unroutable); an error for a candidate, a warning for any other host.',
+  description: 'A replica\'s IO thread cannot connect to its source (still connecting, or gave up on a connection error); an error for a candidate, a warning for any other host.',
   scope: 'live',
   check({ cluster, view }) {
     const candidates = new Set(promotable(cluster).map((h) => h.key));

@@ -74,6 +74,27 @@ describe('live-replica-source-unreachable', () => {
   });
 });
 
+describe('an IO thread that gave up connecting', () => {
+  it('is a source out of reach, not a stopped stream, for a candidate', () => {
+    const all = runCase(loadCase('live-replica-source-unreachable', 'invalid-retries-exhausted')).findings;
+    const [f] = all.filter((x) => x.ruleId === 'live-replica-source-unreachable');
+    expect(f!.severity).toBe('error');
+    expect(f!.message).toContain('its IO thread gave up connecting to db1:3306 and stopped; last IO error: error 2003');
+    expect(all.filter((x) => x.ruleId === 'live-candidate-replication-broken')).toEqual([]);
+  });
+
+  it('beside a failed SQL thread: each is reported once, by its own rule', () => {
+    const all = runCase(loadCase('live-replica-replication-broken', 'invalid-sql-failed-beside-unreachable-source')).findings;
+    const unreachable = all.filter((x) => x.ruleId === 'live-replica-source-unreachable');
+    const broken = all.filter((x) => x.ruleId === 'live-replica-replication-broken');
+    expect(unreachable.map((f) => f.severity)).toEqual(['warning']);
+    expect(unreachable[0]!.message).toContain("last IO error: error 1045: Access denied for user 'repl'@'db3' (using password: YES)");
+    expect(broken.map((f) => f.severity)).toEqual(['warning']);
+    expect(broken[0]!.message).toContain("SQL thread stopped; SQL error 1146: Error executing row event: 'Table 'shop.t' doesn't exist'");
+    expect(broken[0]!.message).not.toContain('IO');
+  });
+});
+
 describe('live-replica-replication-broken', () => {
   it('a non-candidate stopped on an error: a warning with the error text', () => {
     const [f] = of('live-replica-replication-broken', 'invalid-duplicate-key');
