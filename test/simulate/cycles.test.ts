@@ -59,6 +59,8 @@ describe('simulate on a replication ring', () => {
       for (const s of each.simulations) {
         const before = renderSimulation(topology, s, component).split('\norchestrator:')[0]!;
         for (const k of component) expect(before.split('\n').filter((l) => l.includes(`${k} [`))).toHaveLength(1);
+        // One ring, one edge cut to draw it, and that edge named.
+        expect(before.match(/ring: replicates from /g)).toHaveLength(1);
       }
     });
   }
@@ -69,6 +71,12 @@ describe('simulate on a replication ring', () => {
     const primaryLoss = simulateFailure(cluster, topology, undefined, ['orchestrator']);
     expect(primaryLoss.failedRole).toBe('primary');
     expect(primaryLoss.engines[0]!.promoted).toBe('db2:3306');
+    expect(renderSimulation(topology, primaryLoss, viewOf(cluster, topology).component.map((i) => i.key)).split('\n').slice(3, 7)).toEqual([
+      '  db1:3306 [ring: replicates from db3:3306, 10.11.6, rw]  ✗ fails',
+      '  + db2:3306 [10.11.6]',
+      '    + db3:3306 [10.11.6]',
+      '      + db4:3306 [10.11.6]',
+    ]);
     const replicaLoss = simulateFailure(cluster, topology, 'db2:3306', ['orchestrator', 'cmon', 'mha']);
     expect(replicaLoss.engines.map((p) => p.writeStallSeconds)).toEqual([0, 0, 0]);
   });
