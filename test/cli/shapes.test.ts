@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +84,19 @@ describe('a policy whose sources form a ring', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('source-cycle');
     expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('build with the finding suppressed: compiles the ring (and a host that is its own source) and ends', () => {
+    const suppressed = join(dir, 'suppressed', 'shop.yaml');
+    mkdirSync(join(dir, 'suppressed'));
+    writeFileSync(
+      suppressed,
+      ['# succession-disable-file source-cycle -- the compile must survive a ring', 'kind: cluster', 'name: shop', 'primary: db1:3306', 'cmon: { clusterId: 1 }', 'mha: {}', 'hosts:', '  db1:3306: { dc: dc1, source: db3:3306 }', '  db2:3306: { dc: dc1 }', '  db3:3306: { dc: dc1, source: db2:3306 }', '  db4:3306: { dc: dc1, source: db4:3306 }', ''].join('\n'),
+    );
+    const out = join(dir, 'suppressed-out');
+    const r = run(['build', suppressed, '--out', out]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['cmon', 'mha']);
   });
 
   it('check and simulate against a live tree end with the ring reported', () => {

@@ -46,6 +46,7 @@ const rings: Record<string, Topology> = {
   'co-primaries, both writable': topo(server('db1', 'db2', true), server('db2', 'db1', true), server('db3', 'db1', false), server('db4', 'db2', false)),
   'co-primaries, both read-only': topo(server('db1', 'db2', false), server('db2', 'db1', false), server('db3', 'db1', false), server('db4', 'db2', false)),
   'a ring of three, db1 writable': topo(server('db1', 'db3', true), server('db2', 'db1', false), server('db3', 'db2', false), server('db4', 'db3', false)),
+  'a server replicating from itself': topo(server('db1', 'db1', true), server('db2', 'db1', false), server('db3', 'db1', false), server('db4', 'db2', false)),
   'a ring of four, all read-only': topo(server('db1', 'db4', false), server('db2', 'db1', false), server('db3', 'db2', false), server('db4', 'db3', false)),
 };
 
