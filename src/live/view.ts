@@ -1,6 +1,7 @@
 import { promotable } from '../policy/candidates.js';
 import type { ClusterPolicy, HostPolicy } from '../policy/model.js';
 import type { Instance, Topology } from '../topology/model.js';
+import { cyclesOf } from '../util/cycles.js';
 
 /** A cluster policy laid over the live topology. */
 export interface ClusterView {
@@ -9,7 +10,7 @@ export interface ClusterView {
   component: Instance[];
   /**
    * The live primary: the one top of the tree (no source inside it). With co-primaries (a cycle)
-   * it is the single writable instance of the cycle, if there is one.
+   * it is the single writable member of the ring, if there is one and every member could be read.
    */
   livePrimary?: Instance;
   /** Promotable policy hosts with their live instance (absent when not in the topology). */
@@ -46,8 +47,13 @@ function findPrimary(component: Instance[]): Instance | undefined {
   const tops = component.filter((i) => i.source === undefined || !keys.has(i.source));
   if (tops.length === 1) return tops[0];
   if (tops.length > 1) return undefined;
-  const writable = component.filter((i) => i.reachable && i.readOnly === false);
-  return writable.length === 1 ? writable[0] : undefined;
+  // why: a connected component without a top holds exactly one ring; a writable replica hanging
+  // off the ring does not make the ring's single writable member any less its primary.
+  const byKey = new Map(component.map((i) => [i.key, i]));
+  const ring = cyclesOf(keys, (k) => byKey.get(k)?.source)[0] ?? [];
+  const members = ring.map((k) => byKey.get(k)!);
+  const writable = members.filter((i) => i.reachable && i.readOnly === false);
+  return writable.length === 1 && members.every((i) => i.reachable) ? writable[0] : undefined;
 }
 
 /** Where the policy mentions a host: its entry under `hosts`, or `hosts` itself for an unknown one. */

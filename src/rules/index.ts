@@ -26,6 +26,9 @@ import liveMetaTableMismatch from './live-meta-table-mismatch.js';
 import liveMultipleWritable from './live-multiple-writable.js';
 import liveOrchestratorUserPrivileges from './live-orchestrator-user-privileges.js';
 import livePrimaryMismatch from './live-primary-mismatch.js';
+import liveReplicaReplicationBroken from './live-replica-replication-broken.js';
+import liveReplicaSourceUnreachable from './live-replica-source-unreachable.js';
+import liveReplicationCycle from './live-replication-cycle.js';
 import liveReportHostMismatch from './live-report-host-mismatch.js';
 import liveSemiSyncMismatch from './live-semi-sync-mismatch.js';
 import liveSemiSyncRenamedVariables from './live-semi-sync-renamed-variables.js';
@@ -60,6 +63,7 @@ import schema from './schema.js';
 import semiSyncLocksAfterFailover from './semi-sync-locks-after-failover.js';
 import semiSyncWaitCountUnreachable from './semi-sync-wait-count-unreachable.js';
 import singlePromotableCandidate from './single-promotable-candidate.js';
+import sourceCycle from './source-cycle.js';
 import suppressionWithoutReason from './suppression-without-reason.js';
 import syntax from './syntax.js';
 import targetCannotExpress from './target-cannot-express.js';
@@ -98,6 +102,9 @@ export const RULES: readonly Rule[] = [
   liveMultipleWritable,
   liveOrchestratorUserPrivileges,
   livePrimaryMismatch,
+  liveReplicaReplicationBroken,
+  liveReplicaSourceUnreachable,
+  liveReplicationCycle,
   liveReportHostMismatch,
   liveSemiSyncMismatch,
   liveSemiSyncRenamedVariables,
@@ -132,6 +139,7 @@ export const RULES: readonly Rule[] = [
   semiSyncLocksAfterFailover,
   semiSyncWaitCountUnreachable,
   singlePromotableCandidate,
+  sourceCycle,
   suppressionWithoutReason,
   syntax,
   targetCannotExpress,

@@ -27,7 +27,8 @@ export function failureContext(cluster: ClusterPolicy, topology: Topology, faile
     byKey,
     policy: new Map(cluster.hosts.map((h) => [h.key, h])),
     failed,
-    siblings: topology.instances.filter((i) => i.source === failed.key),
+    // why: a server pointed at itself (a ring of one) is not a replica of itself that could take over.
+    siblings: topology.instances.filter((i) => i.source === failed.key && i.key !== failed.key),
     component,
     ...(deployment ? { deployment } : {}),
   };

@@ -1,4 +1,5 @@
 import type { Instance, Topology } from '../topology/model.js';
+import { cyclesOf } from '../util/cycles.js';
 import { terminalText } from '../util/terminal-text.js';
 import type { EachFailure } from './index.js';
 import type { EnginePrediction, Simulation } from './model.js';
@@ -8,27 +9,38 @@ interface TreeNode {
   children: TreeNode[];
 }
 
-/** Builds the forest of `keys` from source edges; a node whose source is outside is a root. */
-function forest(keys: string[], sourceOf: (k: string) => string | undefined): TreeNode[] {
+/**
+ * Builds the forest of `keys` from source edges; a node whose source is outside is a root. A ring
+ * (co-primaries) has no such node: one edge of it is cut, at the member `writable` picks (else the
+ * smallest key), so the ring is drawn as a tree under it.
+ */
+function forest(keys: string[], sourceOf: (k: string) => string | undefined, writable: (k: string) => boolean): TreeNode[] {
   const nodes = new Map(keys.map((k) => [k, { key: k, children: [] as TreeNode[] }]));
+  const next = (k: string) => {
+    const src = sourceOf(k);
+    return src !== undefined && nodes.has(src) ? src : undefined;
+  };
+  const cut = new Set(cyclesOf([...keys].sort(), next).map((ring) => ring.find(writable) ?? ring[0]!));
   const roots: TreeNode[] = [];
   for (const k of [...keys].sort()) {
-    const src = sourceOf(k);
-    const parent = src === undefined || src === k ? undefined : nodes.get(src);
-    if (parent && !reaches(nodes, sourceOf, src!, k)) parent.children.push(nodes.get(k)!);
+    const src = cut.has(k) ? undefined : next(k);
+    if (src !== undefined) nodes.get(src)!.children.push(nodes.get(k)!);
     else roots.push(nodes.get(k)!);
   }
   return roots;
 }
 
-// why: co-primaries point at each other; the cycle is cut where it would close.
-function reaches(nodes: Map<string, TreeNode>, sourceOf: (k: string) => string | undefined, from: string, target: string): boolean {
-  let cur: string | undefined = from;
-  for (let i = 0; cur !== undefined && i <= nodes.size; i++) {
-    if (cur === target) return true;
-    cur = sourceOf(cur);
-  }
-  return false;
+/**
+ * The tag of a host drawn at the top although its source is drawn too: the edge that closes a
+ * ring was cut to draw the tree, and is named here so that it is not lost.
+ */
+function ringEdges(roots: TreeNode[], keys: string[], sourceOf: (k: string) => string | undefined): (k: string) => string | undefined {
+  const drawn = new Set(keys);
+  const tops = new Set(roots.map((r) => r.key));
+  return (k) => {
+    const src = sourceOf(k);
+    return tops.has(k) && src !== undefined && drawn.has(src) ? `ring: replicates from ${src}` : undefined;
+  };
 }
 
 function lines(roots: TreeNode[], label: (k: string) => string): string[] {
@@ -50,7 +62,8 @@ function describe(i: Instance | undefined): string[] {
   if (i.readOnly === false) tags.push('rw');
   if (i.replication) {
     const r = i.replication;
-    if (r.ioThread !== 'yes' || r.sqlThread !== 'yes') tags.push(`replication ${r.ioThread === 'yes' ? '' : 'IO stopped'}${r.sqlThread === 'yes' ? '' : `${r.ioThread === 'yes' ? '' : ', '}SQL stopped`}`);
+    const threads = [r.ioThread === 'connecting' ? 'IO connecting' : r.ioThread === 'no' ? 'IO stopped' : '', r.sqlThread === 'yes' ? '' : 'SQL stopped'].filter((t) => t !== '');
+    if (threads.length > 0) tags.push(`replication ${threads.join(', ')}`);
     else if (r.lagSeconds) tags.push(`lag ${r.lagSeconds}s`);
     if (r.sqlDelay > 0) tags.push(`delay ${r.sqlDelay}s`);
   }
@@ -68,11 +81,16 @@ function afterTree(topology: Topology, p: EnginePrediction): string[] {
   const byKey = new Map(topology.instances.map((i) => [i.key, i]));
   const after = new Map(p.after.map((h) => [h.key, h]));
   const acks = new Set(p.semiSync.ackers);
-  return lines(forest([...after.keys()], (k) => after.get(k)?.source), (k) => {
+  const sourceOf = (k: string) => after.get(k)?.source;
+  const roots = forest([...after.keys()], sourceOf, (k) => after.get(k)?.readOnly === false);
+  const ring = ringEdges(roots, [...after.keys()], sourceOf);
+  return lines(roots, (k) => {
     const h = after.get(k)!;
     const i = byKey.get(k);
     const tags: string[] = [];
     if (k === p.promoted) tags.push('new primary');
+    const edge = ring(k);
+    if (edge) tags.push(edge);
     if (i?.dataCenter) tags.push(i.dataCenter);
     if (i?.version) tags.push(`${i.version.major}.${i.version.minor}.${i.version.patch}`);
     if (!h.readOnly && k !== p.promoted) tags.push('rw');
@@ -93,9 +111,13 @@ function text(lines: readonly string[]): string {
 export function renderSimulation(topology: Topology, sim: Simulation, componentKeys: string[]): string {
   const byKey = new Map(topology.instances.map((i) => [i.key, i]));
   const out: string[] = [`Cluster ${sim.cluster}: ${sim.failed} fails (${sim.failedRole})`, '', 'Before:'];
+  const sourceOf = (k: string) => byKey.get(k)?.source;
+  const roots = forest(componentKeys, sourceOf, (k) => byKey.get(k)?.readOnly === false);
+  const ring = ringEdges(roots, componentKeys, sourceOf);
   out.push(
-    ...lines(forest(componentKeys, (k) => byKey.get(k)?.source), (k) => {
-      const tags = describe(byKey.get(k));
+    ...lines(roots, (k) => {
+      const edge = ring(k);
+      const tags = [...(edge ? [edge] : []), ...describe(byKey.get(k))];
       return `${k}${tags.length ? ` [${tags.join(', ')}]` : ''}${k === sim.failed ? '  ✗ fails' : ''}`;
     }).map((l) => `  ${l}`),
   );

@@ -57,7 +57,9 @@ export function semiSyncOutcome(
   if (primary === undefined || p === undefined) {
     return { semiSync: { inUse, waitForReplicaCount: wanted, ackers: [], met: !inUse, primaryEnabled: false, blockedSeconds: null }, timeline, stall: null };
   }
-  if (p.readOnly || p.source !== undefined) {
+  // why: a writable server takes writes even with a source of its own: the writable member of a
+  // co-primary ring stays the primary when one of the others fails.
+  if (p.readOnly) {
     timeline.push({ at: promotedAt, kind: 'semi-sync', event: `${primary} stays read-only: no server takes writes until someone intervenes` });
     return { semiSync: { inUse, waitForReplicaCount: wanted, ackers: [], met: false, primaryEnabled: p.semiSyncSource, blockedSeconds: null }, timeline, stall: null };
   }

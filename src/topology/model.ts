@@ -1,4 +1,5 @@
 import { canonicalHost, formatHostKey, parseHostKey } from '../policy/hostkey.js';
+import { withoutSecrets } from './redact.js';
 
 /**
  * The live replication topology, whatever it was read from: servers (`mysql`), orchestrator's
@@ -191,14 +192,18 @@ export interface Topology {
   origin: TopologyOrigin;
 }
 
-/** Builds a topology from instances: sorts them and derives the unreachable list. */
+/**
+ * Builds a topology from instances: sorts them, removes secrets from every error text a server or
+ * engine reported (a failed statement quoted in `Last_SQL_Error` can carry a password), and derives
+ * the unreachable list. Every topology source ends here, so nothing downstream sees a secret.
+ */
 export function makeTopology(instances: Instance[], origin: TopologyOrigin, collectedAt?: string): Topology {
   // why: a snapshot written by hand or by an older succession may spell a key otherwise; policy
   // hosts are matched to instances by canonical key only.
   const canonical = (key: string, port: number) => parseHostKey(key, port)?.key ?? key;
   const sorted = instances
     .map((i) => {
-      const c: Instance = { ...i, key: canonical(i.key, i.port) };
+      const c: Instance = { ...withoutSecrets(i), key: canonical(i.key, i.port) };
       if (i.source !== undefined) c.source = canonical(i.source, 3306);
       return c;
     })
