@@ -4,6 +4,7 @@ import { exitCodeFor } from '../lint.js';
 import { FORMATS, format, type FormatName } from '../report/index.js';
 import { VERSION } from '../version.js';
 import { writeOut } from './io.js';
+import { repositoryRoot, ruleDocs } from './repository.js';
 
 export interface ReportOptions {
   format?: FormatName;
@@ -26,6 +27,8 @@ export async function emitFindings(findings: readonly Finding[], opts: ReportOpt
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const name: FormatName = opts.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const color = opts.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-  await writeOut(format(shown, name, { color, filesChecked, version: VERSION }));
+  const cwd = process.cwd();
+  const located = name === 'sarif' ? { docs: ruleDocs(), root: repositoryRoot(cwd, process.env), cwd } : name === 'github' && process.env.GITHUB_WORKSPACE ? { root: repositoryRoot(cwd, process.env), cwd } : {};
+  await writeOut(format(shown, name, { color, filesChecked, version: VERSION, ...located }));
   return exitCodeFor(findings, opts.failOn as Severity);
 }

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
 import { terminalText } from '../util/terminal-text.js';
 
@@ -26,12 +27,20 @@ function fileProperty(file: string): string {
 
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
-/** GitHub Actions workflow commands: one annotation per finding. */
-export function formatGithub(findings: readonly Finding[]): string {
+/**
+ * GitHub Actions workflow commands: one annotation per finding. GitHub places an annotation by a
+ * path relative to the workspace, so with `root` (GITHUB_WORKSPACE) paths are made relative to it.
+ */
+export function formatGithub(findings: readonly Finding[], root?: { dir: string; cwd: string }): string {
+  const path = (file: string): string => {
+    if (!root) return file;
+    const inRoot = relative(root.dir, resolve(root.cwd, file));
+    return inRoot === '' || inRoot.startsWith('..') || isAbsolute(inRoot) ? file : inRoot;
+  };
   return findings
     .map((f) => {
       const props = [
-        `file=${fileProperty(f.file)}`,
+        `file=${fileProperty(path(f.file))}`,
         `line=${f.line}`,
         `endLine=${f.endLine}`,
         `col=${f.column}`,

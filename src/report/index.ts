@@ -12,6 +12,12 @@ export interface FormatOptions {
   color: boolean;
   filesChecked: number;
   version: string;
+  /** For SARIF: the rules' documentation pages by id. */
+  docs?: ReadonlyMap<string, string>;
+  /** For SARIF and GitHub annotations: the repository root paths are made relative to (absolute). */
+  root?: string;
+  /** The directory relative finding paths are relative to. */
+  cwd?: string;
 }
 
 /** Renders findings in one of the output formats; pure. */
@@ -22,8 +28,14 @@ export function format(findings: readonly Finding[], name: FormatName, opts: For
     case 'json':
       return formatJson(findings, opts.filesChecked);
     case 'sarif':
-      return formatSarif(findings, { version: opts.version, rules: RULES });
+      return formatSarif(findings, {
+        version: opts.version,
+        rules: RULES,
+        ...(opts.docs ? { docs: opts.docs } : {}),
+        ...(opts.root !== undefined ? { root: opts.root } : {}),
+        ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+      });
     case 'github':
-      return formatGithub(findings);
+      return formatGithub(findings, opts.root !== undefined ? { dir: opts.root, cwd: opts.cwd ?? '.' } : undefined);
   }
 }

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RULES, RULES_BY_ID } from '../../rules/index.js';
 import { didYouMean } from '../../util/suggest.js';
 import { UsageError, writeOut } from '../io.js';
-import { PACKAGE_ROOT } from '../../paths.js';
-
-const DOCS_DIR = new URL('docs/rules/', PACKAGE_ROOT);
+import { ruleDoc } from '../repository.js';
 
 export function registerRules(program: Command): void {
   program
@@ -19,12 +16,8 @@ export function registerRules(program: Command): void {
         return;
       }
       if (!RULES_BY_ID.has(id)) throw new UsageError(`unknown rule "${id}".${didYouMean(id, RULES_BY_ID.keys())}`);
-      let page: string;
-      try {
-        page = readFileSync(new URL(`${id}.md`, DOCS_DIR), 'utf8');
-      } catch {
-        throw new UsageError(`the documentation page of "${id}" is missing from this installation`);
-      }
+      const page = ruleDoc(id);
+      if (page === undefined) throw new UsageError(`the documentation page of "${id}" is missing from this installation`);
       await writeOut(page.endsWith('\n') ? page : `${page}\n`);
     });
 }
