@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { errnoText } from '../util/errno.js';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Artifact } from './artifact.js';
 
@@ -27,12 +27,13 @@ function checkOutDir(dir: string): boolean {
   }
 }
 
-/** What readIfExists returns for a directory: no file's content can equal it. */
-const DIRECTORY = '\u0000directory';
+/** What readIfExists returns for a directory. */
+const DIRECTORY = Symbol('directory');
 
-function readIfExists(file: string): string | undefined {
+/** The bytes of a file: bytes, not text, so that a file that is not UTF-8 never compares equal by accident. */
+function readIfExists(file: string): Buffer | typeof DIRECTORY | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -66,7 +67,7 @@ export function diffTree(outDir: string, artifacts: readonly Artifact[], managed
   for (const a of artifacts) {
     const current = exists ? readIfExists(join(outDir, a.path)) : undefined;
     if (current === undefined) drift.push({ path: a.path, kind: 'missing' });
-    else if (current !== a.content) drift.push({ path: a.path, kind: 'stale' });
+    else if (current === DIRECTORY || !current.equals(Buffer.from(a.content, 'utf8'))) drift.push({ path: a.path, kind: 'stale' });
   }
   if (exists) {
     for (const d of managedDirs) {
@@ -101,14 +102,53 @@ async function eachConcurrently<T>(items: readonly T[], task: (item: T) => Promi
   if (rejected) throw rejected.reason;
 }
 
-/** Writes `content` to a new file and flushes it to disk. */
-async function writeDurably(file: string, content: string): Promise<void> {
-  const handle = await open(file, 'wx', 0o644);
+/** Mode of a file the build creates (the umask may narrow it); a file it replaces keeps its own. */
+export const NEW_FILE_MODE = 0o644;
+/** Mode of a directory the build creates (the umask may narrow it). */
+export const NEW_DIRECTORY_MODE = 0o755;
+
+/** What a replaced file keeps: its permission bits and its owner. */
+interface Kept {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Writes `content` to a new file and flushes it to disk. The file is created with the final mode
+ * (or narrower, by the umask), never wider, so a replaced 0600 file's content is never readable by
+ * others, not even for a moment; it then gets the replaced file's owner and exact mode (owner
+ * first: chown clears set-id bits).
+ */
+async function writeDurably(file: string, content: Buffer, kept: Kept | undefined, label: string): Promise<void> {
+  const handle = await open(file, 'wx', kept?.mode ?? NEW_FILE_MODE);
   try {
+    if (kept) {
+      const now = await handle.stat();
+      if (now.uid !== kept.uid || now.gid !== kept.gid) {
+        try {
+          await handle.chown(kept.uid, kept.gid);
+        } catch (e) {
+          throw new OutputError(`cannot keep the owner of ${label} (uid ${kept.uid}, gid ${kept.gid}): ${errnoText(e)}`);
+        }
+      }
+      await handle.chmod(kept.mode);
+    }
     await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** The mode and owner of the regular file `file` replaces, if there is one. */
+function keptOf(file: string): Kept | undefined {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() ? { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OutputError(`cannot read ${file}: ${errnoText(e)}`);
   }
 }
 
@@ -134,13 +174,13 @@ function makeDirs(dir: string, made: Set<string>): void {
   if (made.has(dir)) return;
   made.add(dir);
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, NEW_DIRECTORY_MODE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
     if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
     makeDirs(dirname(dir), made);
-    mkdirSync(dir);
+    mkdirSync(dir, NEW_DIRECTORY_MODE);
   }
 }
 
@@ -188,7 +228,8 @@ export function removeStaleTemps(outDir: string, managedDirs: readonly string[])
 
 export interface FileToWrite {
   file: string;
-  content: string;
+  /** Text is written as UTF-8; bytes as they are (a merged file keeps bytes that are not UTF-8). */
+  content: string | Buffer;
   /** How the file is named in messages. */
   label: string;
 }
@@ -203,16 +244,19 @@ export interface WriteResult {
  * is first written in full to a temporary file next to it and flushed to disk (many at a time:
  * one by one, flushing 20,000 files took most of a large build); only when all of them are on
  * disk are they renamed over their targets. A failure before the renames removes the temporary
- * files and leaves every existing file untouched.
+ * files and leaves every existing file untouched. A replaced regular file keeps its mode and owner;
+ * a new file gets NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first
+ * when its target is meant.
  */
 export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
-  const changed: (FileToWrite & { temp: string })[] = [];
+  const changed: { file: string; label: string; bytes: Buffer; temp: string; kept: Kept | undefined }[] = [];
   const made = new Set<string>();
   for (const f of files) {
+    const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
     const current = readIfExists(f.file);
     if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
-    if (current === f.content) {
+    if (current?.equals(bytes)) {
       result.unchanged.push(f.label);
       continue;
     }
@@ -221,15 +265,16 @@ export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteRe
     } catch (e) {
       throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
     }
-    changed.push({ ...f, temp: tempName(f.file) });
+    changed.push({ file: f.file, label: f.label, bytes, temp: tempName(f.file), kept: keptOf(f.file) });
   }
   const created: string[] = [];
   try {
     await eachConcurrently(changed, async (f) => {
       created.push(f.temp);
       try {
-        await writeDurably(f.temp, f.content);
+        await writeDurably(f.temp, f.bytes, f.kept, f.file);
       } catch (e) {
+        if (e instanceof OutputError) throw e;
         throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
       }
     });
