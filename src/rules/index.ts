@@ -7,6 +7,7 @@ import deploymentSettingConflict from './deployment-setting-conflict.js';
 import duplicateClusterName from './duplicate-cluster-name.js';
 import duplicateCmonClusterId from './duplicate-cmon-cluster-id.js';
 import duplicateHost from './duplicate-host.js';
+import hookPasswordLiteral from './hook-password-literal.js';
 import hostInWhitelistAndBlacklist from './host-in-whitelist-and-blacklist.js';
 import liveCandidateDelayed from './live-candidate-delayed.js';
 import liveCandidateErrantGtid from './live-candidate-errant-gtid.js';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   duplicateClusterName,
   duplicateCmonClusterId,
   duplicateHost,
+  hookPasswordLiteral,
   hostInWhitelistAndBlacklist,
   liveCandidateDelayed,
   liveCandidateErrantGtid,
