@@ -64,17 +64,18 @@ function basename(word: string): string {
 
 /** The password word `w` (followed by `next`) carries, if any; `mysql`: a MySQL client was named before it. */
 function passwordIn(w: Word, next: Word | undefined, mysql: boolean): SecretSpan | undefined {
-  const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
-  if (assignment && SECRET_VARIABLE.test(assignment[1]!) && isLiteral(assignment[2]!)) {
-    return { kind: 'NAME=…', carrier: assignment[1]!, start: w.start + assignment[1]!.length + 1, end: w.end };
+  // why: a quote may open before the name or option ('-pX', "MYSQL_PWD=X"); to the shell it is the same word.
+  const assignment = /^(["']?)([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
+  if (assignment && SECRET_VARIABLE.test(assignment[2]!) && isLiteral(assignment[3]!)) {
+    return { kind: 'NAME=…', carrier: assignment[2]!, start: w.end - assignment[3]!.length, end: w.end };
   }
-  const option = /^(--pass[a-z0-9]*)=(.*)$/s.exec(w.text);
-  if (option && PASSWORD_OPTION.test(option[1]!) && isLiteral(option[2]!)) {
-    return { kind: '--password=…', carrier: option[1]!, start: w.start + option[1]!.length + 1, end: w.end };
+  const option = /^(["']?)(--pass[a-z0-9]*)=(.*)$/s.exec(w.text);
+  if (option && PASSWORD_OPTION.test(option[2]!) && isLiteral(option[3]!)) {
+    return { kind: '--password=…', carrier: option[2]!, start: w.end - option[3]!.length, end: w.end };
   }
   if (!mysql) return undefined;
-  const short = /^-p(.+)$/s.exec(w.text);
-  if (short && isLiteral(short[1]!)) return { kind: '-p…', carrier: '-p', start: w.start + 2, end: w.end };
+  const short = /^(["']?)-p(.+)$/s.exec(w.text);
+  if (short && isLiteral(short[2]!)) return { kind: '-p…', carrier: '-p', start: w.end - short[2]!.length, end: w.end };
   if (PASSWORD_OPTION.test(w.text) && next && !next.text.startsWith('-') && isLiteral(next.text)) {
     return { kind: '--password …', carrier: w.text, start: next.start, end: next.end };
   }

@@ -15,6 +15,8 @@ describe('secretSpans / redactSecrets', () => {
     [`env DB_PASSWORD='${SECRET}' /opt/notify.sh`, 'NAME=…'],
     [`curl -fsS https://ops:${SECRET}@hooks.example.com/failover`, 'user:password@ in a URL'],
     [`ssh db1 sudo mysql -p'${SECRET}' -e 'stop slave'`, '-p…'],
+    [`mysql '-p${SECRET}' -e 'stop slave'`, '-p…'],
+    [`"MYSQL_PWD=${SECRET}" mysql -e 'stop slave'`, 'NAME=…'],
   ];
   for (const [command, kind] of found) {
     it(`finds ${kind} in ${JSON.stringify(command)} and hides it`, () => {
