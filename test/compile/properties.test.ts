@@ -92,3 +92,30 @@ describe('properties of the generated files', () => {
     );
   });
 });
+
+describe('hostile directories in cmon output', () => {
+  // Quotes, " ; ", "#", blanks at the ends, backslashes and Unicode spaces in a path the fleet sets.
+  const UNITS = ['a', '/', ' ', '\t', ';', ' ; ', '#', "'", '"', '\\', '0', '=', '\u00a0', '\u2009', '\u3000', '\ufeff', 'é'];
+  const dir = fc.string({ unit: fc.constantFrom(...UNITS), maxLength: 12 }).map((s) => `/${s}`);
+  const fleet = (logDir: string) => `kind: fleet\ncmon:\n  logDir: ${JSON.stringify(logDir)}\n`;
+
+  it('cmon reads logfile back as the policy says (ini), or the build refuses it at the logDir line', () => {
+    fc.assert(
+      fc.property(dir, (logDir) => {
+        const policy = 'kind: cluster\nname: a\nprimary: a-1:3306\ncmon: { clusterId: 1 }\nhosts: { a-1:3306: {}, a-2:3306: {} }\n';
+        const r = compile(repoOf({ 'fleet.yaml': fleet(logDir), 'a.yaml': policy }), ['cmon']);
+        const unsafe = r.findings.filter((f) => f.ruleId === 'unsafe-engine-value').map((f) => `${f.file}:${f.line}`);
+        // cmon's single quotes carry no quote, backslash or control character, and its reader splits at Unicode spaces.
+        if (/['\\\u0000-\u001f\u00a0\u2009\u3000\ufeff]/.test(logDir)) {
+          expect(r.artifacts).toEqual([]);
+          expect(unsafe).toEqual(['fleet.yaml:3']);
+          return;
+        }
+        expect(unsafe).toEqual([]);
+        const parsed = ini.parse(r.artifacts[0]!.content) as Record<string, string>;
+        expect(parsed.logfile).toBe(`${logDir}/cmon_1.log`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
