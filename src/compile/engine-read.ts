@@ -29,7 +29,7 @@ export function scriptProblem(script: string): string | undefined {
   if (blank) return `holds a Unicode space (${codePoint(blank[0])}), at which the engine splits the command while a shell does not`;
   const special = [...new Set([...script].filter((c) => c.charCodeAt(0) < 0x80 && !SHELL_PLAIN.test(c)))];
   if (special.length > 0) {
-    return `is not a plain path: ${special.map((c) => (/[\u0000-\u001f\u007f]/.test(c) ? codePoint(c) : `"${c}"`)).join(', ')} would be read by the engine's shell as quoting, expansion or a command separator, not as part of the path`;
+    return `is not a plain path: a shell reads ${special.map((c) => (/[\u0000-\u001f\u007f]/.test(c) ? codePoint(c) : `\`${c}\``)).join(' ')} as quoting, expansion or a command separator, so this word is not the script the command runs (and MHA runs it through a shell)`;
   }
   return undefined;
 }
@@ -90,6 +90,6 @@ export function mhaProblem(key: string, value: string, inherited: boolean): stri
   if (/[\u0000-\u001f\u007f]/.test(value)) return "holds a control character; MHA's key=value lines cannot carry it";
   const read = mhaReads(key, value, inherited);
   if (read === value) return undefined;
-  const as = read === undefined ? 'MHA would use its own default instead' : `MHA would read ${JSON.stringify(read)}`;
+  const as = read === undefined ? 'would be replaced by MHA with its own default' : `would be read by MHA as ${JSON.stringify(read)}`;
   return `${as}: its config reader cuts a " ; " comment, trims blanks, strips a trailing quote (with a leading one), and takes an empty or "0" value for unset`;
 }
