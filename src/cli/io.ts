@@ -4,13 +4,29 @@ import type { PolicyInput } from '../lint.js';
 import { documentKind } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
 import { errnoText } from '../util/errno.js';
+import { terminalText } from '../util/terminal-text.js';
 
-/** A mistake in how the tool was called, or input it cannot read: exit 2 with a plain message. */
-export class UsageError extends Error {}
+/**
+ * A mistake in how the tool was called, input it cannot read or output it cannot write: exit 2
+ * with a plain message (one line per problem when there are several).
+ */
+export class UsageError extends Error {
+  readonly lines: readonly string[];
+  constructor(message: string | readonly string[]) {
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'));
+    this.lines = lines;
+  }
+}
 
-/** Prints a fatal message on stderr, prefixed with the program name; never a stack trace. */
-export function reportFatal(message: string): void {
-  process.stderr.write(`succession: ${message}\n`);
+/**
+ * Prints a message on stderr, each line prefixed with the program name; never a stack trace. The
+ * lines quote paths, arguments and what servers said: rendered with terminalText, none can add a
+ * line of its own or control the terminal.
+ */
+export function reportFatal(message: string | readonly string[]): void {
+  const lines = typeof message === 'string' ? [message] : message;
+  process.stderr.write(lines.map((l) => `succession: ${terminalText(l)}\n`).join(''));
 }
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -123,17 +139,22 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * Writes to stdout; a closed pipe (`| head -1`) ends the process quietly instead of throwing EPIPE.
+ * Writes to stdout and resolves once the text is written. Output that cannot be written (a full
+ * disk, a reader that closed the pipe) is a UsageError: exit 2 with one line on stderr, never the
+ * exit code of the findings, which the reader did not get.
  */
-export function writeOut(text: string): void {
+export async function writeOut(text: string): Promise<void> {
   if (text === '') return;
-  process.stdout.write(text);
+  try {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+  } catch (e) {
+    throw new UsageError(`cannot write standard output: ${errnoText(e)}`);
+  }
 }
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+// why: a failed write is also emitted as 'error'; writeOut's callback reports it, this listener
+// only keeps it from becoming an uncaught exception with a stack trace.
+process.stdout.on('error', () => {});
 
 const FLEET_NAMES = ['fleet.yaml', 'fleet.yml'];
 
