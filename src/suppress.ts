@@ -18,8 +18,11 @@ export interface Directive {
 const DIRECTIVE = /^#\s*succession-disable-(next-line|file)\b(.*)$/;
 const CANDIDATE = /#\s*succession-disable-(?:next-line|file)\b/g;
 
-/** Rules whose findings cannot be suppressed: the input could not even be read as a policy. */
-export const UNSUPPRESSIBLE = new Set(['syntax', 'schema', 'suppression-without-reason', 'unused-suppression']);
+/**
+ * Rules whose findings cannot be suppressed: the input could not even be read as a policy, or
+ * (hook-password-literal) a suppression would put a password into every generated engine config.
+ */
+export const UNSUPPRESSIBLE = new Set(['syntax', 'schema', 'suppression-without-reason', 'unused-suppression', 'hook-password-literal']);
 
 export function parseDirectives(text: string): Directive[] {
   if (!text.includes('succession-disable-')) return [];

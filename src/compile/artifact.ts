@@ -73,9 +73,12 @@ export function placeholders(command: string): string[] {
   return [...command.matchAll(/\{([^{}\s]*)\}/g)].map((m) => m[1]!);
 }
 
-/** The executable of a hook command: its first whitespace-separated word. */
+/**
+ * The executable of a hook command: its first word, split where a shell splits (space, tab,
+ * newline) and nowhere else, so a Unicode space stays inside the word (scriptProblem refuses it).
+ */
 export function splitCommand(command: string): { executable: string; rest: string } {
-  const trimmed = command.trim();
-  const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  const trimmed = command.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  const m = /^([^ \t\n]+)[ \t\n]*([\s\S]*)$/.exec(trimmed);
   return m ? { executable: m[1]!, rest: m[2]! } : { executable: '', rest: '' };
 }

@@ -1,6 +1,8 @@
 import type { HookName, ClusterPolicy, FleetPolicy, Origin } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
 import { clusterSubject, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { redactSecrets } from '../policy/hook-secrets.js';
+import { cmonProblem, scriptProblem } from './engine-read.js';
 import { verdicts } from './exclusions.js';
 import { Notes, singleScriptHooks } from './unexpressed.js';
 
@@ -29,16 +31,14 @@ export const CMON_MANAGED_KEYS: Readonly<Record<string, readonly string[]>> = {
 
 /** Characters a cmon value may hold without quotes. */
 const PLAIN = /^[A-Za-z0-9_.,:/@+[\]-]*$/;
-/** Characters no cmon value can hold: cmon documents no escape inside single quotes. */
-const UNQUOTABLE = /['\\\u0000-\u001f\u007f]/;
 
 /**
  * A value in cmon's syntax: plain when it is made of safe characters, else single-quoted (cmon's
- * rule for special characters). Undefined when no quoting can hold it on one line.
+ * rule for special characters). Undefined when cmon would not read it back unchanged.
  */
 export function cnfValue(value: string): string | undefined {
   if (PLAIN.test(value)) return value;
-  if (UNQUOTABLE.test(value)) return undefined;
+  if (cmonProblem(value) !== undefined) return undefined;
   return `'${value}'`;
 }
 
@@ -47,6 +47,8 @@ export interface CmonEntry {
   value: string;
   /** Where a free-text value (a hook) was written, for findings about it. */
   at?: Origin;
+  /** A hook's script, which cmon runs: it must also be a plain word (scriptProblem). */
+  script?: boolean;
 }
 
 /** The key/value pairs of one cluster's cmon file, in file order; raw values (not yet quoted). */
@@ -77,8 +79,8 @@ export function cmonEntries(cluster: ClusterPolicy, fleet: FleetPolicy | undefin
   entries.push({ key: 'enable_cluster_autorecovery', value: cmon.autoRecovery.cluster ? '1' : '0' });
   entries.push({ key: 'enable_node_autorecovery', value: cmon.autoRecovery.node ? '1' : '0' });
   const hooks = singleScriptHooks(cluster, CMON_HOOK_KEYS, notes, 'cmon calls with its own arguments (all servers, old master, candidate, replicas of the old master)');
-  for (const h of hooks.sort((a, b) => (a.key < b.key ? -1 : 1))) entries.push({ key: h.key, value: h.script, at: h.at });
-  entries.push({ key: 'logfile', value: `${fleet?.cmon.logDir ?? '/var/log'}/cmon_${cmon.clusterId}.log` });
+  for (const h of hooks.sort((a, b) => (a.key < b.key ? -1 : 1))) entries.push({ key: h.key, value: h.script, at: h.at, script: true });
+  entries.push({ key: 'logfile', value: `${fleet?.cmon.logDir ?? '/var/log'}/cmon_${cmon.clusterId}.log`, ...(fleet ? { at: { file: fleet.file, path: ['cmon', 'logDir'] } } : {}) });
   return entries;
 }
 
@@ -105,13 +107,14 @@ export function renderCnf(entries: readonly CmonEntry[], cluster: ClusterPolicy,
   let safe = true;
   for (const e of entries) {
     const value = cnfValue(e.value);
-    if (value === undefined) {
+    const problem = cmonProblem(e.value) ?? (e.script ? scriptProblem(e.value) : undefined);
+    if (value === undefined || problem !== undefined) {
       safe = false;
       notes.unsafe(
         e.at?.file ?? cluster.file,
         e.at?.path ?? [],
-        `the value of ${e.key} (${JSON.stringify(e.value)}) holds a quote, backslash or control character that cmon's single-quoted values cannot carry.`,
-        'Use a script path made of letters, digits and / . _ - only.',
+        `the value of ${e.key} (${JSON.stringify(redactSecrets(e.value))}) ${problem}.`,
+        e.script ? 'Use a script path made of letters, digits and / . _ - only; a wrapper script can hold the rest.' : 'Use a value made of letters, digits and / . _ - only.',
       );
       continue;
     }

@@ -1,11 +1,11 @@
-import { open } from 'node:fs/promises';
 import { errnoText } from '../util/errno.js';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Artifact } from './artifact.js';
+import { NEW_DIRECTORY_MODE, eachConcurrently, flushDirectory, keptOf, writeDurably, type Kept } from './durable.js';
+import { OutputError } from './output-error.js';
 
-/** The output directory cannot be used: exit 2, nothing written. */
-export class OutputError extends Error {}
+export { OutputError };
 
 export type DriftKind = 'stale' | 'missing' | 'extra';
 
@@ -27,12 +27,13 @@ function checkOutDir(dir: string): boolean {
   }
 }
 
-/** What readIfExists returns for a directory: no file's content can equal it. */
-const DIRECTORY = '\u0000directory';
+/** What readIfExists returns for a directory. */
+const DIRECTORY = Symbol('directory');
 
-function readIfExists(file: string): string | undefined {
+/** The bytes of a file: bytes, not text, so that a file that is not UTF-8 never compares equal by accident. */
+function readIfExists(file: string): Buffer | typeof DIRECTORY | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -66,7 +67,7 @@ export function diffTree(outDir: string, artifacts: readonly Artifact[], managed
   for (const a of artifacts) {
     const current = exists ? readIfExists(join(outDir, a.path)) : undefined;
     if (current === undefined) drift.push({ path: a.path, kind: 'missing' });
-    else if (current !== a.content) drift.push({ path: a.path, kind: 'stale' });
+    else if (current === DIRECTORY || !current.equals(Buffer.from(a.content, 'utf8'))) drift.push({ path: a.path, kind: 'stale' });
   }
   if (exists) {
     for (const d of managedDirs) {
@@ -79,52 +80,6 @@ export function diffTree(outDir: string, artifacts: readonly Artifact[], managed
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** How many files are written and flushed at once; fsync waits on the device, not the CPU. */
-const IO_CONCURRENCY = 64;
-
-/** Runs `task` on every item, `IO_CONCURRENCY` at a time; the first failure stops new tasks. */
-async function eachConcurrently<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (!failed && next < items.length) {
-      try {
-        await task(items[next++]!);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.min(IO_CONCURRENCY, items.length) }, lane));
-  const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
-  if (rejected) throw rejected.reason;
-}
-
-/** Writes `content` to a new file and flushes it to disk. */
-async function writeDurably(file: string, content: string): Promise<void> {
-  const handle = await open(file, 'wx', 0o644);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** fsync of a directory, so that the renames in it are durable; some file systems refuse it. */
-async function flushDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return;
-  }
-}
 
 /**
  * `mkdir -p`. Not mkdirSync's recursive mode: on Node 20 it loops forever where mkdir(2) answers
@@ -134,13 +89,13 @@ function makeDirs(dir: string, made: Set<string>): void {
   if (made.has(dir)) return;
   made.add(dir);
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, NEW_DIRECTORY_MODE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
     if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
     makeDirs(dirname(dir), made);
-    mkdirSync(dir);
+    mkdirSync(dir, NEW_DIRECTORY_MODE);
   }
 }
 
@@ -188,7 +143,8 @@ export function removeStaleTemps(outDir: string, managedDirs: readonly string[])
 
 export interface FileToWrite {
   file: string;
-  content: string;
+  /** Text is written as UTF-8; bytes as they are (a merged file keeps bytes that are not UTF-8). */
+  content: string | Buffer;
   /** How the file is named in messages. */
   label: string;
 }
@@ -203,16 +159,19 @@ export interface WriteResult {
  * is first written in full to a temporary file next to it and flushed to disk (many at a time:
  * one by one, flushing 20,000 files took most of a large build); only when all of them are on
  * disk are they renamed over their targets. A failure before the renames removes the temporary
- * files and leaves every existing file untouched.
+ * files and leaves every existing file untouched. A replaced regular file keeps its mode and owner;
+ * a new file gets NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first
+ * when its target is meant.
  */
 export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
-  const changed: (FileToWrite & { temp: string })[] = [];
+  const changed: { file: string; label: string; bytes: Buffer; temp: string; kept: Kept | undefined }[] = [];
   const made = new Set<string>();
   for (const f of files) {
+    const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
     const current = readIfExists(f.file);
     if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
-    if (current === f.content) {
+    if (current?.equals(bytes)) {
       result.unchanged.push(f.label);
       continue;
     }
@@ -221,15 +180,16 @@ export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteRe
     } catch (e) {
       throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
     }
-    changed.push({ ...f, temp: tempName(f.file) });
+    changed.push({ file: f.file, label: f.label, bytes, temp: tempName(f.file), kept: keptOf(f.file) });
   }
   const created: string[] = [];
   try {
     await eachConcurrently(changed, async (f) => {
       created.push(f.temp);
       try {
-        await writeDurably(f.temp, f.content);
+        await writeDurably(f.temp, f.bytes, f.kept, f.file);
       } catch (e) {
+        if (e instanceof OutputError) throw e;
         throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
       }
     });

@@ -2,6 +2,8 @@ import { rankCandidates } from '../policy/candidates.js';
 import type { ClusterPolicy, FleetPolicy, HookName, Origin } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
 import { byCode, clusterSubject, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
+import { redactSecrets } from '../policy/hook-secrets.js';
+import { mhaProblem, scriptProblem } from './engine-read.js';
 import { verdicts } from './exclusions.js';
 import { Notes, singleScriptHooks } from './unexpressed.js';
 
@@ -19,28 +21,28 @@ interface Line {
   key: string;
   value: string;
   at?: Origin;
-}
-
-/** A value Config::Tiny reads back unchanged: one line, no surrounding blanks. */
-function safeValue(value: string): boolean {
-  return !/[\u0000-\u001f\u007f]/.test(value) && value.trim() === value;
+  /** A hook's script, which MHA runs through a shell: it must also be a plain word (scriptProblem). */
+  script?: boolean;
 }
 
 function serverDefault(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, notes: Notes): Line[] {
   const workdir = cluster.mha?.managerWorkdir ?? `/var/log/masterha/${cluster.name}`;
+  // why: a value MHA would read otherwise is reported where the policy sets it.
+  const workdirAt = cluster.mha?.managerWorkdir === undefined ? undefined : { file: cluster.file, path: ['mha', 'managerWorkdir'] };
+  const fleetAt = (key: string) => (fleet ? { at: { file: fleet.file, path: ['mha', key] } } : {});
   const lines: Line[] = [
-    { key: 'manager_workdir', value: workdir },
-    { key: 'manager_log', value: `${workdir}/manager.log` },
-    { key: 'ssh_user', value: fleet?.mha.sshUser ?? 'root' },
+    { key: 'manager_workdir', value: workdir, ...(workdirAt ? { at: workdirAt } : {}) },
+    { key: 'manager_log', value: `${workdir}/manager.log`, ...(workdirAt ? { at: workdirAt } : {}) },
+    { key: 'ssh_user', value: fleet?.mha.sshUser ?? 'root', ...fleetAt('sshUser') },
   ];
-  if (fleet?.mha.user) lines.push({ key: 'user', value: fleet.mha.user });
-  if (fleet?.mha.replicationUser) lines.push({ key: 'repl_user', value: fleet.mha.replicationUser });
-  if (fleet?.mha.remoteWorkdir) lines.push({ key: 'remote_workdir', value: fleet.mha.remoteWorkdir });
-  if (fleet?.mha.masterBinlogDir) lines.push({ key: 'master_binlog_dir', value: fleet.mha.masterBinlogDir.join(',') });
+  if (fleet?.mha.user) lines.push({ key: 'user', value: fleet.mha.user, ...fleetAt('user') });
+  if (fleet?.mha.replicationUser) lines.push({ key: 'repl_user', value: fleet.mha.replicationUser, ...fleetAt('replicationUser') });
+  if (fleet?.mha.remoteWorkdir) lines.push({ key: 'remote_workdir', value: fleet.mha.remoteWorkdir, ...fleetAt('remoteWorkdir') });
+  if (fleet?.mha.masterBinlogDir) lines.push({ key: 'master_binlog_dir', value: fleet.mha.masterBinlogDir.join(','), ...fleetAt('masterBinlogDir') });
   // why: without it MHA refuses to manage a replica whose source is not the primary.
   if (cluster.hosts.some((h) => h.source !== undefined && h.source !== cluster.primary)) lines.push({ key: 'multi_tier_slave', value: '1' });
   const hooks = singleScriptHooks(cluster, MHA_HOOK_KEYS, notes, 'MHA calls with its own options (--command, --orig_master_host, ...)');
-  for (const h of hooks) lines.push({ key: h.key, value: h.script, at: h.at });
+  for (const h of hooks) lines.push({ key: h.key, value: h.script, at: h.at, script: true });
   return lines.sort((a, b) => byCode(a.key, b.key));
 }
 
@@ -88,10 +90,18 @@ function render(blocks: { name: string; lines: Line[] }[], cluster: ClusterPolic
   for (const b of blocks) {
     if (out.length > 0) out.push('');
     out.push(`[${b.name}]`);
+    // why: every [serverN] block takes the [server default] values over, and MHA parses them again there.
+    const inherited = b.name === 'server default';
     for (const l of b.lines) {
-      if (!safeValue(l.value)) {
+      const problem = mhaProblem(l.key, l.value, inherited) ?? (l.script ? scriptProblem(l.value) : undefined);
+      if (problem !== undefined) {
         safe = false;
-        notes.unsafe(l.at?.file ?? cluster.file, l.at?.path ?? [], `the value of ${l.key} (${JSON.stringify(l.value)}) would not survive MHA's one-line key=value format.`, 'Remove control characters and surrounding blanks.');
+        notes.unsafe(
+          l.at?.file ?? cluster.file,
+          l.at?.path ?? [],
+          `the value of ${l.key} (${JSON.stringify(redactSecrets(l.value))}) ${problem}.`,
+          l.script ? 'Use a script path made of letters, digits and / . _ - only; a wrapper script can hold the rest.' : 'Remove the quotes, blanks, " ; " and control characters from the value.',
+        );
         continue;
       }
       out.push(`${l.key}=${l.value}`);

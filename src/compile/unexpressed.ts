@@ -1,5 +1,6 @@
 import type { JsonPath } from '../policy/locate.js';
 import type { ClusterPolicy, HookName, Origin } from '../policy/model.js';
+import { redactSecrets } from '../policy/hook-secrets.js';
 import { placeholders, splitCommand, type CompileReport } from './artifact.js';
 
 /** Collects what a target cannot express, at the policy line that asks for it. */
@@ -64,9 +65,11 @@ export function singleScriptHooks(
         return;
       }
       if (rest !== '') {
-        const words = placeholders(rest);
+        // why: the arguments may hold a password (hook-password-literal); a message never shows it.
+        const shown = splitCommand(redactSecrets(command)).rest;
+        const words = placeholders(shown);
         const what = words.length > 0 ? `the placeholders ${words.map((w) => `{${w}}`).join(' ')} are not replaced` : 'the arguments are not passed';
-        notes.add(origin.file, path, `${key} is a script path that ${calling}; only ${executable} is written and ${what} ("${rest}").`);
+        notes.add(origin.file, path, `${key} is a script path that ${calling}; only ${executable} is written and ${what} ("${shown}").`);
       }
       out.push({ key, script: executable, at: { file: origin.file, path } });
     });

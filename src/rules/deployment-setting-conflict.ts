@@ -1,11 +1,14 @@
 import { defineRule, type Report } from './rule.js';
 import { HOOK_NAMES, type ClusterPolicy } from '../policy/model.js';
 import type { JsonPath } from '../policy/locate.js';
+import { redactSecrets } from '../policy/hook-secrets.js';
 
 interface Setting {
   path: JsonPath;
   orchestratorKey: string;
   value(c: ClusterPolicy): unknown;
+  /** The value as messages show it, when that differs (hooks: without passwords). */
+  shown?(c: ClusterPolicy): unknown;
 }
 
 const ENFORCEMENT_KEYS = 'EnforceExactSemiSyncReplicas / RecoverLockedSemiSyncMaster';
@@ -20,6 +23,7 @@ export const DEPLOYMENT_SETTINGS: readonly Setting[] = [
     path: ['hooks', name],
     orchestratorKey: `${name[0]!.toUpperCase()}${name.slice(1)}Processes`,
     value: (c: ClusterPolicy) => c.hooks[name],
+    shown: (c: ClusterPolicy) => c.hooks[name].map(redactSecrets),
   })),
 ];
 
@@ -41,17 +45,19 @@ export default defineRule({
       const [reference, ...others] = clusters;
       for (const setting of DEPLOYMENT_SETTINGS) {
         const expected = JSON.stringify(setting.value(reference!));
+        const show = (c: ClusterPolicy) => JSON.stringify((setting.shown ?? setting.value)(c));
         for (const c of others) {
-          const got = JSON.stringify(setting.value(c));
-          if (got === expected) continue;
+          if (JSON.stringify(setting.value(c)) === expected) continue;
+          const got = show(c);
+          const wanted = show(reference!);
           const origin = c.origin(setting.path);
           const refOrigin = reference!.origin(setting.path);
           reports.push({
             file: origin.file,
             path: origin.path.length > 0 ? origin.path : ['orchestrator', 'deployment'],
-            message: `Cluster "${c.name}" sets ${setting.path.join('.')} to ${got} but cluster "${reference!.name}" (${refOrigin.file.path}) of the same orchestrator deployment "${deployment}" sets ${expected}; orchestrator has one ${setting.orchestratorKey} per deployment.`,
+            message: `Cluster "${c.name}" sets ${setting.path.join('.')} to ${got} but cluster "${reference!.name}" (${refOrigin.file.path}) of the same orchestrator deployment "${deployment}" sets ${wanted}; orchestrator has one ${setting.orchestratorKey} per deployment.`,
             hint: 'Move the value to the fleet defaults, or give the clusters separate deployments.',
-            related: [{ file: refOrigin.file, path: refOrigin.path.length > 0 ? refOrigin.path : ['orchestrator', 'deployment'], message: `"${reference!.name}" sets ${expected}` }],
+            related: [{ file: refOrigin.file, path: refOrigin.path.length > 0 ? refOrigin.path : ['orchestrator', 'deployment'], message: `"${reference!.name}" sets ${wanted}` }],
           });
         }
       }

@@ -7,6 +7,7 @@ import deploymentSettingConflict from './deployment-setting-conflict.js';
 import duplicateClusterName from './duplicate-cluster-name.js';
 import duplicateCmonClusterId from './duplicate-cmon-cluster-id.js';
 import duplicateHost from './duplicate-host.js';
+import hookPasswordLiteral from './hook-password-literal.js';
 import hostInWhitelistAndBlacklist from './host-in-whitelist-and-blacklist.js';
 import invalidHostKey from './invalid-host-key.js';
 import liveCandidateDelayed from './live-candidate-delayed.js';
@@ -83,6 +84,7 @@ export const RULES: readonly Rule[] = [
   duplicateClusterName,
   duplicateCmonClusterId,
   duplicateHost,
+  hookPasswordLiteral,
   hostInWhitelistAndBlacklist,
   invalidHostKey,
   liveCandidateDelayed,

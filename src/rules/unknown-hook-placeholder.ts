@@ -3,6 +3,7 @@ import { didYouMean } from '../util/suggest.js';
 import { HOOK_NAMES } from '../policy/model.js';
 import type { SourceFile } from '../policy/source.js';
 import type { JsonPath } from '../policy/locate.js';
+import { secretSpans } from '../policy/hook-secrets.js';
 
 /** Placeholders orchestrator replaces in hook commands (prepareCommand). */
 export const HOOK_PLACEHOLDERS: readonly string[] = [
@@ -22,10 +23,13 @@ function checkHooks(file: SourceFile, base: JsonPath, hooks: unknown): Report[] 
     const list = (hooks as Record<string, unknown>)[name];
     if (!Array.isArray(list)) continue;
     list.forEach((command, i) => {
+      const secrets = secretSpans(String(command));
       // why: `${VAR}` is shell (orchestrator also exports ORC_* variables) and `{}` is find -exec's; neither is a placeholder.
       for (const m of String(command).matchAll(/(?<!\$)\{([^{}\s$]+)\}/g)) {
         const word = m[1]!;
         if (KNOWN.has(word)) continue;
+        // why: braces inside a password are the password (hook-password-literal reports it), never echoed.
+        if (secrets.some((s) => m.index < s.end && m.index + m[0].length > s.start)) continue;
         reports.push({
           file,
           path: [...base, name, i],

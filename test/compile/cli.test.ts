@@ -146,7 +146,7 @@ describe('succession build', () => {
     writeFileSync(join(d, 'cmon_1.cnf'), existing);
     const r = run(['build', '.', '--merge-into', 'cmon_1.cnf', '--target', 'mha'], d);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/a\.yaml\n\s+14:\d+\s+error\s+cmon: the value of replication_pre_failover_script/);
+    expect(r.stdout).toMatch(/\n\s+14:\d+\s+error\s+cmon: the value of replication_pre_failover_script/);
     expect(readFileSync(join(d, 'cmon_1.cnf'), 'utf8')).toBe(existing);
   });
 });

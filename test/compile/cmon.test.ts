@@ -123,17 +123,21 @@ describe('cnf values', () => {
   });
 
   it('refuses what single quotes cannot carry', () => {
-    for (const v of ["it's", 'a\\b', 'a\nb', 'a\rb', 'a\u0000b', 'a\tb']) expect(cnfValue(v)).toBeUndefined();
+    for (const v of ["it's", 'a\\b', 'a\nb', 'a\rb', 'a\u0000b', 'a\tb', 'a\u00a0b', 'a\u2009b', 'a\u3000b', 'a\ufeffb']) expect(cnfValue(v)).toBeUndefined();
   });
 
   const evil: [string, string | undefined][] = [
-    ['/opt/hook;enable_cluster_autorecovery=0', "/opt/hook;enable_cluster_autorecovery=0"],
-    ['/opt/hook#x', '/opt/hook#x'],
+    // why: the script is run by a shell too; only a plain word is the same script for cmon as for the policy.
+    ['/opt/hook;enable_cluster_autorecovery=0', undefined],
+    ['/opt/hook#x', undefined],
     ['/opt/hook\nenable_cluster_autorecovery=0', '/opt/hook'],
-    ['/opt/hook\r\nenable_node_autorecovery=0', '/opt/hook'],
+    ['/opt/hook\r\nenable_node_autorecovery=0', undefined],
     ["/opt/it's", undefined],
     ['/opt/back\\slash', undefined],
-    ['/opt/"dq"', '/opt/"dq"'],
+    ['/opt/"dq"', undefined],
+    ['/opt/hook\u00a0--fence', undefined],
+    ['/opt/hook\u3000x', undefined],
+    ['/opt/hooks/ünï.sh {failedHost}', '/opt/hooks/ünï.sh'],
   ];
   for (const [command, written] of evil) {
     it(`cannot inject a line through the hook ${JSON.stringify(command)}`, () => {

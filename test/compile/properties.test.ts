@@ -8,8 +8,12 @@ import { FLEET, cluster, repoOf } from './helpers.js';
 
 // Properties over arbitrary hook commands and candidate lists: whatever the policy says, a
 // generated file either keeps exactly its intended shape or the build refuses to write it.
-const ALPHABET = ['a', 'b', '/', '-', '.', ' ', '\t', '\n', '\r', '\u0000', '\u001b', "'", '"', '\\', ';', '#', '=', '[', ']', '{', '}', '$', '`', '|', '&', ':', ','];
+const ALPHABET = ['a', 'b', '/', '-', '.', ' ', '\t', '\n', '\r', '\u0000', '\u001b', "'", '"', '\\', ';', '#', '=', '[', ']', '{', '}', '$', '`', '|', '&', ':', ',', '\u00a0', '\u2009', '\u3000', 'é'];
 const command = fc.string({ unit: fc.constantFrom(...ALPHABET), minLength: 1, maxLength: 30 });
+/** The script a single-script engine gets: the first word where a shell splits (space, tab, newline). */
+const scriptOf = (hook: string) => hook.replace(/^[ \t\n]+/, '').split(/[ \t\n]+/)[0]!;
+/** A script the engines and a shell all read as the same one word: no quoting, expansion, separator, control character or Unicode space. */
+const plainScript = (script: string) => /^[A-Za-z0-9_./@%+,:é-]+$/.test(script);
 const HOSTS = ['a-1:3306', 'a-2:3306', 'a-3:3306', 'a-4:3306', 'a-5:3306'];
 
 function policy(hook: string, whitelist: string[] | undefined, blacklist: string[], fence: boolean): string {
@@ -22,9 +26,9 @@ describe('properties of the generated files', () => {
     fc.assert(
       fc.property(command, fc.option(fc.subarray(HOSTS, { minLength: 1 }), { nil: undefined }), fc.subarray(HOSTS), fc.boolean(), (hook, whitelist, blacklist, fence) => {
         const r = compile(repoOf({ 'fleet.yaml': FLEET, 'a.yaml': policy(hook, whitelist, blacklist, fence) }), ['cmon']);
-        const executable = hook.trim().split(/\s+/)[0]!;
+        const executable = scriptOf(hook);
         const unsafe = r.findings.some((f) => f.ruleId === 'unsafe-engine-value');
-        if (executable !== '' && cnfValue(executable) === undefined) {
+        if (executable !== '' && !plainScript(executable)) {
           expect(unsafe).toBe(true);
           expect(r.artifacts).toEqual([]);
           return;
@@ -46,9 +50,10 @@ describe('properties of the generated files', () => {
     fc.assert(
       fc.property(command, (hook) => {
         const r = compile(repoOf({ 'fleet.yaml': FLEET, 'a.yaml': policy(hook, undefined, [], false) }), ['mha']);
-        const executable = hook.trim().split(/\s+/)[0]!;
+        const executable = scriptOf(hook);
         if (r.artifacts.length === 0) {
           expect(r.findings.some((f) => f.ruleId === 'unsafe-engine-value')).toBe(true);
+          expect(executable !== '' && !plainScript(executable)).toBe(true);
           return;
         }
         const body = r.artifacts[0]!.content.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
@@ -84,6 +89,33 @@ describe('properties of the generated files', () => {
         expect(b).toEqual(a);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('hostile directories in cmon output', () => {
+  // Quotes, " ; ", "#", blanks at the ends, backslashes and Unicode spaces in a path the fleet sets.
+  const UNITS = ['a', '/', ' ', '\t', ';', ' ; ', '#', "'", '"', '\\', '0', '=', '\u00a0', '\u2009', '\u3000', '\ufeff', 'é'];
+  const dir = fc.string({ unit: fc.constantFrom(...UNITS), maxLength: 12 }).map((s) => `/${s}`);
+  const fleet = (logDir: string) => `kind: fleet\ncmon:\n  logDir: ${JSON.stringify(logDir)}\n`;
+
+  it('cmon reads logfile back as the policy says (ini), or the build refuses it at the logDir line', () => {
+    fc.assert(
+      fc.property(dir, (logDir) => {
+        const policy = 'kind: cluster\nname: a\nprimary: a-1:3306\ncmon: { clusterId: 1 }\nhosts: { a-1:3306: {}, a-2:3306: {} }\n';
+        const r = compile(repoOf({ 'fleet.yaml': fleet(logDir), 'a.yaml': policy }), ['cmon']);
+        const unsafe = r.findings.filter((f) => f.ruleId === 'unsafe-engine-value').map((f) => `${f.file}:${f.line}`);
+        // cmon's single quotes carry no quote, backslash or control character, and its reader splits at Unicode spaces.
+        if (/['\\\u0000-\u001f\u00a0\u2009\u3000\ufeff]/.test(logDir)) {
+          expect(r.artifacts).toEqual([]);
+          expect(unsafe).toEqual(['fleet.yaml:3']);
+          return;
+        }
+        expect(unsafe).toEqual([]);
+        const parsed = ini.parse(r.artifacts[0]!.content) as Record<string, string>;
+        expect(parsed.logfile).toBe(`${logDir}/cmon_1.log`);
+      }),
+      { numRuns: 300 },
     );
   });
 });

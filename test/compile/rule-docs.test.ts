@@ -45,7 +45,7 @@ function raisedBy(id: string, command: string | undefined, section: string): str
   if (id === 'cnf-duplicate-managed-key') {
     const repo = repoOf({ 'shop.yaml': 'kind: cluster\nname: shop\nprimary: db-1:3306\ncmon: { clusterId: 1 }\nhosts:\n  db-1:3306: {}\n' });
     const entries = cmonEntries(repo.clusters[0]!, undefined, new Notes('cmon'));
-    return blocks(section, 'ini').flatMap((b) => mergeCnf(b, entries).problems.map(() => id));
+    return blocks(section, 'ini').flatMap((b) => mergeCnf(Buffer.from(b, 'utf8'), entries).problems.map(() => id));
   }
   return blocks(section, 'yaml').flatMap((b) => compile(repoOf({ 'example.yaml': b }), ['cmon']).findings.map((f) => f.ruleId));
 }

@@ -120,7 +120,7 @@ describe('applySuppressions', () => {
   });
 
   it('never suppresses syntax, schema or suppression findings', () => {
-    expect([...UNSUPPRESSIBLE].sort()).toEqual(['schema', 'suppression-without-reason', 'syntax', 'unused-suppression']);
+    expect([...UNSUPPRESSIBLE].sort()).toEqual(['hook-password-literal', 'schema', 'suppression-without-reason', 'syntax', 'unused-suppression']);
     const text = '# succession-disable-file syntax, schema -- why\na: 1\n';
     expect(after([finding('syntax', 2), finding('schema', 2)], { 'a.yaml': text })).toEqual([
       'a.yaml:1:1 unused-suppression: "schema" findings cannot be suppressed.',

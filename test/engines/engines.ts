@@ -84,16 +84,16 @@ export const MASTERHA_CHECK_REPL: string | undefined = findOnPath('masterha_chec
  * otherwise warns and skips, unless SUCCESSION_REQUIRE_ENGINES=1 (or the engine is configured
  * but broken), where the cause is a failing test.
  */
-export function engineDescribe(name: string, engine: 'orchestrator' | 'mha', body: () => void): void {
+export function engineDescribe(name: string, engine: 'orchestrator' | 'mha', body: () => void, needs: { mariadb: boolean } = { mariadb: true }): void {
   const found: Found<unknown> = engine === 'orchestrator' ? orchestrators : MASTERHA_CHECK_REPL ? { value: MASTERHA_CHECK_REPL } : { missing: 'masterha_check_repl not found (apt-get install mha4mysql-manager mha4mysql-node)' };
-  const cause = found.broken ?? found.missing ?? (MARIADBD ? undefined : 'mariadbd not found (apt-get install mariadb-server)');
+  const cause = found.broken ?? found.missing ?? (MARIADBD || !needs.mariadb ? undefined : 'mariadbd not found (apt-get install mariadb-server)');
   if (cause === undefined) {
     describe(name, body);
     return;
   }
   if (found.broken !== undefined || process.env.SUCCESSION_REQUIRE_ENGINES === '1') {
     describe(name, () => {
-      it(`needs ${engine} and MariaDB`, () => {
+      it(`needs ${engine}${needs.mariadb ? ' and MariaDB' : ''}`, () => {
         throw new Error(cause);
       });
     });

@@ -11,6 +11,9 @@
 #       commands MasterMonitor would run on the servers over SSH.
 #   perl mha-state.pl check_repl --conf=FILE --global_conf=FILE
 #       MHA::MasterMonitor::main as masterha_check_repl calls it.
+#   perl mha-state.pl configs FILE...
+#       MHA::Config->read_config on each file (no global file), as for `config`, keyed by file;
+#       { error } where MHA refuses one.
 #   perl mha-state.pl versions VERSION...
 #       For each version string, the error MHA's two version parsers die with, in the order MHA
 #       calls them on a replica, or null.
@@ -32,6 +35,29 @@ use MHA::ServerManager;
 
 my ( $mode, @args ) = @ARGV;
 my $json = JSON::PP->new->canonical->pretty;
+
+# Passwords stay out of the output: the test never needs them and output may end up in logs.
+my @CONFIG_KEYS = qw(id hostname ip port node_label candidate_master no_master ignore_fail multi_tier_slave user repl_user ssh_user ssh_port
+  remote_workdir manager_workdir manager_log master_binlog_dir master_ip_failover_script report_script
+  shutdown_script secondary_check_script check_repl_delay latest_priority use_gtid_auto_pos);
+
+sub pick {
+  my ( $s, @keys ) = @_;
+  return { map { ( $_ => $s->{$_} ) } grep { defined $s->{$_} } @keys };
+}
+
+if ( ( $mode // '' ) eq 'configs' ) {
+  # Each file's bytes stay bytes: JSON::PP without ->utf8 prints them as they are, so UTF-8 in a
+  # value reaches the test as the same UTF-8.
+  my $log = MHA::ManagerUtil::init_log();
+  my %read;
+  for my $conf (@args) {
+    my ($servers) = eval { MHA::Config->new( logger => $log, globalfile => '/nonexistent/masterha_default.cnf', file => $conf )->read_config() };
+    $read{$conf} = $@ ? { error => "$@" } : [ map { pick( $_, @CONFIG_KEYS ) } @$servers ];
+  }
+  print $json->encode( \%read );
+  exit 0;
+}
 
 if ( ( $mode // '' ) eq 'versions' ) {
   my %stops;
@@ -68,16 +94,6 @@ if ( $mode eq 'check_repl' ) {
 
 my $log = MHA::ManagerUtil::init_log();
 my ($servers) = MHA::Config->new( logger => $log, globalfile => $global, file => $opt{conf} )->read_config();
-
-# Passwords stay out of the output: the test never needs them and output may end up in logs.
-my @CONFIG_KEYS = qw(id hostname ip port candidate_master no_master ignore_fail multi_tier_slave user repl_user ssh_user ssh_port
-  remote_workdir manager_workdir manager_log master_binlog_dir master_ip_failover_script report_script
-  shutdown_script secondary_check_script check_repl_delay latest_priority use_gtid_auto_pos);
-
-sub pick {
-  my ( $s, @keys ) = @_;
-  return { map { ( $_ => $s->{$_} ) } grep { defined $s->{$_} } @keys };
-}
 
 if ( $mode eq 'config' ) {
   print $json->encode( [ map { pick( $_, @CONFIG_KEYS ) } @$servers ] );

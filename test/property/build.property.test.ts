@@ -37,9 +37,9 @@ function artifact(c: Compiled, path: string): string | undefined {
   return c.artifacts.find((a) => a.path === path)?.content;
 }
 
-/** The executable a single-script engine gets for a hook event: the first command's first word. */
+/** The executable a single-script engine gets for a hook event: the first command's first word, split where a shell splits. */
 function firstScript(commands: string[] | undefined): string | undefined {
-  return commands?.[0]?.trim().split(/\s+/)[0];
+  return commands?.[0]?.replace(/^[ \t\n]+/, '').split(/[ \t\n]+/)[0];
 }
 
 /** Lines that are neither blank nor comments. */

@@ -1,3 +1,4 @@
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
@@ -10,7 +11,8 @@ import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
 import { Notes } from '../../compile/unexpressed.js';
 import type { Repo } from '../../rules/rule.js';
-import { UsageError, readInputs, readText, reportFatal, startDirOf, withFleet } from '../io.js';
+import { UsageError, readInputs, reportFatal, startDirOf, withFleet } from '../io.js';
+import { errnoText } from '../../util/errno.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
 interface BuildOptions extends ReportOptions {
@@ -39,10 +41,23 @@ function driftFinding(file: string, kind: Drift['kind']): Finding {
   return { ruleId: 'build-drift', severity: 'error', file, line: 1, column: 1, endLine: 1, endColumn: 1, message: `Generated file ${DRIFT_TEXT[kind]}`, hint };
 }
 
-/** The merged text of `--merge-into FILE`, or the findings that stop the merge. */
-function merge(file: string, repo: Repo): { text?: string; findings: Finding[] } {
-  const existing = readText(file);
-  const name = /cmon_([0-9]+)\.cnf$/.exec(file)?.[1];
+/**
+ * The file `--merge-into` names, through any symbolic link: the link stays, its target is updated.
+ * Read as bytes: what the merge does not manage must stay byte for byte, UTF-8 or not.
+ */
+function readMergeTarget(file: string): { real: string; bytes: Buffer } {
+  try {
+    const real = realpathSync(file);
+    return { real, bytes: readFileSync(real) };
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${errnoText(e)}`);
+  }
+}
+
+/** The merged bytes of `--merge-into FILE` and the file they go to, or the findings that stop the merge. */
+function merge(file: string, repo: Repo): { real: string; current: Buffer; bytes?: Buffer; findings: Finding[] } {
+  const { real, bytes: existing } = readMergeTarget(file);
+  const name = /cmon_([0-9]+)\.cnf$/.exec(file)?.[1] ?? /cmon_([0-9]+)\.cnf$/.exec(real)?.[1];
   const id = cnfClusterId(existing) ?? name;
   if (id === undefined) throw new UsageError(`${file} has no cluster_id line and is not named cmon_<id>.cnf`);
   const cluster = repo.clusters.find((c) => String(c.cmon?.clusterId) === id);
@@ -52,7 +67,7 @@ function merge(file: string, repo: Repo): { text?: string; findings: Finding[] }
   if (renderCnf(entries, cluster, notes) === undefined) {
     // why: a value cmon cannot carry would otherwise drop out of the merge and delete its line.
     const unsafe = notes.reports.filter((r) => r.ruleId === unsafeEngineValue.id);
-    return { findings: unsafe.map((r) => position(r.ruleId, unsafeEngineValue.severity, r.report)) };
+    return { real, current: existing, findings: unsafe.map((r) => position(r.ruleId, unsafeEngineValue.severity, r.report)) };
   }
   const result = mergeCnf(existing, entries);
   const findings: Finding[] = result.problems.map(({ related, ...p }) => ({
@@ -62,7 +77,7 @@ function merge(file: string, repo: Repo): { text?: string; findings: Finding[] }
     ...p,
     ...(related ? { related: related.map((r) => ({ file, ...r })) } : {}),
   }));
-  return { text: result.text, findings };
+  return { real, current: existing, ...(result.bytes ? { bytes: result.bytes } : {}), findings };
 }
 
 export function registerBuild(program: Command): void {
@@ -102,9 +117,9 @@ export function registerBuild(program: Command): void {
     }
     try {
       if (opts.check) {
-        await check(opts, targets, compiled.artifacts, merged?.text, findings, inputs.length);
+        await check(opts, targets, compiled.artifacts, merged, findings, inputs.length);
       } else {
-        await write(opts, targets, compiled.artifacts, merged?.text);
+        await write(opts, targets, compiled.artifacts, merged);
         process.exitCode = await emitFindings(findings, opts, inputs.length);
       }
     } catch (e) {
@@ -115,17 +130,19 @@ export function registerBuild(program: Command): void {
   });
 }
 
-async function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined, findings: Finding[], files: number): Promise<void> {
+type Merged = ReturnType<typeof merge>;
+
+async function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], merged: Merged | undefined, findings: Finding[], files: number): Promise<void> {
   const drift: Finding[] = [];
   if (opts.out !== undefined) {
     for (const d of diffTree(opts.out, artifacts, targets)) drift.push(driftFinding(join(opts.out, d.path), d.kind));
   }
-  if (opts.mergeInto !== undefined && mergedText !== readText(opts.mergeInto)) drift.push(driftFinding(opts.mergeInto, 'stale'));
+  if (opts.mergeInto !== undefined && merged?.bytes !== undefined && !merged.bytes.equals(merged.current)) drift.push(driftFinding(opts.mergeInto, 'stale'));
   process.exitCode = await emitFindings([...findings, ...drift], opts, files);
   if (drift.length === 0) reportFatal('generated files are up to date.');
 }
 
-async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined): Promise<void> {
+async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], merged: Merged | undefined): Promise<void> {
   const files: FileToWrite[] = [];
   let extra: Drift[] = [];
   if (opts.out !== undefined) {
@@ -133,7 +150,7 @@ async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artif
     extra = diffTree(opts.out, artifacts, targets).filter((d) => d.kind === 'extra');
     files.push(...treeFiles(opts.out, artifacts));
   }
-  if (opts.mergeInto !== undefined && mergedText !== undefined) files.push({ file: opts.mergeInto, content: mergedText, label: opts.mergeInto });
+  if (opts.mergeInto !== undefined && merged?.bytes !== undefined) files.push({ file: merged.real, content: merged.bytes, label: opts.mergeInto });
   const r = await writeFiles(files);
   const where = opts.out === undefined ? '' : ` (output directory ${opts.out})`;
   reportFatal(`wrote ${r.written.length} file(s), ${r.unchanged.length} unchanged${where}.`);
