@@ -47,7 +47,29 @@ const program = new Command()
     // why: commander's messages quote the arguments as given; its own line breaks stay, each line's text is made safe.
     outputError: (text, write) => write(text.split('\n').map(terminalText).join('\n')),
   })
-  .exitOverride();
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  succession lint                                   lint policies/ (or the paths given)
+  succession lint -f sarif -o results.sarif         for GitHub code scanning
+  succession build --out generated/ --check         the drift gate: exit 1 when a generated file is stale
+  succession check --topology mysql://db1:3306      the policies against the live servers
+  succession simulate shop --each-single-failure    who takes over when each host fails
+
+Environment:
+  ORCHESTRATOR_API                                    the default --topology (as for orchestrator-client)
+  ORCHESTRATOR_AUTH_USER, ORCHESTRATOR_AUTH_PASSWORD  basic auth for it
+  MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD, MYSQL_USER   as for the mysql client (option files win)
+  NO_COLOR, FORCE_COLOR                               never / always colour the stylish output
+  GITHUB_ACTIONS, GITHUB_WORKSPACE                    github annotations by default; paths relative to the workspace
+
+Exit codes:
+  0  no finding at or above --fail-on (and no more warnings than --max-warnings)
+  1  findings at or above --fail-on, or too many warnings, or generated files stale (--check)
+  2  usage error, unreadable input, output that cannot be written, or an internal error`,
+  );
 
 async function run(): Promise<void> {
   try {

@@ -1,6 +1,6 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
 import { terminalText } from '../util/terminal-text.js';
+import { inRepository, type RepositoryRoot } from './root.js';
 
 // why: workflow commands end at a newline and split properties at "," and ":"; GitHub's escaping rules.
 function escapeData(s: string): string {
@@ -31,12 +31,8 @@ const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
  * GitHub Actions workflow commands: one annotation per finding. GitHub places an annotation by a
  * path relative to the workspace, so with `root` (GITHUB_WORKSPACE) paths are made relative to it.
  */
-export function formatGithub(findings: readonly Finding[], root?: { dir: string; cwd: string }): string {
-  const path = (file: string): string => {
-    if (!root) return file;
-    const inRoot = relative(root.dir, resolve(root.cwd, file));
-    return inRoot === '' || inRoot.startsWith('..') || isAbsolute(inRoot) ? file : inRoot;
-  };
+export function formatGithub(findings: readonly Finding[], root?: RepositoryRoot): string {
+  const path = (file: string): string => (root && inRepository(file, root)) ?? file;
   return findings
     .map((f) => {
       const props = [

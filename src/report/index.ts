@@ -1,11 +1,13 @@
 import type { Finding } from '../findings.js';
 import { RULES } from '../rules/index.js';
 import { formatGithub } from './github.js';
+import { formatGitlab } from './gitlab.js';
+import { formatJunit } from './junit.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
 
-export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit', 'gitlab'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface FormatOptions {
@@ -18,13 +20,15 @@ export interface FormatOptions {
   root?: string;
   /** The directory relative finding paths are relative to. */
   cwd?: string;
+  /** For stylish: every finding of the run, for the summary, when fewer are shown (--quiet). */
+  totals?: readonly Finding[];
 }
 
 /** Renders findings in one of the output formats; pure. */
 export function format(findings: readonly Finding[], name: FormatName, opts: FormatOptions): string {
   switch (name) {
     case 'stylish':
-      return formatStylish(findings, { color: opts.color });
+      return formatStylish(findings, { color: opts.color, ...(opts.totals ? { totals: opts.totals } : {}) });
     case 'json':
       return formatJson(findings, opts.filesChecked);
     case 'sarif':
@@ -37,5 +41,9 @@ export function format(findings: readonly Finding[], name: FormatName, opts: For
       });
     case 'github':
       return formatGithub(findings, opts.root !== undefined ? { dir: opts.root, cwd: opts.cwd ?? '.' } : undefined);
+    case 'junit':
+      return formatJunit(findings);
+    case 'gitlab':
+      return formatGitlab(findings, opts.root !== undefined ? { dir: opts.root, cwd: opts.cwd ?? '.' } : undefined);
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import type { Finding } from '../findings.js';
 import { docsUrl, type Rule } from '../rules/rule.js';
+import { inRepository } from './root.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -106,10 +107,9 @@ function firstParagraph(page: string): string | undefined {
 
 function artifactLocation(file: string, tool: SarifTool): { uri: string; uriBaseId?: string } {
   if (tool.root === undefined) return { uri: artifactUri(file) };
-  const absolute = resolve(tool.cwd ?? process.cwd(), file);
-  const inRoot = relative(tool.root, absolute);
-  if (inRoot === '' || inRoot.startsWith('..') || isAbsolute(inRoot)) return { uri: artifactUri(absolute) };
-  return { uri: artifactUri(inRoot), uriBaseId: SRCROOT };
+  const cwd = tool.cwd ?? process.cwd();
+  const inRoot = inRepository(file, { dir: tool.root, cwd });
+  return inRoot === undefined ? { uri: artifactUri(resolve(cwd, file)) } : { uri: artifactUri(inRoot), uriBaseId: SRCROOT };
 }
 
 function location(f: { file: string; line: number; column: number; endLine: number; endColumn: number }, where: (file: string) => { uri: string; uriBaseId?: string }) {

@@ -3,6 +3,8 @@ import { terminalText as t } from '../util/terminal-text.js';
 
 export interface StylishOptions {
   color: boolean;
+  /** Every finding of the run, when only some are shown: the summary counts these. */
+  totals?: readonly Finding[];
 }
 
 const STYLE = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4 } as const;
@@ -27,10 +29,12 @@ export function formatStylish(findings: readonly Finding[], opts: StylishOptions
     if (f.hint) lines.push(`          ${paint('dim', `hint: ${t(f.hint)}`)}`);
     for (const r of f.related ?? []) lines.push(`          ${paint('dim', `↳ ${t(r.file)}:${r.line}:${r.column} ${t(r.message)}`)}`);
   }
-  if (findings.length === 0) return '';
-  const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
+  const all = opts.totals ?? findings;
+  if (all.length === 0) return '';
+  const count = (s: Finding['severity']) => all.filter((f) => f.severity === s).length;
   const [e, w, i] = [count('error'), count('warning'), count('info')];
-  const summary = `${findings.length} problem${findings.length === 1 ? '' : 's'} (${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}, ${i} info)`;
+  const hidden = all.length - findings.length;
+  const summary = `${all.length} problem${all.length === 1 ? '' : 's'} (${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}, ${i} info)${hidden > 0 ? `, ${hidden} not shown (--quiet)` : ''}`;
   lines.push('', paint('bold', paint(e > 0 ? 'red' : w > 0 ? 'yellow' : 'blue', `✖ ${summary}`)), '');
   return lines.join('\n');
 }

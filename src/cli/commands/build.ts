@@ -10,6 +10,8 @@ import { cmonEntries, renderCnf } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
 import { Notes } from '../../compile/unexpressed.js';
+import { driftDiff, MAX_DIFFS } from '../../compile/drift-diff.js';
+import { terminalText } from '../../util/terminal-text.js';
 import type { Repo } from '../../rules/rule.js';
 import { UsageError, readInputs, reportFatal, startDirOf, withFleet } from '../io.js';
 import { errnoText } from '../../util/errno.js';
@@ -91,6 +93,7 @@ export function registerBuild(program: Command): void {
       .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
       .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
       .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
+    false,
   ).action(async (paths: string[], opts: BuildOptions) => {
     const targets = parseTargets(opts.target);
     if (opts.out === undefined && opts.mergeInto === undefined) throw new UsageError('build needs --out DIR (or --merge-into FILE)');
@@ -134,12 +137,39 @@ type Merged = ReturnType<typeof merge>;
 
 async function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], merged: Merged | undefined, findings: Finding[], files: number): Promise<void> {
   const drift: Finding[] = [];
+  const diffs: (string | undefined)[] = [];
   if (opts.out !== undefined) {
-    for (const d of diffTree(opts.out, artifacts, targets)) drift.push(driftFinding(join(opts.out, d.path), d.kind));
+    const wanted = new Map(artifacts.map((a) => [a.path, Buffer.from(a.content, 'utf8')]));
+    for (const d of diffTree(opts.out, artifacts, targets)) {
+      const file = join(opts.out, d.path);
+      drift.push(driftFinding(file, d.kind));
+      diffs.push(driftDiff(file, d.kind === 'missing' ? undefined : readIfFile(file), d.kind === 'extra' ? undefined : wanted.get(d.path)));
+    }
   }
-  if (opts.mergeInto !== undefined && merged?.bytes !== undefined && !merged.bytes.equals(merged.current)) drift.push(driftFinding(opts.mergeInto, 'stale'));
+  if (opts.mergeInto !== undefined && merged?.bytes !== undefined && !merged.bytes.equals(merged.current)) {
+    drift.push(driftFinding(opts.mergeInto, 'stale'));
+    diffs.push(driftDiff(opts.mergeInto, merged.current, merged.bytes));
+  }
   process.exitCode = await emitFindings([...findings, ...drift], opts, files);
   if (drift.length === 0) reportFatal('generated files are up to date.');
+  else showDiffs(diffs);
+}
+
+/** The diffs of the first stale files on stderr (for whoever reads the CI log), each line made terminal-safe. */
+function showDiffs(diffs: readonly (string | undefined)[]): void {
+  const shown = diffs.filter((d) => d !== undefined).slice(0, MAX_DIFFS);
+  const text = shown.map((d) => d.split('\n').map((l) => terminalText(l)).join('\n')).join('');
+  process.stderr.write(text);
+  const rest = diffs.length - shown.length;
+  if (rest > 0) reportFatal(`${rest} more drifted file(s) without a diff shown (binary, or past the first ${MAX_DIFFS}).`);
+}
+
+function readIfFile(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], merged: Merged | undefined): Promise<void> {

@@ -1,5 +1,3 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseHostKey } from '../../policy/hostkey.js';
 import { TopologyError } from '../../topology/model.js';
@@ -9,7 +7,7 @@ import { checkDatacenterQuery, discover, type ProgressEvent } from '../../topolo
 import { addConnectionOptions, connection, type ConnectionOptions } from '../connection.js';
 import { formatSnapshot } from '../../topology/snapshot.js';
 import { UsageError, reportFatal, writeOut } from '../io.js';
-import { errnoText } from '../../util/errno.js';
+import { writeAtomically } from '../write-file.js';
 import { terminalText } from '../../util/terminal-text.js';
 
 interface DiscoverOptions extends ConnectionOptions {
@@ -94,26 +92,4 @@ function collect(value: string, previous: string[]): string[] {
 
 function progress(e: ProgressEvent): void {
   process.stderr.write(`\rdiscovering: ${e.done}/${e.known} servers read${e.ok ? '' : ` (${terminalText(e.key)} unreachable)`}\x1b[K`);
-}
-
-/** Temp file in the target's directory, fsync, rename: readers see the old file or the new one. */
-function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(temp, 'w', 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // why: the temp file may never have been created; nothing else to clean.
-    }
-    throw new UsageError(`cannot write ${path}: ${errnoText(e)}`);
-  }
 }
