@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { PolicyInput } from '../lint.js';
 import { documentKind } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
+import { redactSecrets } from '../topology/http.js';
 import { InputError, readInputFile, readStdinText } from '../util/input-file.js';
 import { UsageError } from './errors.js';
 import { expandArgument, globBase } from './expand.js';
@@ -11,7 +12,8 @@ export { UsageError };
 
 /** Prints a fatal message on stderr, prefixed with the program name; never a stack trace. */
 export function reportFatal(message: string): void {
-  process.stderr.write(`succession: ${message}\n`);
+  // why: a last guard; the sources already leave credentials out of what they report.
+  process.stderr.write(`succession: ${redactSecrets(message)}\n`);
 }
 
 /**

@@ -10,6 +10,7 @@ import { DEFAULTS } from '../topology/mysql.js';
 import { loadTopology } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
 import { UsageError } from './io.js';
+import { redactSecrets } from '../topology/http.js';
 
 export interface TopologyOptions {
   topology: string;
@@ -77,7 +78,7 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
 function readable(src: string, t: Topology): Topology {
   if (t.instances.some((i) => i.reachable)) return t;
   const why = t.unreachable.map((u) => `${u.key}: ${u.error}`).join('; ');
-  throw new UsageError(`nothing could be read from ${src}${why ? ` (${why})` : ' (no instances)'}`);
+  throw new UsageError(`nothing could be read from ${redactSecrets(src)}${why ? ` (${why})` : ' (no instances)'}`);
 }
 
 /**

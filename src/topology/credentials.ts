@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parse } from 'ini';
 import { TopologyError } from './model.js';
 import type { Credentials, TlsSettings } from './mysql-connection.js';
-import { errnoText } from '../util/errno.js';
+import { InputError, readInputFile } from '../util/input-file.js';
+import { readTopologyFile } from './read-file.js';
 
 /**
  * Discovery credentials: `--defaults-file` (my.cnf format, `[client]` section) when given, else
@@ -70,9 +70,10 @@ function tlsSettings(client: Map<string, string | true>, file: string): TlsSetti
 
 function readPem(path: string, option: string, file: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readInputFile(path, option.replace(/_/g, '-'));
   } catch (e) {
-    throw new TopologyError(`${file}: cannot read ${option.replace(/_/g, '-')} ${path}: ${errnoText(e)}`);
+    if (e instanceof InputError) throw new TopologyError(`${file}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -86,12 +87,7 @@ function loginName(): string {
 
 /** The `[client]` section, keys normalised (`-` and `_` are the same in option files). */
 function readClientSection(path: string): Map<string, string | true> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new TopologyError(`cannot read defaults file ${path}: ${errnoText(e)}`);
-  }
+  const text = readTopologyFile(path, 'defaults file');
   // why: `!include` / `!includedir` lines are not ini; the [client] keys discovery needs are local.
   const data = parse(text.replace(/^\s*!.*$/gm, '')) as Record<string, unknown>;
   const section = data.client;

@@ -19,7 +19,7 @@ import {
   type Topology,
   type TopologyOrigin,
 } from './model.js';
-import { errnoText } from '../util/errno.js';
+import { readTopologyFile } from './read-file.js';
 
 /** The snapshot file form of a topology (schemas/topology.schema.json). */
 export interface SnapshotDocument {
@@ -42,13 +42,7 @@ function validate(): ValidateFunction {
 
 /** Reads and validates a snapshot file. Every problem is reported as `file:line:column: message`. */
 export function readSnapshot(path: string): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new TopologyError(`cannot read topology snapshot ${path}: ${errnoText(e)}`);
-  }
-  return parseSnapshot(path, text);
+  return parseSnapshot(path, readTopologyFile(path, 'topology snapshot'));
 }
 
 /**

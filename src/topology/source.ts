@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { parseHostKey } from '../policy/hostkey.js';
 import { fromClusterControl } from './clustercontrol.js';
 import { TopologyError, type Topology } from './model.js';
 import { discover, type DiscoverOptions } from './mysql.js';
 import { readOrchestrator } from './orchestrator-api.js';
 import { parseSnapshot } from './snapshot.js';
-import { errnoText } from '../util/errno.js';
+import { redactSecrets } from './http.js';
+import { readTopologyFile } from './read-file.js';
 
 export interface LoadOptions {
   /** Cluster alias (orchestrator) or name / id (ClusterControl export with several clusters). */
@@ -24,6 +24,16 @@ export interface LoadOptions {
  * - a file: a snapshot (`"format": 1`) or a ClusterControl export, told apart by content.
  */
 export async function loadTopology(src: string, opts: LoadOptions = {}): Promise<Topology> {
+  try {
+    return await load(src, opts);
+  } catch (e) {
+    // why: SRC may carry `user:password@` (a URL, a seed); no message repeats it.
+    if (e instanceof TopologyError) throw new TopologyError(redactSecrets(e.message));
+    throw e;
+  }
+}
+
+async function load(src: string, opts: LoadOptions): Promise<Topology> {
   if (/^mysql:\/\//i.test(src)) {
     if (!opts.mysql) throw new TopologyError(`${src}: no credentials given for MySQL discovery`);
     const seeds = src.slice('mysql://'.length).split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -49,13 +59,7 @@ export async function loadTopology(src: string, opts: LoadOptions = {}): Promise
 }
 
 function loadFile(path: string, opts: LoadOptions): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const why = errnoText(e);
-    throw new TopologyError(`cannot read topology ${path}: ${why}`);
-  }
+  const text = readTopologyFile(path, 'topology');
   let data: unknown;
   try {
     data = JSON.parse(text);
