@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { locate, locateKey, pointerToPath } from '../policy/locate.js';
 import { displayPath, SCHEMA_DIR } from '../policy/schema.js';
-import { parseSource, type SourceFile } from '../policy/source.js';
+import { forbiddenCharacter, hasLoneSurrogate, parseSource, type SourceFile } from '../policy/source.js';
 import { parseHostKey } from '../policy/hostkey.js';
 import {
   compareKeys,
@@ -52,7 +52,8 @@ export function readSnapshot(path: string): Topology {
  */
 export function parseSnapshot(path: string, text: string): Topology {
   const data = parseJsonStrictly(text);
-  if (data !== undefined && validate()(data) && consistency(data as SnapshotDocument).length === 0) {
+  // why: JSON.parse accepts C1 controls and escaped lone surrogates; the YAML reader refuses them with a position.
+  if (data !== undefined && forbiddenCharacter(text) === undefined && !hasLoneSurrogate(data) && validate()(data) && consistency(data as SnapshotDocument).length === 0) {
     const doc = data as SnapshotDocument;
     return makeTopology(doc.instances, doc.origin, doc.collectedAt);
   }

@@ -1,4 +1,5 @@
 import { parseHostKey } from '../policy/hostkey.js';
+import { forbiddenCharacter, hasLoneSurrogate } from '../policy/source.js';
 import { fromClusterControl } from './clustercontrol.js';
 import { TopologyError, type Topology } from './model.js';
 import { discover, type DiscoverOptions } from './mysql.js';
@@ -67,6 +68,8 @@ function loadFile(path: string, opts: LoadOptions): Topology {
     // why: the snapshot reader reports the syntax error with its line and column.
     return parseSnapshot(path, text);
   }
+  // why: the snapshot reader refuses what YAML and UTF-16 forbid (C1 controls, lone surrogates) with a position; JSON.parse takes them.
+  if (forbiddenCharacter(text) !== undefined || hasLoneSurrogate(data)) return parseSnapshot(path, text);
   const obj = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
   if (obj && ('format' in obj || 'instances' in obj)) return parseSnapshot(path, text);
   if (obj && ('cluster' in obj || 'clusters' in obj || 'hosts' in obj)) {
