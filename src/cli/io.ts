@@ -87,7 +87,7 @@ export function withFleet(inputs: PolicyInput[], explicit: string | undefined, s
       // why: lstat, not exists: a broken link or a FIFO named fleet.yaml is an error, not "no fleet".
       if (lstatSync(candidate, { throwIfNoEntry: false }) !== undefined) {
         const path = relativeIfInside(candidate);
-        return inputs.some((i) => sameFile(i.path, candidate)) ? inputs : [...inputs, { path, text: readText(candidate) }];
+        return inputs.some((i) => sameFile(i.path, candidate)) ? inputs : [...inputs, { path, text: readText(path) }];
       }
     }
     if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return inputs;

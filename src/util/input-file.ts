@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { errnoText } from './errno.js';
 
 /**
@@ -23,6 +23,10 @@ export function readInputFile(path: string, what = ''): string {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ELOOP') && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new InputError(`cannot read ${name}: broken symbolic link (${code === 'ELOOP' ? 'it loops' : 'its target does not exist'})`);
+    }
     throw new InputError(`cannot read ${name}: ${errnoText(e)}`);
   }
   try {
