@@ -30,17 +30,19 @@ try {
   process.exit(1);
 }
 
-const previous = currentTarget();
+let previous = currentTarget();
 const tmpLink = `${LINK}.next-${process.pid}`;
 rmSync(tmpLink, { force: true });
 symlinkSync(target, tmpLink);
 try {
   renameSync(tmpLink, LINK);
 } catch (e) {
-  // why: a checkout built before builds were swapped has a real dist/ directory, which a rename
-  // cannot replace; it is moved aside once (the only moment dist/ is briefly absent).
+  // why: a checkout built before builds were swapped, or packed (scripts/pack-dist.mjs), has a
+  // real dist/ directory, which a rename cannot replace; it is moved aside (dist/ is absent for
+  // that instant) and kept as the previous build.
   if (e.code !== 'EISDIR' && e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
-  renameSync(LINK, join(BUILDS, `legacy-${id}`));
+  previous = join(BUILDS, `legacy-${id}`);
+  renameSync(LINK, previous);
   renameSync(tmpLink, LINK);
 }
 
