@@ -94,15 +94,21 @@ function walk(root: string): Walk {
     } catch (e) {
       throw new UsageError(`cannot read ${dir}: ${errnoText(e)}`);
     }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // why: one realpath per directory; only links need a stat and a realpath of their own.
+    const realDir = realpathSync(dir);
+    for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = join(dir, e.name);
+      if (e.isFile()) {
+        out.files.push({ path: full, real: join(realDir, e.name) });
+        continue;
+      }
       let target: Stats;
       try {
         target = follow(full);
       } catch (err) {
         // why: a broken link may have been a directory of policies; its name tells nothing.
-        out.special.push({ path: full, error: err as UsageError, brokenLink: true });
+        out.special.push({ path: full, error: err as UsageError, ...(e.isSymbolicLink() ? { brokenLink: true as const } : {}) });
         continue;
       }
       if (target.isDirectory()) visit(full, target);
