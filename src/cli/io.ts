@@ -5,15 +5,22 @@ import { documentKind } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
 import { redactSecrets } from '../topology/http.js';
 import { InputError, readInputFile, readStdinText } from '../util/input-file.js';
+import { errnoText } from '../util/errno.js';
+import { terminalText } from '../util/terminal-text.js';
 import { UsageError } from './errors.js';
 import { expandArgument, globBase } from './expand.js';
 
 export { UsageError };
 
-/** Prints a fatal message on stderr, prefixed with the program name; never a stack trace. */
-export function reportFatal(message: string): void {
-  // why: a last guard; the sources already leave credentials out of what they report.
-  process.stderr.write(`succession: ${redactSecrets(message)}\n`);
+/**
+ * Prints a message on stderr, each line prefixed with the program name; never a stack trace. The
+ * lines quote paths, arguments and what servers said: rendered with terminalText, none can add a
+ * line of its own or control the terminal; and redactSecrets is a last guard against credentials,
+ * which the sources already leave out of what they report.
+ */
+export function reportFatal(message: string | readonly string[]): void {
+  const lines = typeof message === 'string' ? [message] : message;
+  process.stderr.write(lines.map((l) => `succession: ${terminalText(redactSecrets(l))}\n`).join(''));
 }
 
 /**
@@ -56,17 +63,22 @@ function asUsage<T>(read: () => T): T {
 }
 
 /**
- * Writes to stdout; a closed pipe (`| head -1`) ends the process quietly instead of throwing EPIPE.
+ * Writes to stdout and resolves once the text is written. Output that cannot be written (a full
+ * disk, a reader that closed the pipe) is a UsageError: exit 2 with one line on stderr, never the
+ * exit code of the findings, which the reader did not get.
  */
-export function writeOut(text: string): void {
+export async function writeOut(text: string): Promise<void> {
   if (text === '') return;
-  process.stdout.write(text);
+  try {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+  } catch (e) {
+    throw new UsageError(`cannot write standard output: ${errnoText(e)}`);
+  }
 }
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+// why: a failed write is also emitted as 'error'; writeOut's callback reports it, this listener
+// only keeps it from becoming an uncaught exception with a stack trace.
+process.stdout.on('error', () => {});
 
 const FLEET_NAMES = ['fleet.yaml', 'fleet.yml'];
 

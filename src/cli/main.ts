@@ -1,10 +1,22 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { UsageError, reportFatal } from './io.js';
+import { terminalText } from '../util/terminal-text.js';
+import { UsageError, reportFatal, writeOut } from './io.js';
 
 // why: build flushes thousands of files with fsync at once; libuv's default of 4 threads would
 // serialise them. Must be set before the first file-system call that uses the thread pool.
 process.env.UV_THREADPOOL_SIZE ??= '64';
+
+// why: when stderr itself cannot be written there is nowhere left to say so; the exit code still
+// tells that output was lost (whatever the command set afterwards), and no uncaught 'error' event
+// turns into exit 1 ("findings") with a stack trace.
+let stderrLost = false;
+process.stderr.on('error', () => {
+  stderrLost = true;
+});
+process.on('exit', () => {
+  if (stderrLost) process.exitCode = 2;
+});
 
 type Register = (program: Command) => void;
 
@@ -19,27 +31,45 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   rules: async () => (await import('./commands/rules.js')).registerRules,
 };
 
+// why: commander writes help and version synchronously; collected here, they go out through
+// writeOut, which reports output that cannot be written like any other command's.
+let commanderOut = '';
+
 const program = new Command()
   .name('succession')
   .description('Check MySQL / MariaDB failover policies and compile them into orchestrator, ClusterControl and MHA configs.')
   .version((await import('../version.js')).VERSION)
   .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({
+    writeOut: (text) => {
+      commanderOut += text;
+    },
+    // why: commander's messages quote the arguments as given; its own line breaks stay, each line's text is made safe.
+    outputError: (text, write) => write(text.split('\n').map(terminalText).join('\n')),
+  })
   .exitOverride();
 
-try {
-  const requested = process.argv[2];
-  const names = requested !== undefined && requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
-  for (const name of names) (await COMMANDS[name]!())(program);
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
+async function run(): Promise<void> {
+  try {
+    const requested = process.argv[2];
+    const names = requested !== undefined && requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
+    for (const name of names) (await COMMANDS[name]!())(program);
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
     // why: commander already printed its message; help and version exit 0, usage errors 2.
     process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else if (e instanceof UsageError) {
-    reportFatal(e.message);
-    process.exitCode = 2;
+  }
+  await writeOut(commanderOut);
+}
+
+try {
+  await run();
+} catch (e) {
+  if (e instanceof UsageError) {
+    reportFatal(e.lines);
   } else {
     reportFatal(`internal error: ${(e as Error).message}`);
-    process.exitCode = 2;
   }
+  process.exitCode = 2;
 }

@@ -22,10 +22,10 @@ export function addReportOptions(cmd: Command): Command {
 }
 
 /** Prints the findings in the chosen format and returns the exit code they call for. */
-export function emitFindings(findings: readonly Finding[], opts: ReportOptions, filesChecked: number): 0 | 1 {
+export async function emitFindings(findings: readonly Finding[], opts: ReportOptions, filesChecked: number): Promise<0 | 1> {
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const name: FormatName = opts.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const color = opts.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-  writeOut(format(shown, name, { color, filesChecked, version: VERSION }));
+  await writeOut(format(shown, name, { color, filesChecked, version: VERSION }));
   return exitCodeFor(findings, opts.failOn as Severity);
 }

@@ -1,28 +1,28 @@
 import { accessSync, constants } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { orchestratorQueries } from '../compile/orchestrator.js';
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
-import { resolveCredentials } from '../topology/credentials.js';
 import { TopologyError, type Topology } from '../topology/model.js';
 import { readOrchestratorCredentials } from '../topology/orchestrator-credentials.js';
 import { orchestratorUsers } from '../topology/as-orchestrator.js';
-import { DEFAULTS } from '../topology/mysql.js';
 import { loadTopology } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
+import { addConnectionOptions, connection, type ConnectionOptions } from './connection.js';
 import { UsageError } from './io.js';
 import { redactSecrets } from '../topology/http.js';
 
-export interface TopologyOptions {
-  topology: string;
-  defaultsFile?: string;
+export interface TopologyOptions extends ConnectionOptions {
+  topology?: string;
   orchestratorCredentials?: string;
 }
 
 /** The `--topology SRC` option and what it needs (credentials for `mysql://`). */
 export function addTopologyOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export')
-    .option('--defaults-file <file>', 'for mysql:// sources: user and password from the [client] section of this my.cnf-style file (else MYSQL_USER / MYSQL_PWD)')
+  return addConnectionOptions(cmd)
+    .addOption(
+      new Option('--topology <src>', 'snapshot file, mysql://HOST:PORT[,HOST:PORT], orchestrator http(s)://HOST:PORT/api[,…], or a ClusterControl JSON export; for orchestrator, HTTP basic auth from ORCHESTRATOR_AUTH_USER / ORCHESTRATOR_AUTH_PASSWORD')
+        .env('ORCHESTRATOR_API'),
+    )
     .option(
       '--orchestrator-credentials <file>',
       "for mysql:// sources: orchestrator's topology credentials file (MySQLTopologyCredentialsConfigFile); what that user may do in a recovery is read on each server (default: the deployment's topologyCredentialsFile, when readable)",
@@ -35,7 +35,17 @@ export function addTopologyOptions(cmd: Command): Command {
  * A source that cannot be read is a usage-level failure (exit 2): checking against nothing would
  * pass silently.
  */
-export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
+export async function topologiesFor(clusters: readonly ClusterPolicy[], given: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
+  if (given.topology === undefined) throw new UsageError('no topology: give --topology SRC, or set ORCHESTRATOR_API as for orchestrator-client');
+  const url = mysqlUrl(given.topology);
+  const { credentials, server } = url ? connection(given) : { credentials: undefined, server: undefined };
+  if (credentials && url?.user !== undefined) {
+    credentials.user = url.user;
+    if (url.password !== undefined) credentials.password = url.password;
+  }
+  // why: a bare mysql:// starts from the server the option files or MYSQL_HOST name, as the mysql client would connect.
+  const seeds = url && url.seeds === '' && server !== undefined ? server : url?.seeds;
+  const opts = { ...given, topology: seeds !== undefined ? `mysql://${seeds}` : given.topology };
   const perCluster = /^https?:\/\//i.test(opts.topology);
   // why: discovery reads each server as orchestrator does when the clusters' deployments agree on where the meta table lives.
   const schemas = new Set(clusters.flatMap((c) => (c.orchestrator ? [fleet?.deployments.get(c.orchestrator.deployment)?.metaSchema] : [])).filter((s) => s !== undefined));
@@ -46,7 +56,8 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
   }
   const login = isMysql || perCluster ? orchestratorCredentialsFile(clusters, opts, fleet) : undefined;
   const orchestrator = login && 'file' in login ? { orchestratorCredentials: orchestratorCredentials(login.file) } : {};
-  const mysql = isMysql ? { credentials: credentials(opts.defaultsFile), ...meta, ...orchestrator } : undefined;
+  const timeouts = { connectTimeoutMs: opts.connectTimeout, queryTimeoutMs: opts.queryTimeout };
+  const mysql = isMysql && credentials ? { credentials, ...timeouts, concurrency: opts.concurrency, ...meta, ...orchestrator } : undefined;
   const out = new Map<string, Topology>();
   try {
     if (!perCluster) {
@@ -56,10 +67,10 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
     }
     // why: orchestrator knows only the clusters it manages; the others are checked statically.
     for (const c of clusters.filter((x) => x.orchestrator)) {
-      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name }));
+      const t = readable(`${opts.topology} (cluster ${c.name})`, await loadTopology(opts.topology, { cluster: c.name, timeoutMs: opts.queryTimeout, ...orchestratorAuth(process.env) }));
       // why: orchestrator's API does not say what its user may change; the servers it names do, to that user.
       if (orchestrator.orchestratorCredentials) {
-        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials, { connectMs: DEFAULTS.connectTimeoutMs, queryMs: DEFAULTS.queryTimeoutMs });
+        const users = await orchestratorUsers(t.instances, orchestrator.orchestratorCredentials, { connectMs: opts.connectTimeout, queryMs: opts.queryTimeout });
         for (const i of t.instances) {
           const u = users.get(i.key);
           if (u) i.orchestratorUser = u;
@@ -69,9 +80,35 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], opts: To
     }
     return out;
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
+}
+
+/**
+ * A `mysql://[user[:password]@]HOST:PORT[,…]` source split into its parts; the user and password
+ * (percent-decoded) win over every other source, and the rest is all that any message shows.
+ */
+function mysqlUrl(src: string): { user?: string; password?: string; seeds: string } | undefined {
+  const m = /^mysql:\/\/(?:([^@/]*)@)?(.*)$/is.exec(src);
+  if (!m) return undefined;
+  if (m[1] === undefined) return { seeds: m[2]! };
+  const colon = m[1].indexOf(':');
+  const decode = (v: string): string => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      throw new UsageError('the user or password of the mysql:// topology is not valid percent-encoding');
+    }
+  };
+  return colon < 0 ? { user: decode(m[1]), seeds: m[2]! } : { user: decode(m[1].slice(0, colon)), password: decode(m[1].slice(colon + 1)), seeds: m[2]! };
+}
+
+/** orchestrator-client's basic-auth variables; a URL's own `user:password@` still wins. */
+export function orchestratorAuth(env: NodeJS.ProcessEnv): { orchestratorAuth?: { user: string; password: string } } {
+  const user = env.ORCHESTRATOR_AUTH_USER ?? '';
+  const password = env.ORCHESTRATOR_AUTH_PASSWORD ?? '';
+  return user === '' && password === '' ? {} : { orchestratorAuth: { user, password } };
 }
 
 /** A topology of which nothing could be read would make every policy host "missing": refuse it. */
@@ -109,7 +146,7 @@ export function recoveryPrivilegesNote(clusters: readonly ClusterPolicy[], topol
     .map((c) => c.name);
   if (unverified.length === 0) return undefined;
   const login = orchestratorCredentialsFile(clusters, opts, fleet);
-  const how = /^(mysql|https?):\/\//i.test(opts.topology)
+  const how = /^(mysql|https?):\/\//i.test(opts.topology ?? '')
     ? `to verify them, give --orchestrator-credentials FILE (orchestrator's MySQLTopologyCredentialsConfigFile)${'why' in login ? `; ${login.why}` : ''}`
     : 'they are read from the servers: use a mysql:// or orchestrator topology with --orchestrator-credentials FILE, or a snapshot written by succession discover --orchestrator-credentials FILE';
   return `note: the recovery privileges of orchestrator's topology user were not verified for cluster${unverified.length > 1 ? 's' : ''} ${unverified.join(', ')}; ${how}`;
@@ -119,16 +156,7 @@ function orchestratorCredentials(file: string) {
   try {
     return readOrchestratorCredentials(file, process.env);
   } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
-function credentials(defaultsFile: string | undefined) {
-  try {
-    return resolveCredentials(process.env, defaultsFile);
-  } catch (e) {
-    if (e instanceof TopologyError) throw new UsageError(e.message);
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
     throw e;
   }
 }

@@ -319,7 +319,9 @@ export function compileOrchestrator(repo: Pick<Repo, 'clusters' | 'fleet'>): Com
       artifacts.push({ path: `${base}/meta/${c.name}.sql`, content: withHeader('--', clusterSources, clusterSubject(c), metaSql(dep.metaSchema, c)), sourceFiles: clusterSources });
     }
     const api = nodes.map((n) => `http://${urlHost(n.host)}:${dep.httpPort}/api`).join(' ');
-    artifacts.push({ path: `${base}/orchestrator-client.env`, content: withHeader('#', [fleet.file.path], `orchestrator deployment ${dep.name}: the API of every raft node, for orchestrator-client.`, `ORCHESTRATOR_API="${api}"\n`), sourceFiles: [fleet.file.path] });
+    // why: sourced by a shell, the export line hands the variable to orchestrator-client; systemd's
+    // EnvironmentFile ignores a line without "=", and rejects `export NAME=value` (systemd 252).
+    artifacts.push({ path: `${base}/orchestrator-client.env`, content: withHeader('#', [fleet.file.path], `orchestrator deployment ${dep.name}: the API of every raft node, for orchestrator-client.`, `ORCHESTRATOR_API="${api}"\nexport ORCHESTRATOR_API\n`), sourceFiles: [fleet.file.path] });
     const sums = configs.map((a) => `${sha256(a.content)}  ${a.path.slice(base.length + 1)}`).join('\n');
     artifacts.push({
       path: `${base}/provenance.txt`,

@@ -1,3 +1,4 @@
+import { isAbsolute, sep } from 'node:path';
 import type { Finding } from '../findings.js';
 import { docsUrl, type Rule } from '../rules/rule.js';
 
@@ -8,9 +9,19 @@ export interface SarifTool {
   rules: readonly Rule[];
 }
 
-function uri(file: string): string {
-  // why: code scanning resolves artifact URIs relative to the checkout; keep them relative and slash-separated.
-  return file.split('\\').join('/').replace(/^\.\//, '');
+/**
+ * A finding's file as an RFC 3986 URI: relative paths stay relative references (code scanning
+ * resolves them against the checkout), absolute paths become `file://` URIs. Each path segment is
+ * percent-encoded as UTF-8 but for the unreserved characters and `!'()*`, so spaces, `#`, `?`,
+ * `%`, `:` and non-ASCII names round-trip (`decodeURIComponent` per segment gives the name back)
+ * and a first segment with `:` is not read as a scheme. (A lone surrogate, which has no UTF-8 form,
+ * becomes U+FFFD.)
+ */
+export function artifactUri(file: string): string {
+  const segments = file.split(sep);
+  const encoded = segments.map((s) => encodeURIComponent(s.replace(/\p{Cs}/gu, '\ufffd'))).join('/');
+  if (isAbsolute(file)) return `file://${encoded}`;
+  return encoded.replace(/^(\.\/)+/, '');
 }
 
 /** SARIF 2.1.0 for code-scanning upload: 1-based columns, rule metadata with help URIs. */
@@ -61,7 +72,7 @@ export function formatSarif(findings: readonly Finding[], tool: SarifTool): stri
 function location(f: { file: string; line: number; column: number; endLine: number; endColumn: number }) {
   return {
     physicalLocation: {
-      artifactLocation: { uri: uri(f.file) },
+      artifactLocation: { uri: artifactUri(f.file) },
       region: {
         startLine: Math.max(1, f.line),
         startColumn: Math.max(1, f.column),

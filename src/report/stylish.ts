@@ -1,4 +1,5 @@
 import type { Finding } from '../findings.js';
+import { terminalText as t } from '../util/terminal-text.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -6,7 +7,11 @@ export interface StylishOptions {
 
 const STYLE = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4 } as const;
 
-/** Human output: findings grouped by file, then a one-line summary. */
+/**
+ * Human output: findings grouped by file, then a one-line summary. File names and messages carry
+ * values from policies and file systems: they are rendered with terminalText, so that none can
+ * start a line of its own or control the terminal.
+ */
 export function formatStylish(findings: readonly Finding[], opts: StylishOptions): string {
   const paint = (style: keyof typeof STYLE, text: string) => (opts.color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text);
   const lines: string[] = [];
@@ -15,12 +20,12 @@ export function formatStylish(findings: readonly Finding[], opts: StylishOptions
     if (f.file !== file) {
       if (file !== undefined) lines.push('');
       file = f.file;
-      lines.push(paint('underline', f.file));
+      lines.push(paint('underline', t(f.file)));
     }
     const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info   ');
-    lines.push(`  ${paint('dim', `${f.line}:${f.column}`.padEnd(7))} ${sev}  ${f.message}  ${paint('dim', f.ruleId)}`);
-    if (f.hint) lines.push(`          ${paint('dim', `hint: ${f.hint}`)}`);
-    for (const r of f.related ?? []) lines.push(`          ${paint('dim', `↳ ${r.file}:${r.line}:${r.column} ${r.message}`)}`);
+    lines.push(`  ${paint('dim', `${f.line}:${f.column}`.padEnd(7))} ${sev}  ${t(f.message)}  ${paint('dim', t(f.ruleId))}`);
+    if (f.hint) lines.push(`          ${paint('dim', `hint: ${t(f.hint)}`)}`);
+    for (const r of f.related ?? []) lines.push(`          ${paint('dim', `↳ ${t(r.file)}:${r.line}:${r.column} ${t(r.message)}`)}`);
   }
   if (findings.length === 0) return '';
   const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;

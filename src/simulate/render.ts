@@ -1,4 +1,5 @@
 import type { Instance, Topology } from '../topology/model.js';
+import { terminalText } from '../util/terminal-text.js';
 import type { EachFailure } from './index.js';
 import type { EnginePrediction, Simulation } from './model.js';
 
@@ -82,6 +83,12 @@ function afterTree(topology: Topology, p: EnginePrediction): string[] {
   });
 }
 
+// why: cluster, host and data-center names come from policies and from what servers report; each
+// line is rendered with terminalText so that none can add a line or control the terminal.
+function text(lines: readonly string[]): string {
+  return `${lines.map(terminalText).join('\n')}\n`;
+}
+
 /** Human-readable simulation: the topology before, then per engine the outcome and the tree after. */
 export function renderSimulation(topology: Topology, sim: Simulation, componentKeys: string[]): string {
   const byKey = new Map(topology.instances.map((i) => [i.key, i]));
@@ -109,7 +116,7 @@ export function renderSimulation(topology: Topology, sim: Simulation, componentK
     for (const n of p.notes) out.push(`  note: ${n}`);
     if (p.promoted || p.replacement) out.push('  after:', ...afterTree(topology, p).map((l) => `    ${l}`));
   }
-  return `${out.join('\n')}\n`;
+  return text(out);
 }
 
 /** Summary of `--each-single-failure`: one line per failure and engine, then the worst case. */
@@ -121,5 +128,5 @@ export function renderEach(each: EachFailure): string {
     }
   }
   if (each.worst) out.push('', `worst case: losing ${each.worst.failed} under ${each.worst.engine} stalls writes for ${fmtStall(each.worst.writeStallSeconds)}`);
-  return `${out.join('\n')}\n`;
+  return text(out);
 }

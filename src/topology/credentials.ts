@@ -1,31 +1,61 @@
 import { userInfo } from 'node:os';
-import { parse } from 'ini';
 import { TopologyError } from './model.js';
+import { lastValues, readOptions, type OptionSources } from './option-files.js';
 import type { Credentials, TlsSettings } from './mysql-connection.js';
 import { InputError, readInputFile } from '../util/input-file.js';
-import { readTopologyFile } from './read-file.js';
+
+/** Connection settings given on the command line, as the mysql client's flags of the same names. */
+export interface ConnectionFlags extends OptionSources {
+  sslCa?: string;
+  sslCert?: string;
+  sslKey?: string;
+  sslMode?: string;
+}
+
+/** A setting and where it came from (`file:line`, a flag or a variable), for messages. */
+type Setting = { value: string | true; at: string };
 
 /**
- * Discovery credentials: `--defaults-file` (my.cnf format, `[client]` section) when given, else
- * `MYSQL_USER` / `MYSQL_PWD`; the user defaults to the login name, as the mysql client does.
- * TLS settings come from the same section. Passwords are never put in messages.
+ * Discovery credentials and the default server, read as the mysql client reads them: the option
+ * files (`~/.my.cnf` and the global ones, or `--defaults-file`, plus `--defaults-extra-file`;
+ * groups `[client]`, `[client-server]`, `[client-mariadb]` and `[succession]`), the login path
+ * file, then the flags, each overriding the one before; below all of them MYSQL_PWD,
+ * MYSQL_HOST, MYSQL_TCP_PORT and MYSQL_USER, and the login name as the user. TLS comes from the
+ * same places. Passwords are never put in messages.
  */
-export function resolveCredentials(env: NodeJS.ProcessEnv, defaultsFile?: string): Credentials {
-  const fromEnv: Credentials = { user: env.MYSQL_USER || loginName() };
-  if (env.MYSQL_PWD !== undefined) fromEnv.password = env.MYSQL_PWD;
-  if (defaultsFile === undefined) return fromEnv;
-  const client = readClientSection(defaultsFile);
-  const user = client.get('user');
-  const password = client.get('password');
-  const out: Credentials = { user: typeof user === 'string' && user !== '' ? user : fromEnv.user };
-  if (password === true) {
-    throw new TopologyError(`${defaultsFile}: "password" has no value in [client] (prompting for a password is not supported)`);
-  }
-  if (typeof password === 'string') out.password = password;
-  else if (fromEnv.password !== undefined) out.password = fromEnv.password;
-  const tls = tlsSettings(client, defaultsFile);
+export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): { credentials: Credentials; server?: string } {
+  const settings = new Map<string, Setting>();
+  const fromEnv: [string, string | undefined][] = [
+    ['user', env.MYSQL_USER],
+    ['password', env.MYSQL_PWD],
+    ['host', env.MYSQL_HOST],
+    ['port', env.MYSQL_TCP_PORT],
+  ];
+  for (const [name, value] of fromEnv) if (value !== undefined && value !== '') settings.set(name, { value, at: `${name === 'password' ? 'MYSQL_PWD' : `MYSQL_${name === 'port' ? 'TCP_PORT' : name.toUpperCase()}`}` });
+  for (const [name, o] of lastValues(readOptions(env, flags))) settings.set(name, { value: o.value, at: o.at });
+  const fromFlags: [string, string | undefined][] = [
+    ['ssl-ca', flags.sslCa],
+    ['ssl-cert', flags.sslCert],
+    ['ssl-key', flags.sslKey],
+    ['ssl-mode', flags.sslMode],
+  ];
+  for (const [name, value] of fromFlags) if (value !== undefined) settings.set(name, { value, at: `--${name}` });
+  const user = settings.get('user');
+  const password = settings.get('password');
+  const out: Credentials = { user: typeof user?.value === 'string' && user.value !== '' ? user.value : loginName() };
+  if (password?.value === true) throw new TopologyError(`${password.at}: "password" has no value (prompting for a password is not supported)`);
+  if (password !== undefined) out.password = password.value;
+  const tls = tlsSettings(settings);
   if (tls) out.tls = tls;
-  return out;
+  const host = settings.get('host');
+  const port = settings.get('port');
+  const server = typeof host?.value === 'string' && host.value !== '' ? `${host.value.includes(':') ? `[${host.value}]` : host.value}:${typeof port?.value === 'string' && port.value !== '' ? port.value : '3306'}` : undefined;
+  return server !== undefined ? { credentials: out, server } : { credentials: out };
+}
+
+/** The credentials alone (see resolveConnection). */
+export function resolveCredentials(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): Credentials {
+  return resolveConnection(env, flags).credentials;
 }
 
 const SSL_MODES: Record<string, TlsSettings['mode'] | 'off'> = {
@@ -41,38 +71,39 @@ const SSL_MODES: Record<string, TlsSettings['mode'] | 'off'> = {
  * driver cannot fall back to plain text), MariaDB's `ssl` and `ssl-verify-server-cert`; an
  * `ssl-ca` alone means verifying the server's certificate against it.
  */
-function tlsSettings(client: Map<string, string | true>, file: string): TlsSettings | undefined {
+function tlsSettings(settings: Map<string, Setting>): TlsSettings | undefined {
   const text = (k: string): string | undefined => {
-    const v = client.get(k);
+    const v = settings.get(k)?.value;
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
   const on = (k: string): boolean => {
-    const v = client.get(k);
+    const v = settings.get(k)?.value;
     return v === true || (typeof v === 'string' && /^(1|on|true|yes)$/i.test(v));
   };
-  const modeText = text('ssl_mode');
+  const modeText = text('ssl-mode');
+  const modeAt = settings.get('ssl-mode')?.at;
   let mode: TlsSettings['mode'] | 'off' | undefined;
   if (modeText !== undefined) {
     mode = SSL_MODES[modeText.toLowerCase()];
-    if (mode === undefined) throw new TopologyError(`${file}: unknown ssl-mode "${modeText}" in [client] (DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)`);
-  } else if (on('ssl_verify_server_cert')) mode = 'verify-identity';
-  else if (text('ssl_ca') !== undefined) mode = 'verify-ca';
+    if (mode === undefined) throw new TopologyError(`${modeAt}: unknown ssl-mode "${modeText}" (DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)`);
+  } else if (on('ssl-verify-server-cert')) mode = 'verify-identity';
+  else if (text('ssl-ca') !== undefined) mode = 'verify-ca';
   else if (on('ssl')) mode = 'required';
   if (mode === undefined || mode === 'off') return undefined;
   const out: TlsSettings = { mode };
-  for (const [option, field] of [['ssl_ca', 'ca'], ['ssl_cert', 'cert'], ['ssl_key', 'key']] as const) {
+  for (const [option, field] of [['ssl-ca', 'ca'], ['ssl-cert', 'cert'], ['ssl-key', 'key']] as const) {
     const path = text(option);
-    if (path !== undefined) out[field] = readPem(path, option, file);
+    if (path !== undefined) out[field] = readPem(path, option, settings.get(option)!.at);
   }
-  if (mode !== 'required' && out.ca === undefined) throw new TopologyError(`${file}: ssl-mode ${modeText ?? 'verification'} needs ssl-ca in [client]`);
+  if (mode !== 'required' && out.ca === undefined) throw new TopologyError(`${modeAt ?? 'ssl-verify-server-cert'}: ssl-mode ${modeText ?? 'verification'} needs ssl-ca`);
   return out;
 }
 
-function readPem(path: string, option: string, file: string): string {
+function readPem(path: string, option: string, at: string): string {
   try {
-    return readInputFile(path, option.replace(/_/g, '-'));
+    return readInputFile(path, option);
   } catch (e) {
-    if (e instanceof InputError) throw new TopologyError(`${file}: ${e.message}`);
+    if (e instanceof InputError) throw new TopologyError(`${at}: ${e.message}`);
     throw e;
   }
 }
@@ -83,25 +114,4 @@ function loginName(): string {
   } catch {
     return 'root';
   }
-}
-
-/** The `[client]` section, keys normalised (`-` and `_` are the same in option files). */
-function readClientSection(path: string): Map<string, string | true> {
-  const text = readTopologyFile(path, 'defaults file');
-  // why: `!include` / `!includedir` lines are not ini; the [client] keys discovery needs are local.
-  const data = parse(text.replace(/^\s*!.*$/gm, '')) as Record<string, unknown>;
-  const section = data.client;
-  const out = new Map<string, string | true>();
-  if (typeof section !== 'object' || section === null) return out;
-  for (const [k, v] of Object.entries(section as Record<string, unknown>)) {
-    const key = k.trim().toLowerCase().replace(/-/g, '_');
-    if (v === true) out.set(key, true);
-    else if (typeof v === 'string') out.set(key, unquote(v.trim()));
-  }
-  return out;
-}
-
-function unquote(v: string): string {
-  if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) return v.slice(1, -1);
-  return v;
 }

@@ -305,5 +305,16 @@ export function parseMySqlGtidSet(text: string): Map<string, MySqlGtidInterval[]
   return out;
 }
 
-/** A topology source that cannot be read or is malformed; the message is meant for the user. */
-export class TopologyError extends Error {}
+/**
+ * A topology source that cannot be read or is malformed; the message is meant for the user. A
+ * message of several problems keeps them as lines, so that each is shown on a line of its own
+ * while no value quoted in one can start another.
+ */
+export class TopologyError extends Error {
+  readonly lines: readonly string[];
+  constructor(message: string | readonly string[]) {
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'));
+    this.lines = lines;
+  }
+}

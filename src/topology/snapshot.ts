@@ -63,11 +63,11 @@ export function parseSnapshot(path: string, text: string): Topology {
 function parseWithPositions(path: string, text: string): Topology {
   const file = parseSource(path, text);
   if (file.syntaxErrors.length > 0) {
-    throw new TopologyError(file.syntaxErrors.map((e) => `${path}:${e.line}:${e.column}: ${e.message}`).join('\n'));
+    throw new TopologyError(file.syntaxErrors.map((e) => `${path}:${e.line}:${e.column}: ${e.message}`));
   }
   const check = validate();
   if (!check(file.data)) {
-    throw new TopologyError(describeErrors(file, check.errors ?? []).join('\n'));
+    throw new TopologyError(describeErrors(file, check.errors ?? []));
   }
   const doc = file.data as SnapshotDocument;
   const problems = consistency(doc);
@@ -75,7 +75,7 @@ function parseWithPositions(path: string, text: string): Topology {
     throw new TopologyError(problems.map((p) => {
       const span = locate(file, p.path);
       return `${path}:${span.line}:${span.column}: ${p.message}`;
-    }).join('\n'));
+    }));
   }
   return makeTopology(doc.instances, doc.origin, doc.collectedAt);
 }

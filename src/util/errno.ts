@@ -15,6 +15,8 @@ export function errnoText(e: unknown): string {
       return 'read-only file system';
     case 'ENOSPC':
       return 'no space left on device';
+    case 'EPIPE':
+      return 'the reader closed the pipe';
     default:
       return err.message;
   }

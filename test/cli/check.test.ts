@@ -30,6 +30,18 @@ describe('succession check', () => {
     expect(r.stderr).not.toContain('secret-password');
   });
 
+  it('never shows the password of a mysql://user:password@ topology, in any message', async () => {
+    const port = await closedPort();
+    for (const url of [`mysql://topo:s3cr%40t-pw@127.0.0.1:${port}`, 'mysql://topo:s3cr%40t-pw@not a host', 'mysql://topo:s3cr%40t-pw@']) {
+      const r = run(['check', '--topology', url, '--no-defaults']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).not.toMatch(/s3cr/);
+      expect(r.stderr).not.toContain('topo:');
+    }
+    const bad = run(['check', '--topology', 'mysql://topo:%zz@127.0.0.1:1', '--no-defaults']);
+    expect(bad.stderr).toBe('succession: the user or password of the mysql:// topology is not valid percent-encoding\n');
+  });
+
   it('reports a snapshot that fails its schema at file:line:column, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'succession-check-'));
     const file = join(dir, 'topology.json');

@@ -80,7 +80,7 @@ export async function startDeployment(
   generatedDir: string,
   deployment: string,
   workDir: string,
-  opts: { httpPorts?: number[]; leaderTimeoutMs?: number } = {},
+  opts: { httpPorts?: number[]; listen?: string[]; leaderTimeoutMs?: number } = {},
 ): Promise<RunningDeployment> {
   const base = join(generatedDir, 'orchestrator', deployment);
   const names = readdirSync(base, { withFileTypes: true })
@@ -131,11 +131,12 @@ export async function startDeployment(
       const generated = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
       const nodeDir = join(workDir, `orchestrator-${name}`);
       mkdirSync(nodeDir, { recursive: true });
-      const port = opts.httpPorts?.[i] ?? (await freePort());
+      // why: nodes of one deployment share the generated HTTP port; on one machine each needs an address of its own.
+      const listen = opts.listen?.[i] ?? `127.0.0.1:${opts.httpPorts?.[i] ?? (await freePort())}`;
       const started = {
         ...generated,
-        ListenAddress: `127.0.0.1:${port}`,
-        HTTPAdvertise: `http://127.0.0.1:${port}`,
+        ListenAddress: listen,
+        HTTPAdvertise: `http://${listen}`,
         RaftDataDir: join(nodeDir, 'raft'),
         SQLite3DataFile: join(nodeDir, 'orchestrator.sqlite3'),
       };
@@ -149,7 +150,7 @@ export async function startDeployment(
       live.add(p);
       if (p.pid !== undefined) startedPids.push(p.pid);
       p.once('exit', () => live.delete(p));
-      nodes.push({ name, url: `http://127.0.0.1:${port}`, configFile: startedFile, logFile, process: p, generated, started });
+      nodes.push({ name, url: `http://${listen}`, configFile: startedFile, logFile, process: p, generated, started });
     }
     await deploymentRun.leader(opts.leaderTimeoutMs);
     return deploymentRun;

@@ -81,7 +81,7 @@ function fill(text: string, key: (n: string) => string): string {
   return text.replace(/\{(db\d+)\}/g, (_, n: string) => key(n));
 }
 
-async function createOrchestratorUser(topo: LiveTopology, kind: 'admin' | 'monitor'): Promise<void> {
+export async function createOrchestratorUser(topo: LiveTopology, kind: 'admin' | 'monitor'): Promise<void> {
   const { user, password } = ORCHESTRATOR_USER;
   // why: a monitoring-only user, as observed: it can read everything orchestrator reads but change nothing.
   const grants = kind === 'admin' ? 'ALL PRIVILEGES' : 'SELECT, PROCESS, REPLICATION CLIENT, REPLICATION SLAVE, SLAVE MONITOR, REPLICATION MASTER ADMIN';
@@ -124,7 +124,7 @@ function writeRepository(s: Scenario, dir: string, key: (n: string) => string, b
 }
 
 /** Applies a generated meta SQL file with the mariadb client on the primary, as docs/build.md tells users to. */
-function applyMeta(topo: LiveTopology, primary: string, file: string): void {
+export function applyMeta(topo: LiveTopology, primary: string, file: string): void {
   const r = spawnSync('mariadb', ['--no-defaults', '-uroot', `--socket=${topo.nodes[primary]!.socket}`], { input: readFileSync(file), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`mariadb < ${file} failed: ${r.stderr}`);
 }

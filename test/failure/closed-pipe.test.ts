@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, STACK_FRAME, runCli, tempDir } from './helpers.js';
 
+const CLOSED = 'succession: cannot write standard output: the reader closed the pipe\n';
+
 interface Closed {
   status: number | null;
   signal: NodeJS.Signals | null;
@@ -28,8 +30,9 @@ function readFirstLineThenClose(args: string[]): Promise<Closed> {
 }
 
 /**
- * Output on a closed pipe (`succession lint … | head -1`) must end the process quietly, with the
- * exit code its findings call for, and no EPIPE error or stack trace on stderr.
+ * Output on a pipe the reader closed early (`succession lint … | head -1`): the rest of the output
+ * is lost, which the process says in one line on stderr, with exit 2: not the exit code of the
+ * findings (nobody read them all), no EPIPE error or stack trace.
  */
 describe('output into a pipe closed by the reader', () => {
   const dir = tempDir('pipe');
@@ -60,23 +63,23 @@ describe('output into a pipe closed by the reader', () => {
   afterAll(() => dir.remove());
 
   for (const format of ['json', 'stylish'] as const) {
-    it(`lint -f ${format}: exits 1 (the findings' code) with nothing on stderr`, { timeout: 60_000 }, async () => {
+    it(`lint -f ${format}: exits 2 with one line on stderr`, { timeout: 60_000 }, async () => {
       const r = await readFirstLineThenClose(['lint', repo, '-f', format]);
       expect(r.signal).toBeNull();
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(2);
       expect(r.stderr).not.toMatch(STACK_FRAME);
       expect(r.stderr).not.toContain('EPIPE');
-      expect(r.stderr).toBe('');
+      expect(r.stderr).toBe(CLOSED);
       // The reader really left early: the rest of the output had nowhere to go.
       expect(r.received).toBeLessThan(format === 'json' ? fullJson : fullStylish);
     });
   }
 
-  it('`succession lint … | head -1` in a shell: one line out, exit 1, stderr empty', { timeout: 60_000 }, () => {
+  it('`succession lint … | head -1` in a shell: one line out, exit 2, one line on stderr', { timeout: 60_000 }, () => {
     const errFile = join(dir.path, 'stderr.txt');
     const script = `"${process.execPath}" "${BIN}" lint "${repo}" -f json 2>"${errFile}" | head -1; echo "status=\${PIPESTATUS[0]}"`;
     const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    expect(r.stdout).toBe('{\nstatus=1\n');
-    expect(readFileSync(errFile, 'utf8')).toBe('');
+    expect(r.stdout).toBe('{\nstatus=2\n');
+    expect(readFileSync(errFile, 'utf8')).toBe(CLOSED);
   });
 });

@@ -12,7 +12,7 @@ liveDescribe('discovery over TLS (MariaDB requiring SSL of the discovery account
   const read = async (client: string, seed?: string) => {
     const cnf = join(dir, `${Math.random().toString(36).slice(2)}.cnf`);
     writeFileSync(cnf, `[client]\nuser = ${DISCOVERY_USER}\npassword = "${DISCOVERY_PASSWORD}"\n${client}`);
-    const { topology } = await discover({ seeds: [seed ?? t.nodes.tls!.key], credentials: resolveCredentials({}, cnf), connectTimeoutMs: 5000 });
+    const { topology } = await discover({ seeds: [seed ?? t.nodes.tls!.key], credentials: resolveCredentials({}, { defaultsFile: cnf }), connectTimeoutMs: 5000 });
     return topology;
   };
 
@@ -59,12 +59,12 @@ liveDescribe('discovery over TLS (MariaDB requiring SSL of the discovery account
   it('bad TLS settings are clear errors', () => {
     const cnf = join(dir, 'bad.cnf');
     writeFileSync(cnf, '[client]\nssl-mode = STRICT\n');
-    expect(() => resolveCredentials({}, cnf)).toThrow(`${cnf}: unknown ssl-mode "STRICT" in [client] (DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)`);
+    expect(() => resolveCredentials({}, { defaultsFile: cnf })).toThrow(`${cnf}:2: unknown ssl-mode "STRICT" (DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)`);
     writeFileSync(cnf, '[client]\nssl-mode = VERIFY_CA\n');
-    expect(() => resolveCredentials({}, cnf)).toThrow(`${cnf}: ssl-mode VERIFY_CA needs ssl-ca in [client]`);
+    expect(() => resolveCredentials({}, { defaultsFile: cnf })).toThrow(`${cnf}:2: ssl-mode VERIFY_CA needs ssl-ca`);
     writeFileSync(cnf, `[client]\nssl-ca = ${join(dir, 'missing.pem')}\n`);
-    expect(() => resolveCredentials({}, cnf)).toThrow(`${cnf}: cannot read ssl-ca ${join(dir, 'missing.pem')}: no such file or directory`);
+    expect(() => resolveCredentials({}, { defaultsFile: cnf })).toThrow(`${cnf}:2: cannot read ssl-ca ${join(dir, 'missing.pem')}: no such file or directory`);
     writeFileSync(cnf, '[client]\nssl-mode = PREFERRED\n');
-    expect(resolveCredentials({}, cnf).tls).toBeUndefined();
+    expect(resolveCredentials({}, { defaultsFile: cnf }).tls).toBeUndefined();
   });
 });

@@ -220,8 +220,9 @@ describe('build on generated repositories', () => {
           }
         }
         for (const a of compiled.artifacts.filter((x) => x.path.endsWith('/orchestrator-client.env'))) {
-          expect(contentLines(a.content, '#')).toHaveLength(1);
+          expect(contentLines(a.content, '#')).toHaveLength(2);
           expect(contentLines(a.content, '#')[0]).toMatch(/^ORCHESTRATOR_API="[^"`$\\\n]*"$/);
+          expect(contentLines(a.content, '#')[1]).toBe('export ORCHESTRATOR_API');
         }
       }),
       { numRuns: RUNS },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { viewOf } from '../../src/live/view.js';
 import { simulateEachSingleFailure, simulateFailure } from '../../src/simulate/index.js';
 import { renderEach, renderSimulation } from '../../src/simulate/render.js';
-import { policy, recorded } from './helpers.js';
+import { policy, recorded, withInstance } from './helpers.js';
 
 const six = recorded('mysql-six');
 const cluster = policy(`kind: cluster
@@ -48,5 +48,21 @@ describe('renderSimulation', () => {
     const text = renderEach(simulateEachSingleFailure(cluster, six, ['orchestrator']));
     expect(text.split('\n').filter((l) => /^db\d:3306 \(\w+\) +orchestrator /.test(l))).toHaveLength(6);
     expect(text).toMatch(/worst case: losing db2:3306 under orchestrator stalls writes for 65s\n$/);
+  });
+
+  it('shows names and data centers that carry newlines, escape sequences or bidi overrides as visible escapes', () => {
+    // A data center as a server reports it, and a cluster name as a simulation carries it: neither may add a line or drive the terminal.
+    const hostile = withInstance(six, 'db3:3306', (i) => {
+      i.dataCenter = 'dc1\u001b]0;owned\u0007\n  promoted: db6:3306\u202e';
+    });
+    const sim = { ...simulateFailure(cluster, hostile, undefined, ['orchestrator']), cluster: 'sh\u009b2Jop\r' };
+    const text = renderSimulation(hostile, sim, component);
+    expect(text).not.toMatch(/(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Cluster sh\\x9b2Jop\\r: db1:3306 fails (primary)');
+    expect(lines).toContain('  + db3:3306 [dc1\\x1b]0;owned\\x07\\n  promoted: db6:3306\\u202e, 8.0.36, lag 1s]');
+    expect(lines.filter((l) => l.startsWith('  promoted: '))).toEqual(['  promoted: db3:3306']);
+    const each = renderEach({ ...simulateEachSingleFailure(cluster, hostile, ['orchestrator']), worst: { failed: 'db1\n:3306', engine: 'orchestrator', writeStallSeconds: 5 } });
+    expect(each).toMatch(/worst case: losing db1\\n:3306 under orchestrator stalls writes for 5s\n$/);
   });
 });

@@ -28,7 +28,7 @@ describe('succession discover (no server)', () => {
     [['discover', '--seed', 'db:3306', '--datacenter-pattern', '^(dc\\d)-(x)'], /needs exactly one capture group/],
     [['discover', '--seed', 'db:3306', '--datacenter-pattern', '(['], /invalid --datacenter-pattern: /],
     [['discover', '--seed', 'db:3306', '--concurrency', '0'], /expected a positive integer/],
-    [['discover', '--seed', 'db:3306', '--defaults-file', '/nonexistent/my.cnf'], /cannot read defaults file \/nonexistent\/my.cnf: no such file or directory/],
+    [['discover', '--seed', 'db:3306', '--defaults-file', '/nonexistent/my.cnf'], /cannot read option file \/nonexistent\/my.cnf: no such file or directory/],
   ])('%j is a usage error (exit 2)', (args, message) => {
     const r = run(args as string[]);
     expect(r.status).toBe(2);

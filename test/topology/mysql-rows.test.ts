@@ -98,17 +98,17 @@ describe('interpreting server rows', () => {
 
 describe('credentials', () => {
   it('come from MYSQL_USER / MYSQL_PWD, or from the [client] section of a defaults file', () => {
-    expect(resolveCredentials({ MYSQL_USER: 'topo', MYSQL_PWD: 'pw' })).toEqual({ user: 'topo', password: 'pw' });
+    expect(resolveCredentials({ MYSQL_USER: 'topo', MYSQL_PWD: 'pw' }, { noDefaults: true })).toEqual({ user: 'topo', password: 'pw' });
     const dir = mkdtempSync(join(tmpdir(), 'succession-cred-'));
     try {
       const f = join(dir, 'my.cnf');
       writeFileSync(f, '!includedir /etc/mysql/conf.d/\n[mysqld]\nuser = mysql\n[client]\nuser = monitor\npassword = "a;b#c"\nskip-ssl\n');
-      expect(resolveCredentials({ MYSQL_USER: 'x', MYSQL_PWD: 'y' }, f)).toEqual({ user: 'monitor', password: 'a;b#c' });
+      expect(resolveCredentials({ MYSQL_USER: 'x', MYSQL_PWD: 'y' }, { defaultsFile: f })).toEqual({ user: 'monitor', password: 'a;b#c' });
       writeFileSync(f, '[client]\nport = 3306\n');
-      expect(resolveCredentials({ MYSQL_USER: 'x', MYSQL_PWD: 'y' }, f)).toEqual({ user: 'x', password: 'y' });
+      expect(resolveCredentials({ MYSQL_USER: 'x', MYSQL_PWD: 'y' }, { defaultsFile: f })).toEqual({ user: 'x', password: 'y' });
       writeFileSync(f, '[client]\npassword\n');
-      expect(() => resolveCredentials({}, f)).toThrow(/"password" has no value/);
-      expect(() => resolveCredentials({}, join(dir, 'missing.cnf'))).toThrow(/cannot read defaults file .*missing\.cnf: no such file or directory/);
+      expect(() => resolveCredentials({}, { defaultsFile: f })).toThrow(`${f}:2: "password" has no value (prompting for a password is not supported)`);
+      expect(() => resolveCredentials({}, { defaultsFile: join(dir, 'missing.cnf') })).toThrow(/cannot read option file .*missing\.cnf: no such file or directory/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

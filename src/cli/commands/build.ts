@@ -84,8 +84,8 @@ export function registerBuild(program: Command): void {
     // why: the same lint as `succession lint`, so a build never accepts what lint rejects.
     const { findings: gate, analysis, extraFindings: notes } = await lintParallel(inputs, undefined, { compileTargets: targets });
     if (exitCodeFor(gate, opts.failOn) === 1) {
-      emitFindings(gate, opts, inputs.length);
-      process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
+      await emitFindings(gate, opts, inputs.length);
+      reportFatal('build stopped by the findings above; nothing was written.');
       process.exitCode = 1;
       return;
     }
@@ -95,17 +95,17 @@ export function registerBuild(program: Command): void {
     const buildNotes = notes === undefined ? compiled.findings : [...notes, ...fleetFindings(analysis.repo.fleet, targets)];
     const findings = [...gate, ...buildNotes, ...(merged?.findings ?? [])].sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
-      emitFindings(findings, opts, inputs.length);
-      process.stderr.write('succession: build stopped by the findings above; nothing was written.\n');
+      await emitFindings(findings, opts, inputs.length);
+      reportFatal('build stopped by the findings above; nothing was written.');
       process.exitCode = 1;
       return;
     }
     try {
       if (opts.check) {
-        check(opts, targets, compiled.artifacts, merged?.text, findings, inputs.length);
+        await check(opts, targets, compiled.artifacts, merged?.text, findings, inputs.length);
       } else {
         await write(opts, targets, compiled.artifacts, merged?.text);
-        process.exitCode = emitFindings(findings, opts, inputs.length);
+        process.exitCode = await emitFindings(findings, opts, inputs.length);
       }
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
@@ -115,27 +115,27 @@ export function registerBuild(program: Command): void {
   });
 }
 
-function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined, findings: Finding[], files: number): void {
+async function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined, findings: Finding[], files: number): Promise<void> {
   const drift: Finding[] = [];
   if (opts.out !== undefined) {
     for (const d of diffTree(opts.out, artifacts, targets)) drift.push(driftFinding(join(opts.out, d.path), d.kind));
   }
   if (opts.mergeInto !== undefined && mergedText !== readText(opts.mergeInto)) drift.push(driftFinding(opts.mergeInto, 'stale'));
-  process.exitCode = emitFindings([...findings, ...drift], opts, files);
-  if (drift.length === 0) process.stderr.write('succession: generated files are up to date.\n');
+  process.exitCode = await emitFindings([...findings, ...drift], opts, files);
+  if (drift.length === 0) reportFatal('generated files are up to date.');
 }
 
 async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], mergedText: string | undefined): Promise<void> {
   const files: FileToWrite[] = [];
   let extra: Drift[] = [];
   if (opts.out !== undefined) {
-    for (const t of removeStaleTemps(opts.out, targets)) process.stderr.write(`succession: removed ${join(opts.out, t)}, left by an interrupted build.\n`);
+    for (const t of removeStaleTemps(opts.out, targets)) reportFatal(`removed ${join(opts.out, t)}, left by an interrupted build.`);
     extra = diffTree(opts.out, artifacts, targets).filter((d) => d.kind === 'extra');
     files.push(...treeFiles(opts.out, artifacts));
   }
   if (opts.mergeInto !== undefined && mergedText !== undefined) files.push({ file: opts.mergeInto, content: mergedText, label: opts.mergeInto });
   const r = await writeFiles(files);
   const where = opts.out === undefined ? '' : ` (output directory ${opts.out})`;
-  process.stderr.write(`succession: wrote ${r.written.length} file(s), ${r.unchanged.length} unchanged${where}.\n`);
-  for (const d of extra) process.stderr.write(`succession: ${join(opts.out!, d.path)} is not produced by this build; delete it or \`build --check\` fails.\n`);
+  reportFatal(`wrote ${r.written.length} file(s), ${r.unchanged.length} unchanged${where}.`);
+  for (const d of extra) reportFatal(`${join(opts.out!, d.path)} is not produced by this build; delete it or \`build --check\` fails.`);
 }

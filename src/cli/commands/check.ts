@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkLive } from '../../check.js';
 import { analyze } from '../../lint.js';
-import { readInputs, startDirOf, withFleet } from '../io.js';
+import { readInputs, reportFatal, startDirOf, withFleet } from '../io.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 import { addTopologyOptions, recoveryPrivilegesNote, topologiesFor, type TopologyOptions } from '../topology.js';
 
@@ -24,8 +24,8 @@ export function registerCheck(program: Command): void {
     const analysis = analyze(inputs);
     const topologies = await topologiesFor(analysis.repo.clusters, opts, analysis.repo.fleet);
     const note = recoveryPrivilegesNote(analysis.repo.clusters, topologies, opts, analysis.repo.fleet);
-    if (note !== undefined) process.stderr.write(`succession: ${note}\n`);
+    if (note !== undefined) reportFatal(note);
     const findings = checkLive(analysis, (c) => topologies.get(c.name));
-    process.exitCode = emitFindings(findings, opts, inputs.length);
+    process.exitCode = await emitFindings(findings, opts, inputs.length);
   });
 }

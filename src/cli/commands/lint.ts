@@ -30,7 +30,7 @@ export function registerLint(program: Command): void {
       // why: loaded on demand; the orchestrator key schema is compiled with ajv, which a policy lint does not need.
       const { lintOrchestratorConfig } = await import('../../compile/orchestrator-config-lint.js');
       const findings = lintOrchestratorConfig(opts.orchestratorConfig, readText(opts.orchestratorConfig), opts.release ?? DEFAULTS.orchestratorRelease);
-      process.exitCode = emitFindings(findings, opts, 1);
+      process.exitCode = await emitFindings(findings, opts, 1);
       return;
     }
     // why: a policy's release is its fleet deployment's `release`; accepting the option here would suggest otherwise.
@@ -38,6 +38,6 @@ export function registerLint(program: Command): void {
     const first = paths.find((p) => p !== '-');
     const inputs = withFleet(readInputs(paths, opts.stdinFilename), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const { findings } = await lintParallel(inputs);
-    process.exitCode = emitFindings(findings, opts, inputs.length);
+    process.exitCode = await emitFindings(findings, opts, inputs.length);
   });
 }

@@ -12,10 +12,10 @@ export function registerRules(program: Command): void {
     .command('rules')
     .description('list the rules, or print the documentation page of one')
     .argument('[id]', 'rule id')
-    .action((id: string | undefined) => {
+    .action(async (id: string | undefined) => {
       if (id === undefined) {
         const width = Math.max(...RULES.map((r) => r.id.length));
-        writeOut(RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}\n`).join(''));
+        await writeOut(RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}\n`).join(''));
         return;
       }
       if (!RULES_BY_ID.has(id)) throw new UsageError(`unknown rule "${id}".${didYouMean(id, RULES_BY_ID.keys())}`);
@@ -25,6 +25,6 @@ export function registerRules(program: Command): void {
       } catch {
         throw new UsageError(`the documentation page of "${id}" is missing from this installation`);
       }
-      writeOut(page.endsWith('\n') ? page : `${page}\n`);
+      await writeOut(page.endsWith('\n') ? page : `${page}\n`);
     });
 }

@@ -46,12 +46,12 @@ export function registerSimulate(program: Command): void {
     try {
       if (opts.eachSingleFailure) {
         const each = simulateEachSingleFailure(cluster, topology, engines, analysis.repo.fleet);
-        writeOut(opts.format === 'json' ? `${JSON.stringify(each, null, 2)}\n` : renderEach(each));
+        await writeOut(opts.format === 'json' ? `${JSON.stringify(each, null, 2)}\n` : renderEach(each));
         return;
       }
       const sim = simulateFailure(cluster, topology, failKey, engines, analysis.repo.fleet);
       const component = viewOf(cluster, topology).component.map((i) => i.key);
-      writeOut(opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulation(topology, sim, component));
+      await writeOut(opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulation(topology, sim, component));
     } catch (e) {
       if (e instanceof SimulationError) throw new UsageError(e.message);
       throw e;
