@@ -4,9 +4,9 @@
 // running process loads later still comes from the build it started in. The previous build is
 // kept for such runs; older ones are removed.
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from './bundle.mjs';
 
@@ -20,7 +20,9 @@ const target = join(BUILDS, id);
 mkdirSync(BUILDS, { recursive: true });
 
 try {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  // why: typescript 7 exports no subpaths; its package.json names the compiler's entry.
+  const pkg = createRequire(import.meta.url).resolve('typescript/package.json');
+  const tsc = join(dirname(pkg), JSON.parse(readFileSync(pkg, 'utf8')).bin.tsc);
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', target], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`tsc failed (exit ${r.status ?? r.signal})`);
   await bundle(target);
