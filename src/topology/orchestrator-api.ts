@@ -93,7 +93,7 @@ export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topol
     return await readCluster(opts);
   } catch (e) {
     // why: one place for every message this source makes, whatever path it took to fail.
-    if (e instanceof TopologyError) throw new TopologyError(redactSecrets(e.message, secrets));
+    if (e instanceof TopologyError) throw new TopologyError(e.lines.map((l) => redactSecrets(l, secrets)));
     throw new TopologyError(redactSecrets(`orchestrator: ${networkError(e)}`, secrets));
   }
 }

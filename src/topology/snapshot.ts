@@ -164,7 +164,10 @@ export function formatSnapshot(topology: Topology): string {
   if (topology.collectedAt !== undefined) doc.collectedAt = topology.collectedAt;
   doc.origin = { kind: topology.origin.kind, detail: topology.origin.detail };
   doc.instances = [...topology.instances].sort((a, b) => compareKeys(a.key, b.key)).map(orderInstance);
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  // why: JSON.stringify leaves DEL, C1 controls and U+FFFE/U+FFFF raw (a server's error text may
+  // hold them), and the reader refuses them raw, as YAML does; escaped, they read back the same.
+  // Outside strings JSON text is ASCII, so only string contents are touched.
+  return `${JSON.stringify(doc, null, 2).replace(/[\x7F-\x9F\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** Copies `from[k]` for each `k` of `keys` that is defined, in that order. */

@@ -29,7 +29,7 @@ export async function loadTopology(src: string, opts: LoadOptions = {}): Promise
     return await load(src, opts);
   } catch (e) {
     // why: SRC may carry `user:password@` (a URL, a seed); no message repeats it.
-    if (e instanceof TopologyError) throw new TopologyError(redactSecrets(e.message));
+    if (e instanceof TopologyError) throw new TopologyError(e.lines.map((l) => redactSecrets(l)));
     throw e;
   }
 }
