@@ -1,141 +1,65 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { PolicyInput } from '../lint.js';
 import { documentKind } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
+import { redactSecrets } from '../topology/http.js';
+import { InputError, readInputFile, readStdinText } from '../util/input-file.js';
 import { errnoText } from '../util/errno.js';
 import { terminalText } from '../util/terminal-text.js';
+import { UsageError } from './errors.js';
+import { expandArgument, globBase } from './expand.js';
 
-/**
- * A mistake in how the tool was called, input it cannot read or output it cannot write: exit 2
- * with a plain message (one line per problem when there are several).
- */
-export class UsageError extends Error {
-  readonly lines: readonly string[];
-  constructor(message: string | readonly string[]) {
-    const lines = typeof message === 'string' ? [message] : message;
-    super(lines.join('\n'));
-    this.lines = lines;
-  }
-}
+export { UsageError };
 
 /**
  * Prints a message on stderr, each line prefixed with the program name; never a stack trace. The
  * lines quote paths, arguments and what servers said: rendered with terminalText, none can add a
- * line of its own or control the terminal.
+ * line of its own or control the terminal; and redactSecrets is a last guard against credentials,
+ * which the sources already leave out of what they report.
  */
 export function reportFatal(message: string | readonly string[]): void {
   const lines = typeof message === 'string' ? [message] : message;
-  process.stderr.write(lines.map((l) => `succession: ${terminalText(l)}\n`).join(''));
+  process.stderr.write(lines.map((l) => `succession: ${terminalText(redactSecrets(l))}\n`).join(''));
 }
 
-const YAML_FILE = /\.ya?ml$/i;
-
 /**
- * Expands command-line paths into policy inputs: a directory is walked recursively for
- * `*.yaml` / `*.yml` files; a path with `*`, `?` or `[` is a glob; `-` reads standard input.
- * A path that matches nothing is a usage error (a typo must not make CI pass on zero files).
+ * Expands command-line paths into policy inputs (files, directories walked for `*.yaml` /
+ * `*.yml`, globs; see expandArgument) and reads them; `-` reads standard input. A path that
+ * matches nothing is a usage error (a typo must not make CI pass on zero files). A file reached
+ * by several paths (links, overlapping arguments) is read once, under the first of its paths.
  */
 export function readInputs(paths: readonly string[], stdinName = '<stdin>'): PolicyInput[] {
-  const files = new Set<string>();
+  const byReal = new Map<string, string>();
   const inputs: PolicyInput[] = [];
   for (const p of paths) {
     if (p === '-') {
-      inputs.push({ path: stdinName, text: readStdin() });
+      inputs.push({ path: stdinName, text: asUsage(() => readStdinText(stdinName)) });
       continue;
     }
-    const matched = /[*?[]/.test(p) ? expandGlob(p) : expandPath(p);
+    const matched = expandArgument(p);
     if (matched.length === 0) throw new UsageError(`no policy files found at "${p}"`);
-    for (const m of matched) files.add(m);
+    for (const m of matched) {
+      const known = byReal.get(m.real);
+      if (known === undefined || m.path < known) byReal.set(m.real, m.path);
+    }
   }
-  for (const f of [...files].sort()) inputs.push({ path: f, text: readText(f) });
+  for (const f of [...byReal.values()].sort()) inputs.push({ path: f, text: readText(f) });
   return inputs;
 }
 
-function readStdin(): string {
-  try {
-    return readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read standard input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
+/** Reads an input file (bounded, strictly UTF-8: see readInputFile); any problem is a usage error. */
 export function readText(path: string): string {
+  return asUsage(() => readInputFile(path));
+}
+
+function asUsage<T>(read: () => T): T {
   try {
-    return readFileSync(path, 'utf8');
+    return read();
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${errnoText(e)}`);
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
   }
-}
-
-
-function expandPath(p: string): string[] {
-  let st;
-  try {
-    st = statSync(p);
-  } catch (e) {
-    throw new UsageError(`cannot read ${p}: ${errnoText(e)}`);
-  }
-  if (st.isFile()) return [p];
-  if (!st.isDirectory()) return [];
-  return walkDir(p).filter((f) => YAML_FILE.test(f));
-}
-
-function walkDir(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    throw new UsageError(`cannot read ${dir}: ${errnoText(e)}`);
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walkDir(full));
-    else if (e.isFile()) out.push(full);
-  }
-  return out;
-}
-
-/**
- * Minimal glob: `*` and `?` within a path segment, `**` across segments, `[abc]` classes.
- * The walk starts at the longest literal prefix directory.
- */
-function expandGlob(pattern: string): string[] {
-  const normalized = pattern.split(sep).join('/').replace(/^\.\//, '');
-  const segments = normalized.split('/');
-  const firstMagic = segments.findIndex((s) => /[*?[]/.test(s));
-  const base = segments.slice(0, firstMagic).join('/') || '.';
-  const re = globToRegExp(normalized);
-  let candidates: string[];
-  try {
-    candidates = statSync(base).isDirectory() ? walkDir(base) : [];
-  } catch {
-    return [];
-  }
-  return candidates.filter((f) => re.test(f.split(sep).join('/')));
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /**
@@ -172,12 +96,21 @@ export function withFleet(inputs: PolicyInput[], explicit: string | undefined, s
   for (let dir = resolve(startDir); ; dir = dirname(dir)) {
     for (const name of FLEET_NAMES) {
       const candidate = join(dir, name);
-      if (existsSync(candidate)) {
+      // why: lstat, not exists: a broken link or a FIFO named fleet.yaml is an error, not "no fleet".
+      if (lstatSync(candidate, { throwIfNoEntry: false }) !== undefined) {
         const path = relativeIfInside(candidate);
-        return inputs.some((i) => resolve(i.path) === resolve(candidate)) ? inputs : [...inputs, { path, text: readText(candidate) }];
+        return inputs.some((i) => sameFile(i.path, candidate)) ? inputs : [...inputs, { path, text: readText(path) }];
       }
     }
     if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return inputs;
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
   }
 }
 
@@ -188,8 +121,7 @@ function relativeIfInside(file: string): string {
 
 /** Where the fleet lookup starts for a command-line path: the path itself when it is a directory. */
 export function startDirOf(path: string): string {
-  const literal = path.split('/').findIndex((s) => /[*?[]/.test(s));
-  const base = literal < 0 ? path : path.split('/').slice(0, literal).join('/') || '.';
+  const base = globBase(path) ?? path;
   try {
     return statSync(base).isDirectory() ? base : dirname(base);
   } catch {

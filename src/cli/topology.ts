@@ -9,6 +9,7 @@ import { loadTopology } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
 import { addConnectionOptions, connection, type ConnectionOptions } from './connection.js';
 import { UsageError } from './io.js';
+import { redactSecrets } from '../topology/http.js';
 
 export interface TopologyOptions extends ConnectionOptions {
   topology?: string;
@@ -114,7 +115,7 @@ export function orchestratorAuth(env: NodeJS.ProcessEnv): { orchestratorAuth?: {
 function readable(src: string, t: Topology): Topology {
   if (t.instances.some((i) => i.reachable)) return t;
   const why = t.unreachable.map((u) => `${u.key}: ${u.error}`).join('; ');
-  throw new UsageError(`nothing could be read from ${src}${why ? ` (${why})` : ' (no instances)'}`);
+  throw new UsageError(`nothing could be read from ${redactSecrets(src)}${why ? ` (${why})` : ' (no instances)'}`);
 }
 
 /**

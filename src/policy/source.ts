@@ -24,8 +24,10 @@ export interface SyntaxProblem extends Span {
  */
 export function parseSource(path: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
+  const bad = forbiddenCharacter(text);
+  if (bad !== undefined) return refusedSource(path, text, bad.offset, 'BAD_CHARACTER', bad.message);
   const deep = tooDeep(text);
-  if (deep !== undefined) return tooDeepSource(path, text, deep);
+  if (deep !== undefined) return refusedSource(path, text, deep, 'TOO_DEEP', `Collections are nested more than ${MAX_NESTING} levels deep`);
   // why: parseDocument (not parseAllDocuments): a stray `---` becomes an error instead of a file whose rest is ignored.
   const doc = parseDocument(text, {
     lineCounter,
@@ -49,6 +51,10 @@ export function parseSource(path: string, text: string): SourceFile {
     };
   });
   if (syntaxErrors.length === 0) syntaxErrors.push(...unresolvedAliases(doc, lineCounter));
+  if (syntaxErrors.length === 0) {
+    const escaped = loneSurrogateScalar(doc);
+    if (escaped !== undefined) syntaxErrors.push(problemAt(lineCounter, escaped.offset, 'BAD_CHARACTER', escaped.message));
+  }
   let data: unknown;
   if (syntaxErrors.length === 0) {
     try {
@@ -95,14 +101,57 @@ function tooDeep(text: string): number | undefined {
   return undefined;
 }
 
-/** A file refused for its nesting: one syntax problem at the first collection too deep, no data. */
-function tooDeepSource(path: string, text: string, offset: number): SourceFile {
+/** A file refused before it is parsed: one syntax problem at `offset`, no data. */
+function refusedSource(path: string, text: string, offset: number, code: string, message: string): SourceFile {
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return { path, text, doc: parseDocument(''), lineCounter, data: undefined, syntaxErrors: [problemAt(lineCounter, offset, code, message)] };
+}
+
+function problemAt(lineCounter: LineCounter, offset: number, code: string, message: string): SyntaxProblem {
   const at = lineCounter.linePos(offset);
-  const problem = { code: 'TOO_DEEP', message: `Collections are nested more than ${MAX_NESTING} levels deep`, line: at.line, column: at.col, endLine: at.line, endColumn: at.col + 1 };
-  return { path, text, doc: parseDocument(''), lineCounter, data: undefined, syntaxErrors: [problem] };
+  return { code, message, line: at.line, column: at.col, endLine: at.line, endColumn: at.col + 1 };
+}
+
+/**
+ * What YAML 1.2 does not allow in a stream (§5.1, c-printable): C0 controls other than tab, LF
+ * and CR, DEL, C1 controls other than NEL, U+FFFE / U+FFFF; and a UTF-16 surrogate without its
+ * pair, which is no character at all. Refused rather than passed on into a generated file.
+ */
+const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first character YAML forbids in `text`, if any. */
+export function forbiddenCharacter(text: string): { offset: number; message: string } | undefined {
+  const m = FORBIDDEN.exec(text);
+  if (!m) return undefined;
+  const code = m[0].charCodeAt(0);
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const what = code >= 0xd800 && code <= 0xdfff ? 'a lone UTF-16 surrogate, not a character' : code === 0 ? 'NUL' : code === 0xfffe || code === 0xffff ? 'a noncharacter' : 'a control character';
+  return { offset: m.index, message: `Character ${name} (${what}) is not allowed in YAML` };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A scalar whose escapes (`"\ud800"`) make a lone surrogate: no encoding can write that string. */
+function loneSurrogateScalar(doc: Document.Parsed): { offset: number; message: string } | undefined {
+  let found: { offset: number; message: string } | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' || !LONE_SURROGATE.test(node.value)) return undefined;
+      found = { offset: node.range?.[0] ?? 0, message: 'An escape sequence makes a lone UTF-16 surrogate, which is not a character' };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** True when a string anywhere in `data` (as JSON.parse made it) holds a lone surrogate. */
+export function hasLoneSurrogate(data: unknown): boolean {
+  if (typeof data === 'string') return LONE_SURROGATE.test(data);
+  if (Array.isArray(data)) return data.some(hasLoneSurrogate);
+  if (typeof data === 'object' && data !== null) return Object.entries(data).some(([k, v]) => LONE_SURROGATE.test(k) || hasLoneSurrogate(v));
+  return false;
 }
 
 /**

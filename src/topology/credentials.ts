@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { TopologyError } from './model.js';
 import { lastValues, readOptions, type OptionSources } from './option-files.js';
 import type { Credentials, TlsSettings } from './mysql-connection.js';
-import { errnoText } from '../util/errno.js';
+import { InputError, readInputFile } from '../util/input-file.js';
 
 /** Connection settings given on the command line, as the mysql client's flags of the same names. */
 export interface ConnectionFlags extends OptionSources {
@@ -102,9 +101,10 @@ function tlsSettings(settings: Map<string, Setting>): TlsSettings | undefined {
 
 function readPem(path: string, option: string, at: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readInputFile(path, option);
   } catch (e) {
-    throw new TopologyError(`${at}: cannot read ${option} ${path}: ${errnoText(e)}`);
+    if (e instanceof InputError) throw new TopologyError(`${at}: ${e.message}`);
+    throw e;
   }
 }
 

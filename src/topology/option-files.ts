@@ -1,9 +1,10 @@
 import { createDecipheriv } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { errnoText } from '../util/errno.js';
 import { TopologyError } from './model.js';
+import { readTopologyFile } from './read-file.js';
 
 /**
  * MySQL / MariaDB option files read the way their clients read them (checked line by line against
@@ -74,15 +75,16 @@ export function lastValues(options: readonly OptionValue[]): Map<string, OptionV
 const MAX_INCLUDE_DEPTH = 10;
 
 function readFile(file: string, groups: ReadonlySet<string>, out: OptionValue[], required: boolean, depth: number): void {
-  let text: string;
+  if (!required && !exists(file)) return;
+  parse(file, readTopologyFile(file, 'option file'), groups, out, depth);
+}
+
+function exists(file: string): boolean {
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!required && (code === 'ENOENT' || code === 'ENOTDIR')) return;
-    throw new TopologyError(`cannot read option file ${file}: ${errnoText(e)}`);
+    return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
   }
-  parse(file, text, groups, out, depth);
 }
 
 function parse(file: string, text: string, groups: ReadonlySet<string>, out: OptionValue[], depth: number): void {

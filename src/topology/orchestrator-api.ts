@@ -1,3 +1,4 @@
+import { boundedGet, redactSecrets, type HttpAnswer } from './http.js';
 import {
   detectFlavor,
   hostKey,
@@ -86,6 +87,33 @@ const LEADER_CHECK_TIMEOUT_MS = 1000;
 
 /** Reads one cluster from orchestrator, through the raft leader when several URLs are given. */
 export async function readOrchestrator(opts: OrchestratorOptions): Promise<Topology> {
+  const secrets = opts.urls.flatMap(urlSecrets);
+  if (opts.auth) secrets.push(...credentialForms(opts.auth.user, opts.auth.password));
+  try {
+    return await readCluster(opts);
+  } catch (e) {
+    // why: one place for every message this source makes, whatever path it took to fail.
+    if (e instanceof TopologyError) throw new TopologyError(e.lines.map((l) => redactSecrets(l, secrets)));
+    throw new TopologyError(redactSecrets(`orchestrator: ${networkError(e)}`, secrets));
+  }
+}
+
+/** The credentials in a URL's `user:password@`, in each form a message might show them. */
+function urlSecrets(text: string): string[] {
+  try {
+    const u = new URL(text);
+    return u.password === '' && u.username === '' ? [] : credentialForms(decodeURIComponent(u.username), decodeURIComponent(u.password), [u.password]);
+  } catch {
+    return [];
+  }
+}
+
+function credentialForms(user: string, password: string, raw: string[] = []): string[] {
+  const pair = `${user}:${password}`;
+  return [password, encodeURIComponent(password), ...raw, pair, Buffer.from(pair).toString('base64')];
+}
+
+async function readCluster(opts: OrchestratorOptions): Promise<Topology> {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const endpoints = opts.urls.map((u) => endpoint(u, opts.auth));
   const leader = endpoints.length === 1 ? endpoints[0]! : await findLeader(endpoints, Math.min(timeout, LEADER_CHECK_TIMEOUT_MS));
@@ -110,7 +138,7 @@ function endpoint(text: string, auth: OrchestratorOptions['auth']): Endpoint {
   try {
     url = new URL(text);
   } catch {
-    throw new TopologyError(`"${text.replace(/\/\/[^@/]*@/, '//')}" is not a URL`);
+    throw new TopologyError(`"${redactSecrets(text)}" is not a URL`);
   }
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
@@ -134,12 +162,11 @@ async function findLeader(endpoints: Endpoint[], timeoutMs: number): Promise<End
   for (const check of ['leader-check', 'routed-leader-check']) {
     for (const e of endpoints) {
       try {
-        const res = await fetch(`${e.base}/${check}`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: e.headers });
-        await res.arrayBuffer();
+        const res = await boundedGet(`${e.base}/${check}`, e.headers, timeoutMs);
         if (res.status === 200) return e;
         answers.push(`${e.base}/${check}: HTTP ${res.status}`);
       } catch (err) {
-        answers.push(`${e.base}/${check}: ${networkError(err)}`);
+        answers.push(err instanceof TopologyError ? err.message : `${e.base}/${check}: ${networkError(err)}`);
       }
     }
   }
@@ -147,17 +174,16 @@ async function findLeader(endpoints: Endpoint[], timeoutMs: number): Promise<End
 }
 
 async function getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
-  let res: Response;
-  let text: string;
+  let res: HttpAnswer;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
-    text = await res.text();
+    res = await boundedGet(url, headers, timeoutMs);
   } catch (e) {
+    if (e instanceof TopologyError) throw new TopologyError(`orchestrator ${e.message}`);
     throw new TopologyError(`orchestrator ${url}: ${networkError(e)}`);
   }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(res.text);
   } catch (e) {
     const status = res.ok ? '' : ` (HTTP ${res.status})`;
     throw new TopologyError(`orchestrator ${url} returned invalid JSON${status}: ${(e as Error).message}`);

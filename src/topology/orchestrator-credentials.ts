@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { TopologyError } from './model.js';
-import { errnoText } from '../util/errno.js';
+import { readTopologyFile } from './read-file.js';
 
 /**
  * orchestrator's topology credentials file (`MySQLTopologyCredentialsConfigFile`), read the way
@@ -23,12 +22,7 @@ export interface OrchestratorCredentials {
 }
 
 export function readOrchestratorCredentials(path: string, env: NodeJS.ProcessEnv): OrchestratorCredentials {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new TopologyError(`cannot read orchestrator credentials file ${path}: ${errnoText(e)}`);
-  }
+  const text = readTopologyFile(path, 'orchestrator credentials file');
   return parseOrchestratorCredentials(path, text, env);
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { locate, locateKey, pointerToPath } from '../policy/locate.js';
 import { displayPath, SCHEMA_DIR } from '../policy/schema.js';
-import { parseSource, type SourceFile } from '../policy/source.js';
+import { forbiddenCharacter, hasLoneSurrogate, parseSource, type SourceFile } from '../policy/source.js';
 import { parseHostKey } from '../policy/hostkey.js';
 import {
   compareKeys,
@@ -20,7 +20,7 @@ import {
   type Topology,
   type TopologyOrigin,
 } from './model.js';
-import { errnoText } from '../util/errno.js';
+import { readTopologyFile } from './read-file.js';
 
 /** The snapshot file form of a topology (schemas/topology.schema.json). */
 export interface SnapshotDocument {
@@ -43,13 +43,7 @@ function validate(): ValidateFunction {
 
 /** Reads and validates a snapshot file. Every problem is reported as `file:line:column: message`. */
 export function readSnapshot(path: string): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new TopologyError(`cannot read topology snapshot ${path}: ${errnoText(e)}`);
-  }
-  return parseSnapshot(path, text);
+  return parseSnapshot(path, readTopologyFile(path, 'topology snapshot'));
 }
 
 /**
@@ -59,7 +53,8 @@ export function readSnapshot(path: string): Topology {
  */
 export function parseSnapshot(path: string, text: string): Topology {
   const data = parseJsonStrictly(text);
-  if (data !== undefined && validate()(data) && consistency(data as SnapshotDocument).length === 0) {
+  // why: JSON.parse accepts C1 controls and escaped lone surrogates; the YAML reader refuses them with a position.
+  if (data !== undefined && forbiddenCharacter(text) === undefined && !hasLoneSurrogate(data) && validate()(data) && consistency(data as SnapshotDocument).length === 0) {
     const doc = data as SnapshotDocument;
     return makeTopology(doc.instances, doc.origin, doc.collectedAt);
   }
@@ -171,7 +166,10 @@ export function formatSnapshot(topology: Topology): string {
   if (topology.collectedAt !== undefined) doc.collectedAt = topology.collectedAt;
   doc.origin = { kind: topology.origin.kind, detail: topology.origin.detail };
   doc.instances = [...topology.instances].sort((a, b) => compareKeys(a.key, b.key)).map(orderInstance);
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  // why: JSON.stringify leaves DEL, C1 controls and U+FFFE/U+FFFF raw (a server's error text may
+  // hold them), and the reader refuses them raw, as YAML does; escaped, they read back the same.
+  // Outside strings JSON text is ASCII, so only string contents are touched.
+  return `${JSON.stringify(doc, null, 2).replace(/[\x7F-\x9F\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** Copies `from[k]` for each `k` of `keys` that is defined, in that order. */

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { parseHostKey } from '../policy/hostkey.js';
+import { forbiddenCharacter, hasLoneSurrogate } from '../policy/source.js';
 import { fromClusterControl } from './clustercontrol.js';
 import { TopologyError, type Topology } from './model.js';
 import { discover, type DiscoverOptions } from './mysql.js';
 import { readOrchestrator } from './orchestrator-api.js';
 import { parseSnapshot } from './snapshot.js';
-import { errnoText } from '../util/errno.js';
+import { redactSecrets } from './http.js';
+import { readTopologyFile } from './read-file.js';
 
 export interface LoadOptions {
   /** Cluster alias (orchestrator) or name / id (ClusterControl export with several clusters). */
@@ -24,6 +25,16 @@ export interface LoadOptions {
  * - a file: a snapshot (`"format": 1`) or a ClusterControl export, told apart by content.
  */
 export async function loadTopology(src: string, opts: LoadOptions = {}): Promise<Topology> {
+  try {
+    return await load(src, opts);
+  } catch (e) {
+    // why: SRC may carry `user:password@` (a URL, a seed); no message repeats it.
+    if (e instanceof TopologyError) throw new TopologyError(e.lines.map((l) => redactSecrets(l)));
+    throw e;
+  }
+}
+
+async function load(src: string, opts: LoadOptions): Promise<Topology> {
   if (/^mysql:\/\//i.test(src)) {
     if (!opts.mysql) throw new TopologyError(`${src}: no credentials given for MySQL discovery`);
     const seeds = src.slice('mysql://'.length).split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -49,13 +60,7 @@ export async function loadTopology(src: string, opts: LoadOptions = {}): Promise
 }
 
 function loadFile(path: string, opts: LoadOptions): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const why = errnoText(e);
-    throw new TopologyError(`cannot read topology ${path}: ${why}`);
-  }
+  const text = readTopologyFile(path, 'topology');
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -63,6 +68,8 @@ function loadFile(path: string, opts: LoadOptions): Topology {
     // why: the snapshot reader reports the syntax error with its line and column.
     return parseSnapshot(path, text);
   }
+  // why: the snapshot reader refuses what YAML and UTF-16 forbid (C1 controls, lone surrogates) with a position; JSON.parse takes them.
+  if (forbiddenCharacter(text) !== undefined || hasLoneSurrogate(data)) return parseSnapshot(path, text);
   const obj = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
   if (obj && ('format' in obj || 'instances' in obj)) return parseSnapshot(path, text);
   if (obj && ('cluster' in obj || 'clusters' in obj || 'hosts' in obj)) {

@@ -173,7 +173,7 @@ describe('orchestrator API source', () => {
     const wrong = guarded.url.replace('http://', 'http://orc:Wr0ng@');
     const message = (p: Promise<unknown>): Promise<string> => p.then(() => '', (e: Error) => e.message);
     expect(await message(readOrchestrator({ urls: [wrong], cluster: 'shop' }))).toBe(`orchestrator ${guarded.url}/cluster/alias/shop: HTTP 401: Unauthorized`);
-    expect(await message(readOrchestrator({ urls: ['http://orc:Wr0ng@[bad'], cluster: 'shop' }))).toBe('"http://[bad" is not a URL');
+    expect(await message(readOrchestrator({ urls: ['http://orc:Wr0ng@[bad'], cluster: 'shop' }))).toBe('"http://***@[bad" is not a URL');
   });
 
   it('a server that never answers times out', async () => {

@@ -29,6 +29,16 @@ describe('topology snapshots', () => {
     expect(t.unreachable).toEqual([{ key: '[::1]:3306', error: 'connection refused' }]);
   });
 
+  it('escapes DEL and C1 controls a server sent, so that its own snapshot is readable; raw, they are refused at their position', () => {
+    const odd = makeTopology([{ ...down, error: 'bad \x7f byte \x86 and \x9b[2J' }], t.origin, t.collectedAt);
+    const text = formatSnapshot(odd);
+    expect(text).toContain('"error": "bad \\u007f byte \\u0086 and \\u009b[2J"');
+    expect(parseSnapshot('s.json', text)).toEqual(odd);
+    const raw = text.replace('\\u0086', '\x86');
+    const line = raw.slice(0, raw.indexOf('\x86')).split('\n');
+    expect(() => parseSnapshot('s.json', raw)).toThrow(new TopologyError(`s.json:${line.length}:${line.at(-1)!.length + 1}: Character U+0086 (a control character) is not allowed in YAML`));
+  });
+
   it('writes stable text that reads back to the same topology', () => {
     const text = formatSnapshot(t);
     expect(formatSnapshot(makeTopology([primary, down, replica], t.origin, t.collectedAt))).toBe(text);
