@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,18 @@ interface Diagnostic {
 }
 
 // why: no schema store (it would be fetched from the network and could claim *.yaml files).
-const YAML_SETTINGS = { schemaStore: { enable: false }, validate: true, hover: true, completion: true, format: { enable: false } };
+// `schemas` is the VS Code setting README's Editors section shows, for files without a modeline.
+const YAML_SETTINGS = {
+  schemaStore: { enable: false },
+  validate: true,
+  hover: true,
+  completion: true,
+  format: { enable: false },
+  schemas: {
+    './node_modules/succession/schemas/policy.schema.json': 'policies/clusters/*.yaml',
+    './node_modules/succession/schemas/fleet.schema.json': 'policies/fleet.yaml',
+  },
+};
 
 const schema = (name: string) => JSON.parse(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8')) as Record<string, any>;
 const POLICY = schema('policy');
@@ -79,12 +90,15 @@ afterAll(async () => {
 
 let version = 0;
 
-/** Opens `file` of the scaffolded repository with the given text (the modeline init wrote, then `body`). */
+/**
+ * Opens `file` of the scaffolded repository with the given text: the modeline init wrote, then
+ * `body`; only `body` for a file init did not write.
+ */
 async function open(file: string, body: string): Promise<{ uri: string; text: string }> {
   const path = join(repo, file);
-  const modeline = readFileSync(path, 'utf8').split('\n')[0]!;
-  expect(modeline).toMatch(/^# yaml-language-server: \$schema=\S+$/);
-  const text = `${modeline}\n${body}`;
+  const modeline = existsSync(path) ? readFileSync(path, 'utf8').split('\n')[0]! : undefined;
+  if (modeline !== undefined) expect(modeline).toMatch(/^# yaml-language-server: \$schema=\S+$/);
+  const text = modeline === undefined ? body : `${modeline}\n${body}`;
   const uri = pathToFileURL(path).href;
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: ++version, text } });
   return { uri, text };
@@ -158,6 +172,12 @@ describe('yaml-language-server with the schemas succession init points at', () =
     const atKey = found.filter((d) => d.message === message);
     expect(atKey.map((d) => d.range.start)).toEqual([{ line: after(text, 'db 3').line, character: 2 }]);
     expect(found.map((d) => d.message).join('\n')).not.toContain('[0-9A-Fa-f');
+  });
+
+  it('finds the schema of a file without a modeline through the yaml.schemas setting', async () => {
+    const { uri, text } = await open('policies/clusters/other.yaml', CLUSTER);
+    expect(text.startsWith('kind: cluster')).toBe(true);
+    expect(await completion(uri, after(text, 'promotion: '))).toEqual(['prefer', 'neutral', 'prefer_not', 'must_not']);
   });
 
   it('follows the fleet schema into the policy schema for defaults, and explains a bad deployment name', async () => {
