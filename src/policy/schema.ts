@@ -13,7 +13,11 @@ export const SCHEMA_DIR = new URL('schemas/', PACKAGE_ROOT);
  * Keywords of the schemas that only editors read (yaml-language-server, VS Code); ajv's strict
  * mode must be told of them. scripts/gen-validators.mjs keeps the same list.
  */
-export const EDITOR_KEYWORDS = ['markdownDescription', 'patternErrorMessage'] as const;
+export const EDITOR_KEYWORDS = [
+  { keyword: 'markdownDescription', schemaType: 'string' },
+  { keyword: 'markdownEnumDescriptions', schemaType: 'array' },
+  { keyword: 'patternErrorMessage', schemaType: 'string' },
+] as const;
 
 export type DocumentKind = 'cluster' | 'fleet';
 

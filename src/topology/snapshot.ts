@@ -37,7 +37,7 @@ function validate(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(readFileSync(new URL('topology.schema.json', SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
     const ajv = new Ajv2020({ allErrors: true, strict: true });
-    for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: 'string' });
+    for (const definition of EDITOR_KEYWORDS) ajv.addKeyword({ ...definition });
     validator = ajv.compile(schema);
   }
   return validator;

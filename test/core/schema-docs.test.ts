@@ -19,7 +19,7 @@ function* subschemas(node: unknown, pointer = '#'): Generator<[string, Node]> {
   }
   yield [pointer, node as Node];
   for (const [key, value] of Object.entries(node)) {
-    if (['examples', 'default', 'const', 'enum'].includes(key)) continue;
+    if (['examples', 'default', 'const', 'enum', 'markdownEnumDescriptions'].includes(key)) continue;
     yield* subschemas(value, `${pointer}/${key}`);
   }
 }
@@ -43,6 +43,14 @@ describe.each(SCHEMAS.map((url) => [url.pathname.split('/').pop()!, url] as cons
     expect(undocumented).toEqual([]);
   });
 
+  it('explains every value of every enumeration, for completion lists', () => {
+    const bare = all
+      .filter(([, node]) => Array.isArray(node.enum))
+      .filter(([, node]) => !Array.isArray(node.markdownEnumDescriptions) || (node.markdownEnumDescriptions as unknown[]).length !== (node.enum as unknown[]).length)
+      .map(([p]) => p);
+    expect(bare).toEqual([]);
+  });
+
   it('explains every pattern in words (patternErrorMessage)', () => {
     const raw = all.filter(([, node]) => typeof node.pattern === 'string' && typeof node.patternErrorMessage !== 'string').map(([p]) => p);
     expect(raw).toEqual([]);
@@ -51,6 +59,6 @@ describe.each(SCHEMAS.map((url) => [url.pathname.split('/').pop()!, url] as cons
 
 describe('editor keywords', () => {
   it('are the same for the generated validators and the ones compiled at run time', () => {
-    expect(GENERATOR_KEYWORDS).toEqual([...EDITOR_KEYWORDS]);
+    expect(GENERATOR_KEYWORDS).toEqual(EDITOR_KEYWORDS);
   });
 });

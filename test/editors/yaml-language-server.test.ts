@@ -112,9 +112,18 @@ function after(text: string, marker: string): { line: number; character: number 
   return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
 }
 
+interface CompletionItem {
+  label: string;
+  documentation?: string | { kind: string; value: string };
+}
+
+async function completionItems(uri: string, position: { line: number; character: number }): Promise<CompletionItem[]> {
+  const result = await connection.sendRequest<{ items: CompletionItem[] } | CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position });
+  return Array.isArray(result) ? result : result.items;
+}
+
 async function completion(uri: string, position: { line: number; character: number }): Promise<string[]> {
-  const result = await connection.sendRequest<{ items: { label: string }[] } | { label: string }[]>('textDocument/completion', { textDocument: { uri }, position });
-  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
+  return (await completionItems(uri, position)).map((i) => i.label);
 }
 
 async function hover(uri: string, position: { line: number; character: number }): Promise<string> {
@@ -154,6 +163,13 @@ describe('yaml-language-server with the schemas succession init points at', () =
     const { uri, text } = await open('policies/clusters/example.yaml', CLUSTER);
     expect(await completion(uri, after(text, 'promotion: '))).toEqual(['prefer', 'neutral', 'prefer_not', 'must_not']);
     expect(await completion(uri, after(text, 'role: '))).toEqual(['backup', 'reporting', 'olap', 'dev', 'delayed']);
+  });
+
+  it('explains each value in the completion list', async () => {
+    const { uri, text } = await open('policies/clusters/example.yaml', CLUSTER);
+    const items = await completionItems(uri, after(text, 'promotion: '));
+    const promotion = POLICY.$defs.host.properties.promotion as { enum: string[]; markdownEnumDescriptions: string[] };
+    expect(items.map((i) => i.documentation)).toEqual(promotion.markdownEnumDescriptions.map((value) => ({ kind: 'markdown', value })));
   });
 
   it('shows the Markdown description of a key on hover', async () => {
