@@ -127,6 +127,13 @@ describe('login path file (~/.mylogin.cnf)', () => {
     expect(ops.get('password')?.value).toBe('pw#1');
   });
 
+  it('is read within the input bounds: a FIFO or a device is refused, not waited on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'succession-login-'));
+    spawnSync('mkfifo', [join(dir, 'fifo')]);
+    expect(() => readOptions({ HOME: dir, MYSQL_TEST_LOGIN_FILE: join(dir, 'fifo') }, { noDefaults: true })).toThrow(/login path file .*fifo: it is a FIFO/);
+    expect(() => readOptions({ HOME: dir, MYSQL_TEST_LOGIN_FILE: '/dev/zero' }, { noDefaults: true })).toThrow(/login path file \/dev\/zero: it is a character device/);
+  });
+
   it('refuses a file that is not one, without showing its bytes', () => {
     expect(() => decryptLoginFile('/x/.mylogin.cnf', Buffer.from('[client]\npassword=secret\n'))).toThrow('/x/.mylogin.cnf: not a login path file');
     const bad = Buffer.concat([Buffer.alloc(24), Buffer.from([16, 0, 0, 0]), randomBytes(16)]);
