@@ -6,12 +6,12 @@
  * `mariadb` client with the same files, so both are seen to agree on what connects.
  */
 import { spawnSync } from 'node:child_process';
-import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../cli/helpers.js';
+import { loginFile } from '../topology/login-file.js';
 import { DISCOVERY_PASSWORD, DISCOVERY_USER, TLS_FILES, liveDescribe, startTopology, type LiveTopology } from './topology.js';
 
 liveDescribe('connection settings as the mysql client reads them', () => {
@@ -118,18 +118,3 @@ liveDescribe('connection settings as the mysql client reads them', () => {
     rmSync(join(home, '.my.cnf'));
   });
 });
-
-/** A login path file laid out as mysql_config_editor writes it (random key, AES-128-ECB per line). */
-function loginFile(text: string): Buffer {
-  const raw = randomBytes(20);
-  const key = Buffer.alloc(16);
-  for (let i = 0; i < 20; i++) key[i % 16]! ^= raw[i]!;
-  const chunks = text.split(/(?<=\n)/).map((line) => {
-    const c = createCipheriv('aes-128-ecb', key, null);
-    const enc = Buffer.concat([c.update(line, 'utf8'), c.final()]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(enc.length);
-    return Buffer.concat([len, enc]);
-  });
-  return Buffer.concat([Buffer.alloc(4), raw, ...chunks]);
-}
