@@ -163,7 +163,9 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     if (src !== undefined) inst.source = src;
     instances.set(key, inst);
   }
-  mergeAliases(instances, readings, seeds, warnings);
+  // why: a server reached through the Unix socket is `localhost` only to this machine; when the others name it otherwise, that name wins.
+  const local = (k: string) => opts.credentials.socket !== undefined && k.startsWith('localhost:');
+  mergeAliases(instances, readings, seeds.filter((k) => !local(k)), warnings);
   const origin = { kind: 'mysql' as const, detail: `mysql://${opts.seeds.join(',')}` };
   return { topology: makeTopology([...instances.values()], origin, new Date().toISOString().replace(/\.\d+Z$/, 'Z')), warnings: [...new Set(warnings)].sort() };
 }
@@ -184,7 +186,7 @@ function mergeAliases(instances: Map<string, Instance>, readings: Map<string, Se
   for (const keys of byIdentity.values()) {
     if (keys.length < 2) continue;
     const sorted = [...keys].sort(compareKeys);
-    const winner = sorted.find((k) => seeds.includes(k)) ?? sorted[0]!;
+    const winner = sorted.find((k) => seeds.includes(k)) ?? sorted.find((k) => !k.startsWith('localhost:')) ?? sorted[0]!;
     for (const k of sorted) {
       if (k === winner) continue;
       alias.set(k, winner);
@@ -272,7 +274,7 @@ async function readServer(key: string, opts: DiscoverOptions, connectTimeout: nu
   const k = parseHostKey(key, 3306);
   if (!k) throw new Error('not a host name or address');
   const warnings: string[] = [];
-  const conn = await openConnection(k.host, k.port, opts.credentials.user, opts.credentials.password, opts.credentials.tls, connectTimeout);
+  const conn = await openConnection(k.host, k.port, opts.credentials.user, opts.credentials.password, opts.credentials.tls, connectTimeout, opts.credentials.socket);
   const query = async (sql: string): Promise<Row[]> => {
     const [rows] = await conn.query({ sql, timeout: queryTimeout });
     return rows as Row[];
