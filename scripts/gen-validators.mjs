@@ -6,11 +6,19 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
 
 export const OPTIONS = { allErrors: true, strict: true, verbose: true };
+// why: editor annotations (yaml-language-server, VS Code) that validation ignores, which strict
+// mode rejects unless told of them; the same list as EDITOR_KEYWORDS in src/policy/schema.ts.
+export const EDITOR_KEYWORDS = [
+  { keyword: 'markdownDescription', schemaType: 'string' },
+  { keyword: 'markdownEnumDescriptions', schemaType: 'array' },
+  { keyword: 'patternErrorMessage', schemaType: 'string' },
+];
 const ROOT = new URL('../', import.meta.url);
 const TARGET = new URL('src/policy/validators.generated.ts', ROOT);
 
 export function generate() {
   const ajv = new Ajv2020({ ...OPTIONS, code: { source: true, esm: true } });
+  for (const definition of EDITOR_KEYWORDS) ajv.addKeyword({ ...definition });
   for (const name of ['policy.schema.json', 'fleet.schema.json']) {
     ajv.addSchema(JSON.parse(readFileSync(new URL(`schemas/${name}`, ROOT), 'utf8')));
   }

@@ -29,6 +29,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   discover: async () => (await import('./commands/discover.js')).registerDiscover,
   simulate: async () => (await import('./commands/simulate.js')).registerSimulate,
   rules: async () => (await import('./commands/rules.js')).registerRules,
+  schema: async () => (await import('./commands/schema.js')).registerSchema,
+  init: async () => (await import('./commands/init.js')).registerInit,
 };
 
 // why: commander writes help and version synchronously; collected here, they go out through
@@ -57,6 +59,8 @@ Examples:
   succession build --out generated/ --check         the drift gate: exit 1 when a generated file is stale
   succession check --topology mysql://db1:3306      the policies against the live servers
   succession simulate shop --each-single-failure    who takes over when each host fails
+  succession init my-policies                       scaffold a policy repository
+  succession schema policy --path                   the policy schema's file, for editor settings
 
 Environment:
   ORCHESTRATOR_API                                    the default --topology (as for orchestrator-client)

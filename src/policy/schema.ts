@@ -9,6 +9,16 @@ import { PACKAGE_ROOT } from '../paths.js';
 /** Directory of the JSON schemas shipped with the package. */
 export const SCHEMA_DIR = new URL('schemas/', PACKAGE_ROOT);
 
+/**
+ * Keywords of the schemas that only editors read (yaml-language-server, VS Code); ajv's strict
+ * mode must be told of them. scripts/gen-validators.mjs keeps the same list.
+ */
+export const EDITOR_KEYWORDS = [
+  { keyword: 'markdownDescription', schemaType: 'string' },
+  { keyword: 'markdownEnumDescriptions', schemaType: 'array' },
+  { keyword: 'patternErrorMessage', schemaType: 'string' },
+] as const;
+
 export type DocumentKind = 'cluster' | 'fleet';
 
 interface Validators {
@@ -37,7 +47,18 @@ export function validateSchema(file: SourceFile): Finding[] {
   const kind = documentKind(file.data);
   const validate = validators()[kind];
   if (validate(file.data)) return [];
-  return prune(validate.errors ?? []).map((e) => toFinding(file, kind, e));
+  const errors = validate.errors ?? [];
+  return prune(errors).map((e) => toFinding(file, kind, e, errors));
+}
+
+/**
+ * What a value or key that fails a schema keyword should be: the schema's `patternErrorMessage`
+ * (the same text yaml-language-server shows in an editor) rather than ajv's "must match pattern
+ * "^(\[…" with the raw regular expression.
+ */
+function explain(e: ErrorObject): string {
+  const readable = (e.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
+  return e.keyword === 'pattern' && readable !== undefined ? readable : e.message ?? 'is invalid';
 }
 
 /**
@@ -58,7 +79,7 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   return out;
 }
 
-function toFinding(file: SourceFile, kind: DocumentKind, e: ErrorObject): Finding {
+function toFinding(file: SourceFile, kind: DocumentKind, e: ErrorObject, all: readonly ErrorObject[]): Finding {
   const path = pointerToPath(e.instancePath);
   const where = path.length === 0 ? `the ${kind} document` : `"${displayPath(path)}"`;
   const parent = (e.parentSchema ?? {}) as { properties?: Record<string, unknown>; enum?: unknown[] };
@@ -79,9 +100,10 @@ function toFinding(file: SourceFile, kind: DocumentKind, e: ErrorObject): Findin
     case 'propertyNames': {
       const key = (e.params as { propertyName: string }).propertyName;
       span = locateKey(file, path, key);
-      message = path[path.length - 1] === 'hosts'
-        ? `Invalid host key "${key}": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.`
-        : `Invalid key "${key}" in ${where}: use letters, digits, "_", "." and "-".`;
+      // why: the reasons are in the inner errors of the key's schema, which prune dropped.
+      const reasons = all.filter((i) => i.propertyName === key && i.instancePath === e.instancePath && i.keyword !== 'propertyNames').map(explain);
+      const why = reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'is not allowed here';
+      message = path[path.length - 1] === 'hosts' ? `Invalid host key "${key}": ${why}.` : `Invalid key "${key}" in ${where}: ${why}.`;
       break;
     }
     case 'enum': {
@@ -97,22 +119,12 @@ function toFinding(file: SourceFile, kind: DocumentKind, e: ErrorObject): Findin
       message = `${where} must be ${(e.params as { type: string }).type} (got ${describe(e.data)}).`;
       break;
     case 'pattern':
-      message = `${where} has an invalid value ${JSON.stringify(e.data)}${patternHint(path)}.`;
+      message = `${where} has an invalid value ${JSON.stringify(e.data)}: ${explain(e)}.`;
       break;
     default:
       message = `${where} ${e.message ?? 'is invalid'}.`;
   }
   return { ruleId: 'schema', severity: 'error', message, file: file.path, ...span };
-}
-
-function patternHint(path: JsonPath): string {
-  const last = path[path.length - 1];
-  const parent = path[path.length - 2];
-  if (last === 'primary' || last === 'source' || parent === 'whitelist' || parent === 'blacklist' || parent === 'nodes') {
-    return ': expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306';
-  }
-  if (typeof last === 'string' && /dir|file|path|workdir/i.test(last)) return ': expected an absolute path';
-  return ': use letters, digits, "_", "." and "-"';
 }
 
 function describe(value: unknown): string {

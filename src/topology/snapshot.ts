@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { locate, locateKey, pointerToPath } from '../policy/locate.js';
-import { displayPath, SCHEMA_DIR } from '../policy/schema.js';
+import { displayPath, EDITOR_KEYWORDS, SCHEMA_DIR } from '../policy/schema.js';
 import { forbiddenCharacter, hasLoneSurrogate, parseSource, type SourceFile } from '../policy/source.js';
 import { parseHostKey } from '../policy/hostkey.js';
 import {
@@ -36,7 +36,9 @@ let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(readFileSync(new URL('topology.schema.json', SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
-    validator = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    for (const definition of EDITOR_KEYWORDS) ajv.addKeyword({ ...definition });
+    validator = ajv.compile(schema);
   }
   return validator;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,8 +43,8 @@ describe('npm pack, install the tarball, run it elsewhere', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  const npx = (args: string[]) =>
-    spawnSync('npx', ['--no-install', '--prefix', project, 'succession', ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  const npx = (args: string[], cwd = repo) =>
+    spawnSync('npx', ['--no-install', '--prefix', project, 'succession', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
   it('ships the bundle, the schemas and the docs, and nothing it does not run', () => {
     expect(packed).toContain('dist/bin/cli/main.js');
@@ -79,5 +79,16 @@ describe('npm pack, install the tarball, run it elsewhere', () => {
     const r = npx(['rules']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('no-promotable-candidate');
+    expect(npx(['schema', 'policy', '--path']).stdout).toBe(`${join(realpathSync(project), 'node_modules/succession/schemas/policy.schema.json')}\n`);
+  });
+
+  it('scaffolds a repository in the project it is installed in, its modelines pointing into node_modules', () => {
+    const init = npx(['init'], project);
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stdout).not.toContain('not installed');
+    expect(readFileSync(join(project, 'policies/fleet.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/succession\/schemas\/fleet\.schema\.json\n/);
+    const lint = npx(['lint'], project);
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
   });
 });

@@ -44,10 +44,10 @@ describe('validateSchema', () => {
   it('reports an invalid host key once, at the key', () => {
     const text = `${CLUSTER}hosts:\n  db1:3306: {}\n  db2:70000: {}\n  db3:0: {}\n  "db 4": {}\n  "2001:db8::5": {}\n`;
     expect(check(text)).toEqual([
-      '6:3 Invalid host key "db2:70000": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.',
-      '7:3 Invalid host key "db3:0": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.',
-      '8:3 Invalid host key "db 4": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.',
-      '9:3 Invalid host key "2001:db8::5": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.',
+      '6:3 Invalid host key "db2:70000": must be host:port, host, or [IPv6]:port (port 1 to 65535), such as db1:3306 or [::1]:3306.',
+      '7:3 Invalid host key "db3:0": must be host:port, host, or [IPv6]:port (port 1 to 65535), such as db1:3306 or [::1]:3306.',
+      '8:3 Invalid host key "db 4": must be host:port, host, or [IPv6]:port (port 1 to 65535), such as db1:3306 or [::1]:3306.',
+      '9:3 Invalid host key "2001:db8::5": must be host:port, host, or [IPv6]:port (port 1 to 65535), such as db1:3306 or [::1]:3306.',
     ]);
   });
 
@@ -59,7 +59,7 @@ describe('validateSchema', () => {
 
   it('checks host references in lists with the same pattern', () => {
     expect(check(`${CLUSTER}hosts: { db1:3306: {} }\ncandidates:\n  whitelist: [db1:65536]\n`)).toEqual([
-      '6:15 "candidates.whitelist[0]" has an invalid value "db1:65536": expected host:port (port 1 to 65535), a hostname, or a bracketed IPv6 address such as [::1]:3306.',
+      '6:15 "candidates.whitelist[0]" has an invalid value "db1:65536": must be host:port, host, or [IPv6]:port (port 1 to 65535), such as db1:3306 or [::1]:3306.',
     ]);
   });
 
@@ -91,8 +91,8 @@ describe('validateSchema', () => {
   it('explains patterns by what the value is for', () => {
     const fleet = 'kind: fleet\ncmon: { configDir: etc/cmon.d }\norchestrator:\n  deployments:\n    "bad name": { raft: { nodes: [orc1] } }\n';
     expect(check(fleet)).toEqual([
-      '2:20 "cmon.configDir" has an invalid value "etc/cmon.d": expected an absolute path.',
-      '5:5 Invalid key "bad name" in "orchestrator.deployments": use letters, digits, "_", "." and "-".',
+      '2:20 "cmon.configDir" has an invalid value "etc/cmon.d": must be an absolute path (starting with "/").',
+      '5:5 Invalid key "bad name" in "orchestrator.deployments": must start with a letter or digit and hold only letters, digits, "_", "." and "-".',
     ]);
   });
 
