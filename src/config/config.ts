@@ -78,7 +78,7 @@ export function configProblems(source: SourceFile): Finding[] {
         ruleId: 'schema',
         severity: 'error',
         file: source.path,
-        message: `Rule "${id}" cannot be set to ${setting}: ${suppressible} (${why}); it may only be raised above ${rule.severity}.`,
+        message: `Rule "${id}" cannot be set to ${setting}: ${suppressible} (${why}). ${rule.severity === 'error' ? 'It is always an error' : `It may be raised, not lowered below ${rule.severity}`}.`,
         ...locate(source, ['rules', id]),
       });
     }
