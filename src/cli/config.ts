@@ -41,7 +41,7 @@ export function findConfig(cwd: string): string | undefined {
 /** Reads and checks a configuration file; any problem is a usage error naming file:line:column. */
 export function loadConfig(file: string, cwd: string): Config {
   const shown = shownPath(file, cwd);
-  const { config, problems } = parseConfig(shown, readText(shown), resolve(cwd, dirname(file)));
+  const { config, problems } = parseConfig(shown, readText(resolve(cwd, file)), resolve(cwd, dirname(file)));
   if (config) return config;
   throw new UsageError([`invalid configuration file ${shown}:`, ...problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)]);
 }

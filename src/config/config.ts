@@ -54,7 +54,8 @@ export function configProblems(source: SourceFile): Finding[] {
   if (source.syntaxErrors.length > 0) {
     return source.syntaxErrors.map(({ code, message, ...span }) => ({ ruleId: 'syntax', severity: 'error', file: source.path, message: `${message} (${code})`, ...span }));
   }
-  const schema = validateSchema(source);
+  // why: the configuration file's schema whatever its kind says, so that a missing or wrong kind is reported as such.
+  const schema = validateSchema(source, 'config');
   if (schema.length > 0) return schema;
   const rules = (source.data as { rules?: Record<string, RuleSetting> }).rules ?? {};
   const out: Finding[] = [];

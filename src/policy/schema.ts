@@ -58,9 +58,8 @@ export function isPolicyDocument(path: string, text: string): boolean {
   return closest(kind, POLICY_KINDS) !== undefined;
 }
 
-/** Validates a parsed file against its schema; each ajv error becomes a positioned finding. */
-export function validateSchema(file: SourceFile): Finding[] {
-  const kind = documentKind(file.data);
+/** Validates a parsed file against the schema of its kind (or of `kind`); each ajv error becomes a positioned finding. */
+export function validateSchema(file: SourceFile, kind = documentKind(file.data)): Finding[] {
   const validate = validators()[kind];
   if (validate(file.data)) return [];
   return prune(validate.errors ?? []).map((e) => toFinding(file, kind, e));
