@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,18 @@ describe('parseConfig', () => {
     expect(problemsOf('kind: config\npaths: [a\n')[0]).toMatch(/^\d+:\d+ syntax /);
     expect(problemsOf('paths: [a]\n')).toEqual(['1:1 schema Missing required key "kind" in the config document.']);
     expect(problemsOf('kind: cluster\n')).toEqual(['1:7 schema "kind" must be "config" (got "cluster").']);
+  });
+});
+
+describe('README', () => {
+  it('the example configuration file is valid', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration file'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const { config, problems } = parseConfig('succession.config.yaml', example, '/repo');
+    expect(problems).toEqual([]);
+    expect(config!.paths!.map((p) => p.value)).toEqual(['policies/']);
+    expect(config!.rules.size).toBeGreaterThan(0);
   });
 });
 
