@@ -12,6 +12,7 @@ export interface ConnectionOptions {
   /** false with `--no-defaults`. */
   defaults: boolean;
   loginPath?: string;
+  socket?: string;
   sslCa?: string;
   sslCert?: string;
   sslKey?: string;
@@ -27,6 +28,7 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--defaults-extra-file <file>', 'read this option file after the global ones, before ~/.my.cnf')
     .option('--no-defaults', 'read no option file (only the login path file, flags and MYSQL_* variables)')
     .option('--login-path <name>', 'also read this group, from the option files and from ~/.mylogin.cnf (mysql_config_editor)')
+    .option('-S, --socket <path>', 'Unix socket for a server named localhost (also socket in the option files, MYSQL_UNIX_PORT)')
     .option('--ssl-ca <file>', 'CA certificate to verify the servers with (implies VERIFY_CA)')
     .option('--ssl-cert <file>', 'client certificate')
     .option('--ssl-key <file>', 'client key')
@@ -39,7 +41,7 @@ export function addConnectionOptions(cmd: Command): Command {
 /** Credentials and the default server (host / port of the option files or MYSQL_HOST / MYSQL_TCP_PORT). */
 export function connection(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): { credentials: Credentials; server?: string } {
   const flags: ConnectionFlags = { noDefaults: !opts.defaults };
-  for (const k of ['defaultsFile', 'defaultsExtraFile', 'loginPath', 'sslCa', 'sslCert', 'sslKey', 'sslMode'] as const) {
+  for (const k of ['defaultsFile', 'defaultsExtraFile', 'loginPath', 'socket', 'sslCa', 'sslCert', 'sslKey', 'sslMode'] as const) {
     if (opts[k] !== undefined) flags[k] = opts[k];
   }
   try {

@@ -5,7 +5,7 @@ import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { TopologyError, type Topology } from '../topology/model.js';
 import { readOrchestratorCredentials } from '../topology/orchestrator-credentials.js';
 import { orchestratorUsers } from '../topology/as-orchestrator.js';
-import { loadTopology } from '../topology/source.js';
+import { loadTopology, parseMysqlUrl } from '../topology/source.js';
 import { errnoText } from '../util/errno.js';
 import { addConnectionOptions, connection, type ConnectionOptions } from './connection.js';
 import { UsageError } from './io.js';
@@ -37,7 +37,7 @@ export function addTopologyOptions(cmd: Command): Command {
  */
 export async function topologiesFor(clusters: readonly ClusterPolicy[], given: TopologyOptions, fleet?: FleetPolicy): Promise<Map<string, Topology>> {
   if (given.topology === undefined) throw new UsageError('no topology: give --topology SRC, or set ORCHESTRATOR_API as for orchestrator-client');
-  const url = mysqlUrl(given.topology);
+  const url = mysqlUrlOf(given.topology);
   const { credentials, server } = url ? connection(given) : { credentials: undefined, server: undefined };
   if (credentials && url?.user !== undefined) {
     credentials.user = url.user;
@@ -85,23 +85,13 @@ export async function topologiesFor(clusters: readonly ClusterPolicy[], given: T
   }
 }
 
-/**
- * A `mysql://[user[:password]@]HOST:PORT[,…]` source split into its parts; the user and password
- * (percent-decoded) win over every other source, and the rest is all that any message shows.
- */
-function mysqlUrl(src: string): { user?: string; password?: string; seeds: string } | undefined {
-  const m = /^mysql:\/\/(?:([^@/]*)@)?(.*)$/is.exec(src);
-  if (!m) return undefined;
-  if (m[1] === undefined) return { seeds: m[2]! };
-  const colon = m[1].indexOf(':');
-  const decode = (v: string): string => {
-    try {
-      return decodeURIComponent(v);
-    } catch {
-      throw new UsageError('the user or password of the mysql:// topology is not valid percent-encoding');
-    }
-  };
-  return colon < 0 ? { user: decode(m[1]), seeds: m[2]! } : { user: decode(m[1].slice(0, colon)), password: decode(m[1].slice(colon + 1)), seeds: m[2]! };
+function mysqlUrlOf(src: string): ReturnType<typeof parseMysqlUrl> {
+  try {
+    return parseMysqlUrl(src);
+  } catch (e) {
+    if (e instanceof TopologyError) throw new UsageError(e.lines);
+    throw e;
+  }
 }
 
 /** orchestrator-client's basic-auth variables; a URL's own `user:password@` still wins. */

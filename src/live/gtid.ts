@@ -1,4 +1,5 @@
-import { parseMariaDbGtidPos, parseMySqlGtidSet, type Instance } from '../topology/model.js';
+import { parseMariaDbGtidPos, parseMySqlGtidSet } from '../topology/gtid-text.js';
+import type { Instance } from '../topology/model.js';
 
 /**
  * Transactions the replica executed that its primary did not: errant GTIDs. MySQL: the UUID set

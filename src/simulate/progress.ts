@@ -1,4 +1,5 @@
-import { parseMariaDbGtidPos, parseMySqlGtidSet, type BinlogPosition, type Instance } from '../topology/model.js';
+import { parseMariaDbGtidPos, parseMySqlGtidSet } from '../topology/gtid-text.js';
+import type { BinlogPosition, Instance } from '../topology/model.js';
 
 /**
  * How many of the failed primary's transactions a replica has applied, from its executed GTIDs:

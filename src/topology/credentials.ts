@@ -6,11 +6,14 @@ import { InputError, readInputFile } from '../util/input-file.js';
 
 /** Connection settings given on the command line, as the mysql client's flags of the same names. */
 export interface ConnectionFlags extends OptionSources {
+  socket?: string;
   sslCa?: string;
   sslCert?: string;
   sslKey?: string;
   sslMode?: string;
 }
+
+const ENV_NAMES: Record<string, string> = { user: 'MYSQL_USER', password: 'MYSQL_PWD', host: 'MYSQL_HOST', port: 'MYSQL_TCP_PORT', socket: 'MYSQL_UNIX_PORT' };
 
 /** A setting and where it came from (`file:line`, a flag or a variable), for messages. */
 type Setting = { value: string | true; at: string };
@@ -30,10 +33,12 @@ export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags
     ['password', env.MYSQL_PWD],
     ['host', env.MYSQL_HOST],
     ['port', env.MYSQL_TCP_PORT],
+    ['socket', env.MYSQL_UNIX_PORT],
   ];
-  for (const [name, value] of fromEnv) if (value !== undefined && value !== '') settings.set(name, { value, at: `${name === 'password' ? 'MYSQL_PWD' : `MYSQL_${name === 'port' ? 'TCP_PORT' : name.toUpperCase()}`}` });
+  for (const [name, value] of fromEnv) if (value !== undefined && value !== '') settings.set(name, { value, at: ENV_NAMES[name]! });
   for (const [name, o] of lastValues(readOptions(env, flags))) settings.set(name, { value: o.value, at: o.at });
   const fromFlags: [string, string | undefined][] = [
+    ['socket', flags.socket],
     ['ssl-ca', flags.sslCa],
     ['ssl-cert', flags.sslCert],
     ['ssl-key', flags.sslKey],
@@ -47,9 +52,13 @@ export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags
   if (password !== undefined) out.password = password.value;
   const tls = tlsSettings(settings);
   if (tls) out.tls = tls;
-  const host = settings.get('host');
+  const socket = settings.get('socket')?.value;
+  if (typeof socket === 'string' && socket !== '') out.socket = socket;
   const port = settings.get('port');
-  const server = typeof host?.value === 'string' && host.value !== '' ? `${host.value.includes(':') ? `[${host.value}]` : host.value}:${typeof port?.value === 'string' && port.value !== '' ? port.value : '3306'}` : undefined;
+  // why: with a socket and no host, the client connects to localhost, that is, to the socket.
+  const given = settings.get('host')?.value;
+  const host = typeof given === 'string' && given !== '' ? given : out.socket !== undefined ? 'localhost' : undefined;
+  const server = host !== undefined ? `${host.includes(':') ? `[${host}]` : host}:${typeof port?.value === 'string' && port.value !== '' ? port.value : '3306'}` : undefined;
   return server !== undefined ? { credentials: out, server } : { credentials: out };
 }
 

@@ -7,6 +7,8 @@ export interface Credentials {
   user: string;
   password?: string;
   tls?: TlsSettings;
+  /** Unix socket for the host `localhost`, as the mysql client connects to it. */
+  socket?: string;
 }
 
 /** TLS towards the servers: encrypt only, or also verify the certificate (and its host name). */
@@ -27,10 +29,11 @@ export function str(v: unknown): string {
 }
 
 /** A connection to one server with TLS as configured; the certificate's identity checked when asked. */
-export async function openConnection(host: string, port: number, user: string, password: string | undefined, tls: TlsSettings | undefined, connectTimeout: number): Promise<mysql.Connection> {
+export async function openConnection(host: string, port: number, user: string, password: string | undefined, tls: TlsSettings | undefined, connectTimeout: number, socket?: string): Promise<mysql.Connection> {
+  // why: to the mysql client, `localhost` means the Unix socket; every other host is TCP.
+  const viaSocket = socket !== undefined && host === 'localhost';
   const conn = await mysql.createConnection({
-    host,
-    port,
+    ...(viaSocket ? { socketPath: socket } : { host, port }),
     user,
     password: password ?? '',
     connectTimeout,

@@ -1,8 +1,9 @@
 import { createDecipheriv } from 'node:crypto';
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { errnoText } from '../util/errno.js';
+import { InputError, readInputBytes } from '../util/input-file.js';
 import { TopologyError } from './model.js';
 import { readTopologyFile } from './read-file.js';
 
@@ -173,13 +174,13 @@ function unescape(v: string): string {
  */
 function readLoginPath(env: NodeJS.ProcessEnv, loginPath: string): OptionValue[] {
   const file = env.MYSQL_TEST_LOGIN_FILE ?? join(env.HOME ?? homedir(), '.mylogin.cnf');
+  if (lstatSync(file, { throwIfNoEntry: false }) === undefined) return [];
   let data: Buffer;
   try {
-    data = readFileSync(file);
+    data = readInputBytes(file, 'login path file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw new TopologyError(`cannot read login path file ${file}: ${errnoText(e)}`);
+    if (e instanceof InputError) throw new TopologyError(e.message);
+    throw e;
   }
   const out: OptionValue[] = [];
   parse(file, decryptLoginFile(file, data), new Set(['client', loginPath.toLowerCase()]), out, MAX_INCLUDE_DEPTH);

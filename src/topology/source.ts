@@ -34,13 +34,35 @@ export async function loadTopology(src: string, opts: LoadOptions = {}): Promise
   }
 }
 
+/**
+ * A `mysql://[user[:password]@]HOST:PORT[,…]` source split into its parts (user and password
+ * percent-decoded); they win over every other credential, and only the seeds are ever shown.
+ */
+export function parseMysqlUrl(src: string): { user?: string; password?: string; seeds: string } | undefined {
+  const m = /^mysql:\/\/(?:([^@/]*)@)?(.*)$/is.exec(src);
+  if (!m) return undefined;
+  if (m[1] === undefined) return { seeds: m[2]! };
+  const decode = (v: string): string => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      throw new TopologyError('the user or password of the mysql:// topology is not valid percent-encoding');
+    }
+  };
+  const colon = m[1].indexOf(':');
+  return colon < 0 ? { user: decode(m[1]), seeds: m[2]! } : { user: decode(m[1].slice(0, colon)), password: decode(m[1].slice(colon + 1)), seeds: m[2]! };
+}
+
 async function load(src: string, opts: LoadOptions): Promise<Topology> {
   if (/^mysql:\/\//i.test(src)) {
     if (!opts.mysql) throw new TopologyError(`${src}: no credentials given for MySQL discovery`);
-    const seeds = src.slice('mysql://'.length).split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (seeds.length === 0) throw new TopologyError(`${src}: no HOST:PORT after mysql://`);
-    for (const s of seeds) if (!parseHostKey(s, 3306)) throw new TopologyError(`${src}: invalid seed "${s}", expected HOST:PORT`);
-    const { topology } = await discover({ ...opts.mysql, seeds });
+    const url = parseMysqlUrl(src)!;
+    const shown = `mysql://${url.seeds}`;
+    const seeds = url.seeds.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (seeds.length === 0) throw new TopologyError(`${shown}: no HOST:PORT after mysql://`);
+    for (const s of seeds) if (!parseHostKey(s, 3306)) throw new TopologyError(`${shown}: invalid seed "${s}", expected HOST:PORT`);
+    const credentials = { ...opts.mysql.credentials, ...(url.user !== undefined ? { user: url.user } : {}), ...(url.password !== undefined ? { password: url.password } : {}) };
+    const { topology } = await discover({ ...opts.mysql, credentials, seeds });
     return topology;
   }
   if (/^https?:\/\//i.test(src)) {

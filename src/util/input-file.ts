@@ -18,6 +18,11 @@ export class InputError extends Error {}
  * `what` names the file in messages ("topology snapshot").
  */
 export function readInputFile(path: string, what = ''): string {
+  return decodeUtf8(path, readInputBytes(path, what));
+}
+
+/** The bytes of a regular file, within MAX_INPUT_BYTES, refused as readInputFile refuses (for binary files). */
+export function readInputBytes(path: string, what = ''): Buffer {
   const name = what === '' ? path : `${what} ${path}`;
   let fd: number;
   try {
@@ -34,7 +39,7 @@ export function readInputFile(path: string, what = ''): string {
     if (st.isDirectory()) throw new InputError(`cannot read ${name}: is a directory`);
     if (!st.isFile()) throw new InputError(`cannot read ${name}: it is ${fileKind(st)}, not a regular file`);
     if (st.size > MAX_INPUT_BYTES) throw tooBig(name);
-    return decodeUtf8(path, readBounded(fd, name));
+    return readBounded(fd, name);
   } finally {
     closeSync(fd);
   }

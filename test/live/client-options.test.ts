@@ -6,12 +6,12 @@
  * `mariadb` client with the same files, so both are seen to agree on what connects.
  */
 import { spawnSync } from 'node:child_process';
-import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../cli/helpers.js';
+import { loginFile } from '../topology/login-file.js';
 import { DISCOVERY_PASSWORD, DISCOVERY_USER, TLS_FILES, liveDescribe, startTopology, type LiveTopology } from './topology.js';
 
 liveDescribe('connection settings as the mysql client reads them', () => {
@@ -81,6 +81,25 @@ liveDescribe('connection settings as the mysql client reads them', () => {
     rmSync(join(home, '.mylogin.cnf'));
   });
 
+  it('a Unix socket (--socket, socket in the option files, MYSQL_UNIX_PORT) reaches the server named localhost', async () => {
+    const admin = await t.admin('db1');
+    await admin.query('SET SESSION sql_log_bin=0');
+    await admin.query(`CREATE USER IF NOT EXISTS '${DISCOVERY_USER}'@'localhost' IDENTIFIED BY '${DISCOVERY_PASSWORD}'`);
+    // why: the same privileges as the harness's discovery account, which it creates for 127.0.0.1 only.
+    const [grants] = (await admin.query(`SHOW GRANTS FOR '${DISCOVERY_USER}'@'127.0.0.1'`)) as unknown as [Record<string, string>[]];
+    for (const g of grants) await admin.query(Object.values(g)[0]!.replace(/@[`']127\.0\.0\.1[`']/, "@'localhost'"));
+    const socket = t.nodes.db1!.socket;
+    const login = { MYSQL_USER: DISCOVERY_USER, MYSQL_PWD: DISCOVERY_PASSWORD };
+    const viaFlag = discover(['--no-defaults', '--socket', socket], login);
+    // Reached as localhost through the socket, db1 is named as its replica names it.
+    expect(viaFlag.stderr).toBe(`succession: warning: localhost:3306 is the same server as ${t.nodes.db1!.key}; reported once, as ${t.nodes.db1!.key}\n`);
+    const keys = servers(viaFlag.stdout);
+    expect(keys).toEqual(both());
+    writeFileSync(join(dir, 'sock.cnf'), `[client]\nsocket=${socket}\n`);
+    expect(servers(discover(['--defaults-file', join(dir, 'sock.cnf')], login).stdout)).toEqual(keys);
+    expect(servers(discover(['--no-defaults'], { ...login, MYSQL_UNIX_PORT: socket }).stdout)).toEqual(keys);
+  });
+
   it('TLS flags: a CA that did not sign the server is refused, --ssl-mode VERIFY_IDENTITY with the right one is not', () => {
     writeFileSync(join(dir, 'c.cnf'), `[client]\nuser=${DISCOVERY_USER}\npassword="${DISCOVERY_PASSWORD}"\n`);
     const tls = t.nodes.tls!;
@@ -118,18 +137,3 @@ liveDescribe('connection settings as the mysql client reads them', () => {
     rmSync(join(home, '.my.cnf'));
   });
 });
-
-/** A login path file laid out as mysql_config_editor writes it (random key, AES-128-ECB per line). */
-function loginFile(text: string): Buffer {
-  const raw = randomBytes(20);
-  const key = Buffer.alloc(16);
-  for (let i = 0; i < 20; i++) key[i % 16]! ^= raw[i]!;
-  const chunks = text.split(/(?<=\n)/).map((line) => {
-    const c = createCipheriv('aes-128-ecb', key, null);
-    const enc = Buffer.concat([c.update(line, 'utf8'), c.final()]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(enc.length);
-    return Buffer.concat([len, enc]);
-  });
-  return Buffer.concat([Buffer.alloc(4), raw, ...chunks]);
-}

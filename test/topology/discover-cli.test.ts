@@ -22,7 +22,7 @@ describe('succession discover (no server)', () => {
   });
 
   it.each([
-    [['discover'], /at least one --seed HOST:PORT is required/],
+    [['discover', '--no-defaults'], /at least one --seed HOST:PORT is required/],
     [['discover', '--seed', 'db:99999'], /invalid --seed "db:99999": expected HOST:PORT/],
     [['discover', '--seed', 'db:3306', '--datacenter-query', 'DELETE FROM meta.dc'], /invalid --datacenter-query: the data-center query must be a SELECT statement/],
     [['discover', '--seed', 'db:3306', '--datacenter-pattern', '^(dc\\d)-(x)'], /needs exactly one capture group/],

@@ -4,8 +4,6 @@ import {
   detectFlavor,
   hostKey,
   makeTopology,
-  parseMariaDbGtidPos,
-  parseMySqlGtidSet,
   parseVersion,
   replicasOf,
   roots,
@@ -13,6 +11,7 @@ import {
   writable,
   type Instance,
 } from '../../src/topology/model.js';
+import { parseMariaDbGtidPos, parseMySqlGtidSet } from '../../src/topology/gtid-text.js';
 
 describe('topology model helpers', () => {
   it('parses versions with their suffixes, and the MariaDB handshake prefix', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_GROUPS, decryptLoginFile, lastValues, readOptions, type OptionSources } from '../../src/topology/option-files.js';
 import { TopologyError } from '../../src/topology/model.js';
+import { loginFile } from './login-file.js';
 
 /** MariaDB's own reader: prints every option of the groups, in reading order, as `--name=value`. */
 const MY_PRINT_DEFAULTS = ['/usr/bin/my_print_defaults', '/usr/local/bin/my_print_defaults'].find((p) => spawnSync(p, ['--help']).status === 0);
@@ -101,21 +102,6 @@ oracle('option files are read as MariaDB’s own reader reads them', () => {
 });
 
 describe('login path file (~/.mylogin.cnf)', () => {
-  /** Writes a login path file as mysql_config_editor does: its layout, with a random key. */
-  function loginFile(text: string): Buffer {
-    const raw = randomBytes(20);
-    const key = Buffer.alloc(16);
-    for (let i = 0; i < 20; i++) key[i % 16]! ^= raw[i]!;
-    const chunks = text.split(/(?<=\n)/).map((line) => {
-      const c = createCipheriv('aes-128-ecb', key, null);
-      const enc = Buffer.concat([c.update(line, 'utf8'), c.final()]);
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(enc.length);
-      return Buffer.concat([len, enc]);
-    });
-    return Buffer.concat([Buffer.alloc(4), raw, ...chunks]);
-  }
-
   it('reads [client] and the login path group, after the option files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'succession-login-'));
     writeFileSync(join(dir, '.my.cnf'), '[client]\nuser=from-my-cnf\n');
@@ -125,6 +111,13 @@ describe('login path file (~/.mylogin.cnf)', () => {
     const ops = lastValues(readOptions(env, { loginPath: 'ops' }));
     expect(ops.get('user')?.value).toBe('oncall');
     expect(ops.get('password')?.value).toBe('pw#1');
+  });
+
+  it('is read within the input bounds: a FIFO or a device is refused, not waited on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'succession-login-'));
+    spawnSync('mkfifo', [join(dir, 'fifo')]);
+    expect(() => readOptions({ HOME: dir, MYSQL_TEST_LOGIN_FILE: join(dir, 'fifo') }, { noDefaults: true })).toThrow(/login path file .*fifo: it is a FIFO/);
+    expect(() => readOptions({ HOME: dir, MYSQL_TEST_LOGIN_FILE: '/dev/zero' }, { noDefaults: true })).toThrow(/login path file \/dev\/zero: it is a character device/);
   });
 
   it('refuses a file that is not one, without showing its bytes', () => {
