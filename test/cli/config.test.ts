@@ -208,6 +208,16 @@ describe('directory walks read only policy YAML', () => {
     expect(json(r.stdout).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['policies/clusters/typo.yaml:1:7 schema']);
   });
 
+  it('a configuration file is no policy in a walk, and is checked as a configuration when named', () => {
+    const dir = repo({ 'succession.config.yaml': 'kind: config\nrules: { single-promotable-candidat: off }\n' });
+    const walked = run(['lint', '.', '--no-config', '-f', 'json'], { cwd: dir });
+    expect(walked.status).toBe(0);
+    expect(json(walked.stdout).summary.files).toBe(3);
+    const named = run(['lint', 'succession.config.yaml', '--no-config', '-f', 'json'], { cwd: dir });
+    expect(named.status).toBe(1);
+    expect(json(named.stdout).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['succession.config.yaml:2:10 schema']);
+  });
+
   it('a directory of YAML without a policy kind is an error, not a clean run on zero files', () => {
     const dir = repo({ 'compose/docker-compose.yml': COMPOSE });
     const r = run(['lint', 'compose'], { cwd: dir });
