@@ -7,6 +7,7 @@ import { lazySource, parseSource, type SourceFile } from './policy/source.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
 import type { ClusterRule, Repo, RepoRule, Report } from './rules/rule.js';
 import { applySuppressions } from './suppress.js';
+import { configProblems } from './config/config.js';
 
 /** One input file: its display path and its text. */
 export interface PolicyInput {
@@ -49,8 +50,10 @@ function read(input: PolicyInput): Read {
     }));
     return { source, kind: 'cluster', valid: false, findings };
   }
-  const findings = validateSchema(source);
-  return { source, kind: documentKind(source.data), valid: findings.length === 0, findings };
+  const kind = documentKind(source.data);
+  // why: a configuration file named on the command line is checked as one, and is no policy.
+  const findings = kind === 'config' ? configProblems(source) : validateSchema(source);
+  return { source, kind, valid: findings.length === 0, findings };
 }
 
 /** The fleet in force: the first schema-valid fleet file by path. */

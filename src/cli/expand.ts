@@ -13,7 +13,12 @@ const GLOB_OPTIONS = { posix: true, dot: false } as const;
 export interface FoundFile {
   path: string;
   real: string;
+  /** Found by walking a directory or matching a glob, rather than named as it is. */
+  walked?: true;
 }
+
+/** Whether a path under a walked directory (or a glob's base) is left out: the configuration's `ignore`. */
+export type Ignored = (path: string) => boolean;
 
 /**
  * Expands one command-line path into the files it names. A path that exists is taken literally,
@@ -22,10 +27,11 @@ export interface FoundFile {
  * Symbolic links are followed, to files and to directories; a directory reached again (a link
  * loop, or two links to one place) is walked once. A broken link, or a FIFO, socket or device
  * where a policy file would be, is an error: nothing is skipped silently, nothing waited on.
+ * `ignored` prunes the walk (never the path itself: what is named is read).
  */
-export function expandArgument(p: string): FoundFile[] {
-  if (exists(p) || !picomatch.scan(p).isGlob) return expandPath(p);
-  return expandGlob(p);
+export function expandArgument(p: string, ignored?: Ignored): FoundFile[] {
+  if (exists(p) || !picomatch.scan(p).isGlob) return expandPath(p, ignored);
+  return expandGlob(p, ignored);
 }
 
 /** Where a glob's literal part ends: the directory its matches are searched under. */
@@ -39,23 +45,23 @@ function exists(p: string): boolean {
   return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
 }
 
-function expandPath(p: string): FoundFile[] {
+function expandPath(p: string, ignored: Ignored | undefined): FoundFile[] {
   const st = follow(p);
   if (st.isFile()) return [{ path: p, real: realpathSync(p) }];
   if (!st.isDirectory()) throw new UsageError(`cannot read ${p}: it is ${fileKind(st)}, not a regular file or a directory`);
-  const walked = walk(p);
+  const walked = walk(p, ignored);
   const special = walked.special.find((s) => s.brokenLink || YAML_FILE.test(s.path));
   if (special) throw special.error;
   return walked.files.filter((f) => YAML_FILE.test(f.path));
 }
 
-function expandGlob(pattern: string): FoundFile[] {
+function expandGlob(pattern: string, ignored: Ignored | undefined): FoundFile[] {
   const base = globBase(pattern)!;
   const baseStat = statSync(base, { throwIfNoEntry: false });
   if (!baseStat?.isDirectory()) return [];
   const isMatch = picomatch(pattern.split(sep).join('/'), GLOB_OPTIONS);
   const matches = (path: string) => isMatch(path.split(sep).join('/'));
-  const walked = walk(base);
+  const walked = walk(base, ignored);
   const special = walked.special.find((s) => matches(s.path));
   if (special) throw special.error;
   return walked.files.filter((f) => matches(f.path));
@@ -80,8 +86,11 @@ interface Walk {
   special: { path: string; error: UsageError; brokenLink?: true }[];
 }
 
-/** Every regular file under `root` (hidden entries and node_modules left out), links followed, each directory once. */
-function walk(root: string): Walk {
+/**
+ * Every regular file under `root` (hidden entries, node_modules and what `ignored` names left
+ * out), links followed, each directory once.
+ */
+function walk(root: string, ignored: Ignored | undefined): Walk {
   const out: Walk = { files: [], special: [] };
   const seen = new Set<string>();
   const visit = (dir: string, st: Stats) => {
@@ -99,8 +108,9 @@ function walk(root: string): Walk {
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = join(dir, e.name);
+      if (ignored?.(full)) continue;
       if (e.isFile()) {
-        out.files.push({ path: full, real: join(realDir, e.name) });
+        out.files.push({ path: full, real: join(realDir, e.name), walked: true });
         continue;
       }
       let target: Stats;
@@ -112,7 +122,7 @@ function walk(root: string): Walk {
         continue;
       }
       if (target.isDirectory()) visit(full, target);
-      else if (target.isFile()) out.files.push({ path: full, real: realpathSync(full) });
+      else if (target.isFile()) out.files.push({ path: full, real: realpathSync(full), walked: true });
       else out.special.push({ path: full, error: new UsageError(`cannot read ${full}: it is ${fileKind(target)}, not a regular file`) });
     }
   };

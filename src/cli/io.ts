@@ -1,14 +1,14 @@
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { PolicyInput } from '../lint.js';
-import { documentKind } from '../policy/schema.js';
+import { documentKind, isPolicyDocument } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
 import { redactSecrets } from '../topology/http.js';
 import { InputError, readInputFile, readStdinText } from '../util/input-file.js';
 import { errnoText } from '../util/errno.js';
 import { terminalText } from '../util/terminal-text.js';
 import { UsageError } from './errors.js';
-import { expandArgument, globBase } from './expand.js';
+import { expandArgument, globBase, type FoundFile, type Ignored } from './expand.js';
 
 export { UsageError };
 
@@ -23,29 +23,63 @@ export function reportFatal(message: string | readonly string[]): void {
   process.stderr.write(lines.map((l) => `succession: ${terminalText(redactSecrets(l))}\n`).join(''));
 }
 
+export interface ReadOptions {
+  /** The name standard input (`-`) is reported under. */
+  stdinName?: string;
+  /** The configuration's `ignore`, applied to directory walks and glob matches. */
+  ignored?: Ignored | undefined;
+  /** Where a path came from when not from the command line (a configuration file's line), for messages. */
+  origin?: (path: string) => string | undefined;
+}
+
 /**
  * Expands command-line paths into policy inputs (files, directories walked for `*.yaml` /
- * `*.yml`, globs; see expandArgument) and reads them; `-` reads standard input. A path that
- * matches nothing is a usage error (a typo must not make CI pass on zero files). A file reached
- * by several paths (links, overlapping arguments) is read once, under the first of its paths.
+ * `*.yml`, globs; see expandArgument) and reads them; `-` reads standard input. A file found by
+ * walking a directory or matching a glob is a policy only when its top-level `kind` is a policy
+ * kind (isPolicyDocument): other YAML in the repository is left alone; a file named as it is,
+ * is always read. A path that yields no policy file is a usage error (a typo must not make CI
+ * pass on zero files). A file reached by several paths (links, overlapping arguments) is read
+ * once, under the first of its paths.
  */
-export function readInputs(paths: readonly string[], stdinName = '<stdin>'): PolicyInput[] {
+export function readInputs(paths: readonly string[], opts: ReadOptions = {}): PolicyInput[] {
+  const stdinName = opts.stdinName ?? '<stdin>';
   const byReal = new Map<string, string>();
+  const texts = new Map<string, string>();
+  const textOf = (f: FoundFile) => {
+    let text = texts.get(f.real);
+    if (text === undefined) texts.set(f.real, (text = readText(f.path)));
+    return text;
+  };
   const inputs: PolicyInput[] = [];
   for (const p of paths) {
     if (p === '-') {
       inputs.push({ path: stdinName, text: asUsage(() => readStdinText(stdinName)) });
       continue;
     }
-    const matched = expandArgument(p);
-    if (matched.length === 0) throw new UsageError(`no policy files found at "${p}"`);
-    for (const m of matched) {
+    let ignoredCount = 0;
+    const ignored = opts.ignored && ((path: string) => opts.ignored!(path) && ++ignoredCount > 0);
+    const matched = expandArgument(p, ignored);
+    const policies = matched.filter((m) => !m.walked || isPolicyDocument(m.path, textOf(m)));
+    if (policies.length === 0) throw new UsageError(`no policy files found at "${p}"${origin(p, opts)}${noPolicyReason(matched.length, ignoredCount)}`);
+    for (const m of policies) {
       const known = byReal.get(m.real);
       if (known === undefined || m.path < known) byReal.set(m.real, m.path);
     }
   }
-  for (const f of [...byReal.values()].sort()) inputs.push({ path: f, text: readText(f) });
+  for (const [real, f] of [...byReal].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) inputs.push({ path: f, text: texts.get(real) ?? readText(f) });
   return inputs;
+}
+
+function origin(p: string, opts: ReadOptions): string {
+  const from = opts.origin?.(p);
+  return from === undefined ? '' : ` (${from})`;
+}
+
+function noPolicyReason(yamlFiles: number, ignored: number): string {
+  const parts: string[] = [];
+  if (yamlFiles > 0) parts.push(`${yamlFiles} YAML file(s) there, none with a top-level kind: cluster or fleet`);
+  if (ignored > 0) parts.push(`${ignored} path(s) left out by the configuration's ignore`);
+  return parts.length === 0 ? '' : `: ${parts.join('; ')}`;
 }
 
 /** Reads an input file (bounded, strictly UTF-8: see readInputFile); any problem is a usage error. */

@@ -54,7 +54,7 @@ const program = new Command()
     'after',
     `
 Examples:
-  succession lint                                   lint policies/ (or the paths given)
+  succession lint                                   lint the paths of succession.config.yaml, else policies/
   succession lint -f sarif -o results.sarif         for GitHub code scanning
   succession build --out generated/ --check         the drift gate: exit 1 when a generated file is stale
   succession check --topology mysql://db1:3306      the policies against the live servers

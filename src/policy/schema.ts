@@ -1,7 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { didYouMean } from '../util/suggest.js';
+import { closest, didYouMean } from '../util/suggest.js';
 import { locate, locateKey, pointerToPath, type JsonPath } from './locate.js';
-import type { SourceFile } from './source.js';
+import { parseSource, type SourceFile } from './source.js';
+import { isMap, isScalar } from 'yaml';
 import type { Finding } from '../findings.js';
 import * as generated from './validators.generated.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -19,32 +20,56 @@ export const EDITOR_KEYWORDS = [
   { keyword: 'patternErrorMessage', schemaType: 'string' },
 ] as const;
 
-export type DocumentKind = 'cluster' | 'fleet';
+export type DocumentKind = 'cluster' | 'fleet' | 'config';
+
+/** The kinds of policy files; `config` is succession's own configuration, not a policy. */
+export const POLICY_KINDS = ['cluster', 'fleet'] as const;
 
 interface Validators {
   cluster: ValidateFunction;
   fleet: ValidateFunction;
+  config: ValidateFunction;
 }
 
 // why: compiled ahead of time (scripts/gen-validators.mjs); compiling at start-up cost more than the rest of a one-file lint.
 const VALIDATORS: Validators = {
   cluster: generated.cluster as unknown as ValidateFunction,
   fleet: generated.fleet as unknown as ValidateFunction,
+  config: generated.config as unknown as ValidateFunction,
 };
 
-/** The policy and fleet validators. */
+/** The policy, fleet and config validators. */
 export function validators(): Validators {
   return VALIDATORS;
 }
 
-/** Which schema a parsed document should be checked against. */
+/** Which schema a parsed document should be checked against: anything not a fleet or config file is held to the cluster schema. */
 export function documentKind(data: unknown): DocumentKind {
-  return isObject(data) && data.kind === 'fleet' ? 'fleet' : 'cluster';
+  if (!isObject(data)) return 'cluster';
+  return data.kind === 'fleet' || data.kind === 'config' ? data.kind : 'cluster';
 }
 
-/** Validates a parsed file against its schema; each ajv error becomes a positioned finding. */
-export function validateSchema(file: SourceFile): Finding[] {
-  const kind = documentKind(file.data);
+// why: nearly every policy starts so; it spares a second parse of each file of a large repository.
+const POLICY_KIND_LINE = /^kind:[ \t]*(["']?)(cluster|fleet)\1[ \t]*(#.*)?\r?$/m;
+
+/**
+ * Whether a file found by walking a directory (or matching a glob) is a policy file: its
+ * top-level `kind`, as far as the YAML can be read (syntax errors elsewhere do not hide it), is
+ * `cluster` or `fleet`, or close enough to be a typo of one (`clsuter`, `Fleet`), which lint then
+ * reports. Other YAML (docker-compose.yml, CI workflows, succession.config.yaml) is not.
+ */
+export function isPolicyDocument(path: string, text: string): boolean {
+  if (POLICY_KIND_LINE.test(text)) return true;
+  const contents = parseSource(path, text).doc.contents;
+  if (!isMap(contents)) return false;
+  const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
+  if (!pair || !isScalar(pair.value) || typeof pair.value.value !== 'string') return false;
+  const kind = pair.value.value;
+  return closest(kind, POLICY_KINDS) !== undefined;
+}
+
+/** Validates a parsed file against the schema of its kind (or of `kind`); each ajv error becomes a positioned finding. */
+export function validateSchema(file: SourceFile, kind = documentKind(file.data)): Finding[] {
   const validate = validators()[kind];
   if (validate(file.data)) return [];
   const errors = validate.errors ?? [];

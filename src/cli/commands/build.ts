@@ -13,11 +13,12 @@ import { Notes } from '../../compile/unexpressed.js';
 import { driftDiff, MAX_DIFFS } from '../../compile/drift-diff.js';
 import { terminalText } from '../../util/terminal-text.js';
 import type { Repo } from '../../rules/rule.js';
+import { addConfigOptions, resolveRun, type ConfigOptions } from '../config.js';
 import { UsageError, readInputs, reportFatal, startDirOf, withFleet } from '../io.js';
 import { errnoText } from '../../util/errno.js';
 import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
 
-interface BuildOptions extends ReportOptions {
+interface BuildOptions extends ReportOptions, ConfigOptions {
   out?: string;
   target: string;
   check?: boolean;
@@ -84,23 +85,28 @@ function merge(file: string, repo: Repo): { real: string; current: Buffer; bytes
 
 export function registerBuild(program: Command): void {
   addReportOptions(
-    program
-      .command('build')
-      .description('compile the policies into cmon, orchestrator and MHA configs (lint errors stop the build)')
-      .argument('[paths...]', 'files, directories, globs, or - for standard input', ['policies/'])
-      .option('-o, --out <dir>', 'output directory (required unless only --merge-into is used)')
-      .option('-t, --target <list>', `comma-separated targets: ${TARGETS.join(',')}`, TARGETS.join(','))
-      .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
-      .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
-      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
+    addConfigOptions(
+      program
+        .command('build')
+        .description('compile the policies into cmon, orchestrator and MHA configs (lint errors stop the build)')
+        .argument('[paths...]', 'files, directories, globs, or - for standard input (default: the paths of succession.config.yaml, else policies/)')
+        .option('-o, --out <dir>', 'output directory (required unless only --merge-into is used)')
+        .option('-t, --target <list>', `comma-separated targets: ${TARGETS.join(',')}`, TARGETS.join(','))
+        .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
+        .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
+        .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
+    ),
     false,
-  ).action(async (paths: string[], opts: BuildOptions) => {
+  ).action(async (args: string[], opts: BuildOptions) => {
     const targets = parseTargets(opts.target);
     if (opts.out === undefined && opts.mergeInto === undefined) throw new UsageError('build needs --out DIR (or --merge-into FILE)');
-    const first = paths.find((p) => p !== '-');
-    const inputs = withFleet(readInputs(paths), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
+    const run = resolveRun(args, opts);
+    const first = run.paths.find((p) => p !== '-');
+    const inputs = withFleet(readInputs(run.paths, { ignored: run.ignored, origin: run.origin }), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     // why: the same lint as `succession lint`, so a build never accepts what lint rejects.
-    const { findings: gate, analysis, extraFindings: notes } = await lintParallel(inputs, undefined, { compileTargets: targets });
+    const linted = await lintParallel(inputs, undefined, { compileTargets: targets });
+    const { analysis, extraFindings: notes } = linted;
+    const gate = run.configure(linted.findings);
     if (exitCodeFor(gate, opts.failOn) === 1) {
       await emitFindings(gate, opts, inputs.length);
       reportFatal('build stopped by the findings above; nothing was written.');
@@ -111,7 +117,7 @@ export function registerBuild(program: Command): void {
     const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
     // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
     const buildNotes = notes === undefined ? compiled.findings : [...notes, ...fleetFindings(analysis.repo.fleet, targets)];
-    const findings = [...gate, ...buildNotes, ...(merged?.findings ?? [])].sort(compareFindings);
+    const findings = run.configure([...gate, ...buildNotes, ...(merged?.findings ?? [])]).sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
       await emitFindings(findings, opts, inputs.length);
       reportFatal('build stopped by the findings above; nothing was written.');

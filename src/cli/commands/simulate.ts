@@ -6,12 +6,14 @@ import { enginesOf, simulateEachSingleFailure, simulateFailure, SimulationError 
 import { ENGINES, type Engine } from '../../simulate/model.js';
 import { renderEach, renderSimulation } from '../../simulate/render.js';
 import { didYouMean } from '../../util/suggest.js';
-import { UsageError, readInputs, withFleet, writeOut } from '../io.js';
+import { addConfigOptions, resolveRun } from '../config.js';
+import { UsageError, readInputs, startDirOf, withFleet, writeOut } from '../io.js';
 import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
 
 interface SimulateOptions extends TopologyOptions {
-  policies: string[];
+  policies?: string[];
   fleet?: string;
+  config?: string | false;
   fail?: string;
   eachSingleFailure?: boolean;
   engine?: Engine[];
@@ -19,25 +21,31 @@ interface SimulateOptions extends TopologyOptions {
 }
 
 export function registerSimulate(program: Command): void {
-  addTopologyOptions(
-    program
-      .command('simulate')
-      .description('predict, per failover engine, who is promoted and how long writes stall if a host fails now')
-      .argument('<cluster>', 'cluster name')
-      .option('--policies <paths...>', 'policy files or directories', ['policies/'])
-      .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml)')
-      .option('--fail <host:port>', 'the host that fails (default: the primary)')
-      .option('--each-single-failure', 'simulate the loss of every single host and name the worst case')
-      .addOption(new Option('--engine <name...>', 'engines to model (default: those the policy configures)').choices(ENGINES))
-      .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text')),
+  addConfigOptions(
+    addTopologyOptions(
+      program
+        .command('simulate')
+        .description('predict, per failover engine, who is promoted and how long writes stall if a host fails now')
+        .argument('<cluster>', 'cluster name')
+        .option('--policies <paths...>', 'policy files or directories (default: the paths of succession.config.yaml, else policies/)')
+        .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml)')
+        .option('--fail <host:port>', 'the host that fails (default: the primary)')
+        .option('--each-single-failure', 'simulate the loss of every single host and name the worst case')
+        .addOption(new Option('--engine <name...>', 'engines to model (default: those the policy configures)').choices(ENGINES))
+        .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text')),
+    ),
   ).action(async (name: string, opts: SimulateOptions) => {
     if (opts.fail !== undefined && opts.eachSingleFailure) throw new UsageError('--fail and --each-single-failure exclude each other');
-    const inputs = withFleet(readInputs(opts.policies), opts.fleet, process.cwd());
+    // why: simulate's --format is its own (text, json); the configuration's is for findings.
+    const settings: { config?: string | false; fleet?: string } = { config: opts.config, fleet: opts.fleet };
+    const run = resolveRun(opts.policies ?? [], settings);
+    const first = run.paths.find((p) => p !== '-');
+    const inputs = withFleet(readInputs(run.paths, { ignored: run.ignored, origin: run.origin }), settings.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const analysis = analyze(inputs);
     const cluster = analysis.repo.clusters.find((c) => c.name === name);
     if (!cluster) {
       const problems = analysis.readFindings.length ? ` (${analysis.readFindings.length} file(s) failed to parse or validate; run succession lint)` : '';
-      throw new UsageError(`no cluster named "${name}" in ${opts.policies.join(', ')}${problems}.${didYouMean(name, analysis.repo.clusters.map((c) => c.name))}`);
+      throw new UsageError(`no cluster named "${name}" in ${run.paths.join(', ')}${problems}.${didYouMean(name, analysis.repo.clusters.map((c) => c.name))}`);
     }
     const failKey = opts.fail === undefined ? undefined : parseHostKey(opts.fail, 3306)?.key;
     if (opts.fail !== undefined && failKey === undefined) throw new UsageError(`invalid --fail "${opts.fail}": expected HOST:PORT`);
