@@ -55,15 +55,20 @@ const POLICY_KIND_LINE = /^kind:[ \t]*(["']?)(cluster|fleet)\1[ \t]*(#.*)?\r?$/m
 /**
  * Whether a file found by walking a directory (or matching a glob) is a policy file: its
  * top-level `kind`, as far as the YAML can be read (syntax errors elsewhere do not hide it), is
- * `cluster` or `fleet`, or close enough to be a typo of one (`clsuter`, `Fleet`), which lint then
- * reports. Other YAML (docker-compose.yml, CI workflows, succession.config.yaml) is not.
+ * `cluster` or `fleet`, or close enough to be a typo of one (`clsuter`, `Fleet`), or it has no
+ * `kind` but a cluster's `primary` and `hosts`; lint then reports what is wrong. Other YAML
+ * (docker-compose.yml, CI workflows, succession.config.yaml) is not.
  */
 export function isPolicyDocument(path: string, text: string): boolean {
   if (POLICY_KIND_LINE.test(text)) return true;
   const contents = parseSource(path, text).doc.contents;
   if (!isMap(contents)) return false;
+  const keys = new Set(contents.items.map((p) => (isScalar(p.key) ? p.key.value : undefined)));
   const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
-  if (!pair || !isScalar(pair.value) || typeof pair.value.value !== 'string') return false;
+  // why: a cluster policy that lost its `kind` line must not drop out of the build unnoticed; it
+  // is read (and the schema says what is missing) when it has a cluster's `primary` and `hosts`.
+  if (!pair) return keys.has('primary') && keys.has('hosts');
+  if (!isScalar(pair.value) || typeof pair.value.value !== 'string') return false;
   const kind = pair.value.value;
   return closest(kind, POLICY_KINDS) !== undefined;
 }

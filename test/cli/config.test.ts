@@ -208,6 +208,13 @@ describe('directory walks read only policy YAML', () => {
     expect(json(r.stdout).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['policies/clusters/typo.yaml:1:7 schema']);
   });
 
+  it('a walked cluster policy that lost its kind line is read and reported, not dropped', () => {
+    const dir = repo({ 'policies/clusters/nokind.yaml': WARN_ONLY.replace('kind: cluster\n', '').replace(/^name: .*$/m, 'name: nokind') });
+    const r = run(['lint', 'policies', '-f', 'json'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(json(r.stdout).findings.filter((f) => f.file === 'policies/clusters/nokind.yaml').map((f) => f.ruleId)).toContain('schema');
+  });
+
   it('a configuration file is no policy in a walk, and is checked as a configuration when named', () => {
     const dir = repo({ 'succession.config.yaml': 'kind: config\nrules: { single-promotable-candidat: off }\n' });
     const walked = run(['lint', '.', '--no-config', '-f', 'json'], { cwd: dir });
