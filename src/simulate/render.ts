@@ -160,12 +160,16 @@ export function renderSimulation(topology: Topology, sim: Simulation, componentK
 export function renderEach(each: EachFailure, opts: RenderOptions): string {
   const out: Line[] = [...checkBlock(opts.check).slice(1), ...(opts.check.length ? [''] : [])];
   out.push('failure                         engine        promoted                        write stall');
+  let marked = false;
   for (const sim of each.simulations) {
     for (const p of sim.engines) {
-      const row = `${`${sim.failed} (${sim.failedRole})`.padEnd(32)}${p.engine.padEnd(14)}${(p.promoted ?? (sim.failedRole === 'primary' ? 'none' : '-')).padEnd(32)}`;
-      out.push([row, stall(p.writeStallSeconds)]);
+      const flagged = p.promoted !== undefined && checkErrors(opts.check, p.promoted).length > 0;
+      const promoted = `${p.promoted ?? (sim.failedRole === 'primary' ? 'none' : '-')}${flagged ? ' ⚠' : ''}`;
+      out.push([`${`${sim.failed} (${sim.failedRole})`.padEnd(32)}${p.engine.padEnd(14)}`, flagged ? styled('fail', promoted.padEnd(32)) : promoted.padEnd(32), stall(p.writeStallSeconds)]);
+      marked ||= flagged;
     }
   }
+  if (marked) out.push('', '⚠: check reports an error on the promoted host');
   if (each.worst) out.push('', [styled('heading', `worst case: losing ${each.worst.failed} under ${each.worst.engine} stalls writes for ${fmtStall(each.worst.writeStallSeconds)}`)]);
   return renderLines(out, opts.color);
 }

@@ -34,9 +34,13 @@ describe('simulate text output', () => {
     }
     const lines = run(DRIFTED, { env: { NO_COLOR: '1' } }).stdout.split('\n');
     expect(lines[1]).toBe('engines disagree: orchestrator promotes rha-db-02:3306, cmon promotes rha-db-03:3306, MHA promotes rha-db-02:3306');
+    const each = run([...DRIFTED, '--each-single-failure'], { env: { NO_COLOR: '1' } }).stdout.split('\n');
+    expect(each).toContain('rha-db-01:3306 (primary)        cmon          rha-db-03:3306 ⚠                10s');
+    expect(each).toContain('⚠: check reports an error on the promoted host');
     // The example topology matches its policy: no disagreement, nothing from check.
     const clean = run(['simulate', 'shop', '--topology', 'policies/topology.json'], { env: { NO_COLOR: '1' } }).stdout;
     expect(clean).not.toContain('engines disagree');
     expect(clean).not.toContain('succession check on this topology');
+    expect(run(['simulate', 'shop', '--topology', 'policies/topology.json', '--each-single-failure'], { env: { NO_COLOR: '1' } }).stdout).not.toContain('⚠');
   });
 });
