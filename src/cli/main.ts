@@ -66,7 +66,7 @@ Environment:
   ORCHESTRATOR_API                                    the default --topology (as for orchestrator-client)
   ORCHESTRATOR_AUTH_USER, ORCHESTRATOR_AUTH_PASSWORD  basic auth for it
   MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD, MYSQL_USER   as for the mysql client (option files win)
-  NO_COLOR, FORCE_COLOR                               never / always colour the stylish output
+  NO_COLOR, FORCE_COLOR                               never / always colour the stylish output and simulate's text
   GITHUB_ACTIONS, GITHUB_WORKSPACE                    github annotations by default; paths relative to the workspace
 
 Exit codes:

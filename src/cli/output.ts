@@ -16,6 +16,8 @@ export interface ReportOptions {
   color?: boolean;
   maxWarnings?: number;
   outputFile?: string;
+  /** `build --verbose`: show every info finding instead of one line counting them. */
+  verbose?: boolean;
 }
 
 /**
@@ -46,11 +48,19 @@ export function exitCodeOf(findings: readonly Finding[], opts: Pick<ReportOption
   return opts.maxWarnings !== undefined && findings.filter((f) => f.severity === 'warning').length > opts.maxWarnings ? 1 : 0;
 }
 
-/** Prints the findings in the chosen format (or writes them to --output-file) and returns the exit code they call for. */
-export async function emitFindings(findings: readonly Finding[], opts: ReportOptions, filesChecked: number): Promise<0 | 1> {
+/** The formats a person reads; the others are for machines and always carry every finding. */
+const HUMAN_FORMATS: ReadonlySet<FormatName> = new Set(['stylish', 'github']);
+
+/**
+ * Prints the findings in the chosen format (or writes them to --output-file) and returns the exit
+ * code they call for. With `collapseInfo` (build), a human format shows the info findings as one
+ * count on standard error unless --verbose asks for them or --fail-on info fails the run on them.
+ */
+export async function emitFindings(findings: readonly Finding[], opts: ReportOptions, filesChecked: number, collapseInfo = false): Promise<0 | 1> {
   const code = exitCodeOf(findings, opts);
-  const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const name: FormatName = opts.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
+  const collapsed = collapseInfo && !opts.verbose && !opts.quiet && opts.failOn !== 'info' && HUMAN_FORMATS.has(name);
+  const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : collapsed ? findings.filter((f) => f.severity !== 'info') : findings;
   const toFile = opts.outputFile !== undefined;
   const color = useColor(opts.color, process.env, !toFile && process.stdout.isTTY === true);
   const cwd = process.cwd();
@@ -63,5 +73,7 @@ export async function emitFindings(findings: readonly Finding[], opts: ReportOpt
   else await writeOut(text);
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) reportFatal(`too many warnings (${warnings}; --max-warnings ${opts.maxWarnings})`);
+  const notes = collapsed ? findings.length - shown.length : 0;
+  if (notes > 0) reportFatal(`${notes} info note${notes === 1 ? '' : 's'}; --verbose shows them`);
   return code;
 }

@@ -38,5 +38,5 @@ export function cmonFailover(ctx: FailureContext): EnginePrediction {
   ];
   const after = afterPromotion(ctx, auto ? promoted : undefined);
   const outcome = semiSyncOutcome(ctx, auto ? promoted?.key : undefined, after, CMON_DETECT_SECONDS);
-  return prediction('cmon', { promoted: auto ? promoted : undefined, ranking: eligible, excluded, notes, timeline, outcome, after });
+  return prediction('cmon', { promoted: auto ? promoted : undefined, ...(auto ? {} : { stopped: 'does not fail over (automatic recovery is off)' }), ranking: eligible, excluded, notes, timeline, outcome, after });
 }

@@ -159,11 +159,12 @@ export function triage(ctx: FailureContext, reasonsOf: (i: Instance) => Exclusio
 /** Assembles an engine's prediction: exclusions sorted by host, the timeline in time order. */
 export function prediction(
   engine: Engine,
-  parts: { promoted?: Instance; ranking: Instance[]; excluded: Excluded[]; notes: string[]; timeline: TimelineEvent[]; outcome: StallModel; after: Map<string, HostAfter> },
+  parts: { promoted?: Instance; stopped?: string; ranking: Instance[]; excluded: Excluded[]; notes: string[]; timeline: TimelineEvent[]; outcome: StallModel; after: Map<string, HostAfter> },
 ): EnginePrediction {
   return {
     engine,
     promoted: parts.promoted?.key,
+    ...(parts.stopped !== undefined ? { stopped: parts.stopped } : {}),
     ranking: parts.ranking.map((i) => i.key),
     excluded: [...parts.excluded].sort((a, b) => (a.key < b.key ? -1 : 1)),
     notes: parts.notes,

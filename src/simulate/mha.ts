@@ -81,7 +81,7 @@ export function mhaFailover(ctx: FailureContext): EnginePrediction {
       { at: 0, kind: 'recovery-failed' as const, event: 'no failover: masterha_manager is not running; writes stall until someone promotes a replica' },
     ];
     const after = afterPromotion(ctx, undefined);
-    return prediction('mha', { ranking: [], excluded: [], notes, timeline, outcome: semiSyncOutcome(ctx, undefined, after, 0), after });
+    return prediction('mha', { stopped: 'does not start on MariaDB', ranking: [], excluded: [], notes, timeline, outcome: semiSyncOutcome(ctx, undefined, after, 0), after });
   }
   const promoted = ranking[0];
   const notes = [

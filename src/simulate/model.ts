@@ -73,6 +73,8 @@ export interface EnginePrediction {
   engine: Engine;
   /** The host the engine promotes; undefined when the failover fails or none is needed. */
   promoted?: string;
+  /** Why the engine makes no attempt to fail over at all, in a few words ("does not start on MariaDB"). */
+  stopped?: string;
   /** For a failed intermediate primary: the server its replicas are moved under. */
   replacement?: string;
   /** Candidates in the order the engine considers them, best first. */

@@ -129,7 +129,7 @@ describe('standard output that cannot be written', () => {
   });
 
   it.skipIf(!HAS_DEV_FULL)('build that wrote its files, then cannot print its findings: the files stay written, exit 2', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" build policies --out "${fresh}" > /dev/full`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" build policies --out "${fresh}" --verbose > /dev/full`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     const lines = r.stderr.split('\n');
     expect(lines).toEqual([expect.stringMatching(/^succession: wrote [0-9]+ file\(s\), 0 unchanged \(output directory /), FULL.trimEnd(), '']);
     expect(r.status).toBe(2);

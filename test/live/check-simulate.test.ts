@@ -161,6 +161,35 @@ liveDescribe('check and simulate on a live MariaDB topology', () => {
     expect(orchestrator.notes.join('\n')).toContain(`first promotes ${key('db3')}`);
     expect(orchestrator.after.find((h) => h.key === key('db3'))).toMatchObject({ source: key('db2'), replicating: true });
   });
+
+  it("says in its text what check says about the same servers: the broken candidate, the engines' disagreement, another primary", async () => {
+    // As the previous test left it; stopping an already stopped SQL thread changes nothing.
+    await (await t.admin('db2')).query('STOP SLAVE SQL_THREAD');
+    const path = writePolicy('loose', true);
+    const check = run(['check', path, '--topology', src(), '-f', 'json'], { env: ENV });
+    const said = (JSON.parse(check.stdout) as { findings: JsonFinding[] }).findings;
+    expect(said.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toContain('live-candidate-replication-broken');
+    const sim = run(['simulate', 'live', '--policies', path, '--topology', src(), '--engine', 'orchestrator', 'cmon', 'mha'], { env: { ...ENV, NO_COLOR: '1' } });
+    expect(sim.stderr).toBe('');
+    expect(sim.status).toBe(0);
+    const lines = sim.stdout.split('\n');
+    expect(lines[0]).toBe(`Cluster live: ${key('db1')} fails (primary)`);
+    expect(lines[1]).toBe(`engines disagree: orchestrator promotes ${key('db2')}, cmon promotes ${key('db3')}, MHA does not start on MariaDB`);
+    for (const f of said) expect(sim.stdout).toContain(`${f.message}  ${f.ruleId}\n`);
+    expect(lines).toContain(`  promoted: ${key('db2')}  ⚠ check: live-candidate-replication-broken`);
+    expect(lines.find((l) => l.startsWith("  considered (#: the engine's order): ") && l.includes('promoted'))).toContain(`${key('db2')} (#2, promoted; check: live-candidate-replication-broken), ${key('db3')} (#1)`);
+
+    // A policy written before a failover: check and simulate both say that db1, not the declared db2, is the primary.
+    const stale = join(dir, 'stale', 'live.yaml');
+    mkdir(join(dir, 'stale'));
+    writeFileSync(stale, policyText(false).replace(`primary: ${key('db1')}`, `primary: ${key('db2')}`));
+    const staleCheck = (JSON.parse(run(['check', stale, '--topology', src(), '-f', 'json'], { env: ENV }).stdout) as { findings: JsonFinding[] }).findings;
+    const mismatch = staleCheck.find((f) => f.ruleId === 'live-primary-mismatch');
+    expect(mismatch?.message).toContain(`the live primary is ${key('db1')}`);
+    const staleSim = run(['simulate', 'live', '--policies', stale, '--topology', src(), '--engine', 'orchestrator'], { env: { ...ENV, NO_COLOR: '1' } }).stdout;
+    expect(staleSim.split('\n')[0]).toBe(`Cluster live: ${key('db1')} fails (primary)`);
+    expect(staleSim).toContain(`  error    ${mismatch!.message}  live-primary-mismatch\n`);
+  });
 });
 
 /** Inserts more rows on db1 and waits until `replicas` applied them. */

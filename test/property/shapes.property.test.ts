@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkLive } from '../../src/check.js';
+import { checkLive, liveFindingsOf } from '../../src/check.js';
 import { analyze, lint } from '../../src/lint.js';
 import { viewOf } from '../../src/live/view.js';
 import { simulateEachSingleFailure } from '../../src/simulate/index.js';
@@ -65,9 +65,9 @@ describe('rings of any shape', () => {
         expect(new Set(findings.map((f) => f.line - 5))).toEqual(onRing(src));
         const cluster = analysis.repo.clusters[0]!;
         const each = simulateEachSingleFailure(cluster, topology, ['orchestrator', 'cmon', 'mha']);
-        expect(renderEach(each)).toContain('worst case');
+        expect(renderEach(each, { color: false, check: [] })).toContain('worst case');
         const component = viewOf(cluster, topology).component.map((i) => i.key);
-        for (const sim of each.simulations) expect(renderSimulation(topology, sim, component)).toContain(`${sim.failed} fails`);
+        for (const sim of each.simulations) expect(renderSimulation(topology, sim, component, { color: false, check: liveFindingsOf(analysis, cluster, topology) })).toContain(`${sim.failed} fails`);
       }),
       { numRuns: 150 },
     );

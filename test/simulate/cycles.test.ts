@@ -55,10 +55,10 @@ describe('simulate on a replication ring', () => {
     it(`${name}: every single failure is simulated and rendered, every host drawn once`, () => {
       const each = simulateEachSingleFailure(cluster, topology, ['orchestrator', 'cmon', 'mha']);
       expect(each.simulations.map((s) => s.failed)).toEqual(['db1:3306', 'db2:3306', 'db3:3306', 'db4:3306']);
-      expect(renderEach(each)).toContain('worst case');
+      expect(renderEach(each, { color: false, check: [] })).toContain('worst case');
       const component = viewOf(cluster, topology).component.map((i) => i.key);
       for (const s of each.simulations) {
-        const before = renderSimulation(topology, s, component).split('\norchestrator:')[0]!;
+        const before = renderSimulation(topology, s, component, { color: false, check: [] }).split('\norchestrator:')[0]!;
         for (const k of component) expect(before.split('\n').filter((l) => l.includes(`${k} [`))).toHaveLength(1);
         // One ring, one edge cut to draw it, and that edge named.
         expect(before.match(/ring: replicates from /g)).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('simulate on a replication ring', () => {
     const primaryLoss = simulateFailure(cluster, topology, undefined, ['orchestrator']);
     expect(primaryLoss.failedRole).toBe('primary');
     expect(primaryLoss.engines[0]!.promoted).toBe('db2:3306');
-    expect(renderSimulation(topology, primaryLoss, viewOf(cluster, topology).component.map((i) => i.key)).split('\n').slice(3, 7)).toEqual([
+    expect(renderSimulation(topology, primaryLoss, viewOf(cluster, topology).component.map((i) => i.key), { color: false, check: [] }).split('\n').slice(3, 7)).toEqual([
       '  db1:3306 [ring: replicates from db3:3306, 10.11.6, rw]  ✗ fails',
       '  + db2:3306 [10.11.6]',
       '    + db3:3306 [10.11.6]',

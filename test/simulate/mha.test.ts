@@ -99,7 +99,7 @@ describe('MHA 0.58 on MariaDB', () => {
 
   it('prints the stop in the text output', () => {
     const sim = simulateFailure(policy(CLUSTER), mariadb, undefined, ['mha']);
-    const text = renderSimulation(mariadb, sim, ['db1:3306', 'db2:3306', 'db3:3306', 'db4:3306']);
+    const text = renderSimulation(mariadb, sim, ['db1:3306', 'db2:3306', 'db3:3306', 'db4:3306'], { color: false, check: [] });
     expect(text).toContain('  promoted: none — the failover fails\n');
     expect(text).toContain('  worst-case write stall: unbounded (until someone intervenes)\n');
     expect(text).toContain('  note: MHA 0.58 does not start on MariaDB');

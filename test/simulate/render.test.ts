@@ -22,10 +22,11 @@ antiFlapping:
   recoveryBlockSeconds: 30
 `);
 const component = viewOf(cluster, six).component.map((i) => i.key);
+const PLAIN = { color: false, check: [] };
 
 describe('renderSimulation', () => {
   it('draws the tree before, the outcome per engine, and the tree after with the new primary and its acks', () => {
-    const text = renderSimulation(six, simulateFailure(cluster, six, undefined, ['orchestrator']), component);
+    const text = renderSimulation(six, simulateFailure(cluster, six, undefined, ['orchestrator']), component, PLAIN);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Cluster shop: db1:3306 fails (primary)');
     expect(lines).toContain('  db1:3306 [dc1, 8.0.36, rw, semi-sync source]  ✗ fails');
@@ -45,7 +46,7 @@ describe('renderSimulation', () => {
   });
 
   it('ends every run of --each-single-failure with the worst case', () => {
-    const text = renderEach(simulateEachSingleFailure(cluster, six, ['orchestrator']));
+    const text = renderEach(simulateEachSingleFailure(cluster, six, ['orchestrator']), PLAIN);
     expect(text.split('\n').filter((l) => /^db\d:3306 \(\w+\) +orchestrator /.test(l))).toHaveLength(6);
     expect(text).toMatch(/worst case: losing db2:3306 under orchestrator stalls writes for 65s\n$/);
   });
@@ -56,13 +57,13 @@ describe('renderSimulation', () => {
       i.dataCenter = 'dc1\u001b]0;owned\u0007\n  promoted: db6:3306\u202e';
     });
     const sim = { ...simulateFailure(cluster, hostile, undefined, ['orchestrator']), cluster: 'sh\u009b2Jop\r' };
-    const text = renderSimulation(hostile, sim, component);
+    const text = renderSimulation(hostile, sim, component, PLAIN);
     expect(text).not.toMatch(/(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Cluster sh\\x9b2Jop\\r: db1:3306 fails (primary)');
     expect(lines).toContain('  + db3:3306 [dc1\\x1b]0;owned\\x07\\n  promoted: db6:3306\\u202e, 8.0.36, lag 1s]');
     expect(lines.filter((l) => l.startsWith('  promoted: '))).toEqual(['  promoted: db3:3306']);
-    const each = renderEach({ ...simulateEachSingleFailure(cluster, hostile, ['orchestrator']), worst: { failed: 'db1\n:3306', engine: 'orchestrator', writeStallSeconds: 5 } });
+    const each = renderEach({ ...simulateEachSingleFailure(cluster, hostile, ['orchestrator']), worst: { failed: 'db1\n:3306', engine: 'orchestrator', writeStallSeconds: 5 } }, PLAIN);
     expect(each).toMatch(/worst case: losing db1\\n:3306 under orchestrator stalls writes for 5s\n$/);
   });
 });

@@ -94,7 +94,8 @@ export function registerBuild(program: Command): void {
         .option('-t, --target <list>', `comma-separated targets: ${TARGETS.join(',')}`, TARGETS.join(','))
         .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
         .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
-        .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)'),
+        .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)')
+        .option('--verbose', 'show every info finding (what an engine cannot express); by default one line on standard error counts them'),
     ),
     false,
   ).action(async (args: string[], opts: BuildOptions) => {
@@ -108,7 +109,7 @@ export function registerBuild(program: Command): void {
     const { analysis, extraFindings: notes } = linted;
     const gate = run.configure(linted.findings);
     if (exitCodeFor(gate, opts.failOn) === 1) {
-      await emitFindings(gate, opts, inputs.length);
+      await emitFindings(gate, opts, inputs.length, true);
       reportFatal('build stopped by the findings above; nothing was written.');
       process.exitCode = 1;
       return;
@@ -119,7 +120,7 @@ export function registerBuild(program: Command): void {
     const buildNotes = notes === undefined ? compiled.findings : [...notes, ...fleetFindings(analysis.repo.fleet, targets)];
     const findings = run.configure([...gate, ...buildNotes, ...(merged?.findings ?? [])]).sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
-      await emitFindings(findings, opts, inputs.length);
+      await emitFindings(findings, opts, inputs.length, true);
       reportFatal('build stopped by the findings above; nothing was written.');
       process.exitCode = 1;
       return;
@@ -129,7 +130,7 @@ export function registerBuild(program: Command): void {
         await check(opts, targets, compiled.artifacts, merged, findings, inputs.length);
       } else {
         await write(opts, targets, compiled.artifacts, merged);
-        process.exitCode = await emitFindings(findings, opts, inputs.length);
+        process.exitCode = await emitFindings(findings, opts, inputs.length, true);
       }
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
@@ -156,7 +157,7 @@ async function check(opts: BuildOptions, targets: TargetName[], artifacts: Artif
     drift.push(driftFinding(opts.mergeInto, 'stale'));
     diffs.push(driftDiff(opts.mergeInto, merged.current, merged.bytes));
   }
-  process.exitCode = await emitFindings([...findings, ...drift], opts, files);
+  process.exitCode = await emitFindings([...findings, ...drift], opts, files, true);
   if (drift.length === 0) reportFatal('generated files are up to date.');
   else showDiffs(diffs);
 }

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { liveFindingsOf } from '../../check.js';
 import { analyze } from '../../lint.js';
 import { viewOf } from '../../live/view.js';
 import { parseHostKey } from '../../policy/hostkey.js';
@@ -8,6 +9,7 @@ import { renderEach, renderSimulation } from '../../simulate/render.js';
 import { didYouMean } from '../../util/suggest.js';
 import { addConfigOptions, resolveRun } from '../config.js';
 import { UsageError, readInputs, startDirOf, withFleet, writeOut } from '../io.js';
+import { useColor } from '../output.js';
 import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
 
 interface SimulateOptions extends TopologyOptions {
@@ -18,6 +20,7 @@ interface SimulateOptions extends TopologyOptions {
   eachSingleFailure?: boolean;
   engine?: Engine[];
   format: 'text' | 'json';
+  color?: boolean;
 }
 
 export function registerSimulate(program: Command): void {
@@ -32,7 +35,9 @@ export function registerSimulate(program: Command): void {
         .option('--fail <host:port>', 'the host that fails (default: the primary)')
         .option('--each-single-failure', 'simulate the loss of every single host and name the worst case')
         .addOption(new Option('--engine <name...>', 'engines to model (default: those the policy configures)').choices(ENGINES))
-        .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text')),
+        .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text'))
+        .option('--color', 'colour the text output even when it is not a terminal (also FORCE_COLOR)')
+        .option('--no-color', 'never colour the output (also NO_COLOR)'),
     ),
   ).action(async (name: string, opts: SimulateOptions) => {
     if (opts.fail !== undefined && opts.eachSingleFailure) throw new UsageError('--fail and --each-single-failure exclude each other');
@@ -51,15 +56,17 @@ export function registerSimulate(program: Command): void {
     if (opts.fail !== undefined && failKey === undefined) throw new UsageError(`invalid --fail "${opts.fail}": expected HOST:PORT`);
     const topology = (await topologiesFor([cluster], opts, analysis.repo.fleet)).get(cluster.name)!;
     const engines = opts.engine ?? enginesOf(cluster);
+    // why: the text shows what check says on the same topology, so that the two never contradict each other.
+    const render = { color: useColor(opts.color, process.env, process.stdout.isTTY === true), check: liveFindingsOf(analysis, cluster, topology) };
     try {
       if (opts.eachSingleFailure) {
         const each = simulateEachSingleFailure(cluster, topology, engines, analysis.repo.fleet);
-        await writeOut(opts.format === 'json' ? `${JSON.stringify(each, null, 2)}\n` : renderEach(each));
+        await writeOut(opts.format === 'json' ? `${JSON.stringify(each, null, 2)}\n` : renderEach(each, render));
         return;
       }
       const sim = simulateFailure(cluster, topology, failKey, engines, analysis.repo.fleet);
       const component = viewOf(cluster, topology).component.map((i) => i.key);
-      await writeOut(opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulation(topology, sim, component));
+      await writeOut(opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulation(topology, sim, component, render));
     } catch (e) {
       if (e instanceof SimulationError) throw new UsageError(e.message);
       throw e;
