@@ -75,14 +75,14 @@ export function analyze(inputs: readonly PolicyInput[]): Analysis {
   };
 }
 
-function runClusterRules(clusters: readonly ClusterPolicy[], repo: Repo): Finding[] {
+export function runClusterRules(clusters: readonly ClusterPolicy[], repo: Repo): Finding[] {
   const out: Finding[] = [];
   for (const c of clusters) for (const rule of CLUSTER_RULES) for (const r of rule.check(c, repo)) out.push(positionInCluster(c, rule.id, rule.severity, r));
   return out;
 }
 
 /** The message of the related location that names the cluster a fleet-file finding is about. */
-const INHERITED_BY = 'inherited by cluster ';
+export const INHERITED_BY = 'inherited by cluster ';
 
 /**
  * Positions a finding of a rule that looked at one cluster. A finding placed in another file (a
@@ -96,7 +96,7 @@ export function positionInCluster(cluster: ClusterPolicy, ruleId: string, severi
   return position(ruleId, severity, { ...r, related: [...(r.related ?? []), inherited] });
 }
 
-function runRepoRules(repo: Repo): Finding[] {
+export function runRepoRules(repo: Repo): Finding[] {
   return REPO_RULES.flatMap((rule) => rule.check(repo).map((r) => position(rule.id, rule.severity, r)));
 }
 

@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   build: async () => (await import('./commands/build.js')).registerBuild,
   discover: async () => (await import('./commands/discover.js')).registerDiscover,
   simulate: async () => (await import('./commands/simulate.js')).registerSimulate,
+  diff: async () => (await import('./commands/diff.js')).registerDiff,
   rules: async () => (await import('./commands/rules.js')).registerRules,
 };
 
@@ -57,6 +58,7 @@ Examples:
   succession build --out generated/ --check         the drift gate: exit 1 when a generated file is stale
   succession check --topology mysql://db1:3306      the policies against the live servers
   succession simulate shop --each-single-failure    who takes over when each host fails
+  succession diff main -f markdown                  review a policy change against main, for a pull request
 
 Environment:
   ORCHESTRATOR_API                                    the default --topology (as for orchestrator-client)
