@@ -115,6 +115,11 @@ export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMa
 
   const clusters: ClusterDiff[] = [];
   const notes = topologies ? [] : ['no topology: single-host failures are not simulated (keep a topology.json next to the policies, or give --topology)'];
+  for (const side of [base, head]) {
+    const broken = [...new Set(side.analysis.readFindings.map((f) => f.file))].sort(byCode);
+    // why: a file that does not parse defines nothing; what it defined on the other side then reads as added or removed.
+    if (broken.length > 0) notes.push(`${side.label}: ${broken.join(', ')} did not parse or validate (see the findings); the clusters they define are not compared`);
+  }
   for (const name of [...linted].sort(byCode)) {
     const before = b.get(name);
     const after = h.get(name);

@@ -60,14 +60,14 @@ function deploymentLines(d: DeploymentDiff, esc: Esc): string[] {
   return out;
 }
 
-function outcome(o: Outcome | undefined, esc: Esc): { successor: string; acks: string; stall: string } {
-  if (!o) return { successor: '(not managed)', acks: '–', stall: '–' };
+function outcome(o: Outcome | undefined, missing: string, esc: Esc): { successor: string; acks: string; stall: string } {
+  if (!o) return { successor: missing, acks: '–', stall: '–' };
   return { successor: esc(o.successor ?? 'none'), acks: o.ackers.length ? esc(o.ackers.join(', ')) : 'none', stall: stall(o.stallSeconds) };
 }
 
-function failureLine(c: FailureChange, esc: Esc): string {
-  const b = outcome(c.before, esc);
-  const a = outcome(c.after, esc);
+function failureLine(c: FailureChange, status: ClusterDiff['status'], esc: Esc): string {
+  const b = outcome(c.before, status === 'added' ? '(no cluster)' : '(not managed)', esc);
+  const a = outcome(c.after, status === 'removed' ? '(no cluster)' : '(not managed)', esc);
   const part = (label: string, x: string, y: string) => (x === y ? `${label} ${x}` : `${label} ${x} → ${y}`);
   return `${esc(c.failed)} fails, ${c.engine}: ${part('successor', b.successor, a.successor)}; ${part('semi-sync acks', b.acks, a.acks)}; ${part('write stall', b.stall, a.stall)}`;
 }
@@ -88,7 +88,7 @@ function sections(d: ClusterDiff, esc: Esc): { title: string; lines: string[] }[
     d.candidates.map((c) => (c.change === 'added' ? `+ ${esc(c.host)} (was not: ${esc(c.reasons.join(', '))})` : `- ${esc(c.host)} (now: ${esc(c.reasons.join(', '))})`)),
   );
   if (d.failures) {
-    const lines = d.failures.changes.map((c) => failureLine(c, esc));
+    const lines = d.failures.changes.map((c) => failureLine(c, d.status, esc));
     const w = d.failures.worst;
     const [was, is] = [worstText(w.before, esc), worstText(w.after, esc)];
     if (was !== is) lines.push(`worst-case write stall: ${was} → ${is}`);
