@@ -29,7 +29,7 @@ function byPath<T extends { path: string }>(a: T, b: T): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-interface Read {
+export interface Read {
   source: SourceFile;
   kind: DocumentKind;
   valid: boolean;
@@ -53,6 +53,16 @@ function read(input: PolicyInput): Read {
   return { source, kind: documentKind(source.data), valid: findings.length === 0, findings };
 }
 
+/** Files already read, by path and text: `diff` reads two revisions, where most files are the same. */
+export type ReadCache = Map<string, Read>;
+
+function cachedRead(input: PolicyInput, cache: ReadCache): Read {
+  const key = `${input.path}\u0000${input.text}`;
+  let r = cache.get(key);
+  if (r === undefined) cache.set(key, (r = read(input)));
+  return r;
+}
+
 /** The fleet in force: the first schema-valid fleet file by path. */
 function pickFleet(valid: readonly SourceFile[]): { fleet?: FleetPolicy; fleetFiles: SourceFile[] } {
   const fleetFiles = valid.filter((s) => documentKind(s.data) === 'fleet').sort(byPath);
@@ -63,8 +73,8 @@ function pickFleet(valid: readonly SourceFile[]): { fleet?: FleetPolicy; fleetFi
  * Parses, validates and resolves a policy repository. Files with syntax or schema errors are
  * left out of `repo` (rules would only repeat those errors).
  */
-export function analyze(inputs: readonly PolicyInput[]): Analysis {
-  const reads = [...inputs].sort(byPath).map(read);
+export function analyze(inputs: readonly PolicyInput[], cache?: ReadCache): Analysis {
+  const reads = [...inputs].sort(byPath).map((i) => (cache ? cachedRead(i, cache) : read(i)));
   const valid = reads.filter((r) => r.valid).map((r) => r.source);
   const { fleet, fleetFiles } = pickFleet(valid);
   const clusters = reads.filter((r) => r.valid && r.kind === 'cluster').map((r) => resolveCluster(r.source, fleet));

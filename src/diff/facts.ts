@@ -77,12 +77,36 @@ export function fingerprint(c: ClusterPolicy, fleet: FleetPolicy | undefined): s
   return JSON.stringify([clusterFacts(c).map((f) => [f.setting, f.value]), fleetInputs(c, fleet)]);
 }
 
+function stringList(value: string): string[] | undefined {
+  if (!value.startsWith('[')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) && parsed.every((v) => typeof v === 'string') ? parsed : undefined;
+  } catch {
+    // why: a policy text may start with "[" without being a list (a description, a cmon value).
+    return undefined;
+  }
+}
+
+/**
+ * A changed value; a list (a JSON array of strings, as flatten writes it) that gains or loses
+ * entries is given as the entries added and removed: a filter list of a deployment can hold
+ * thousands of hosts, of which a change touches one.
+ */
+function change(setting: string, b: string, a: string): SettingChange {
+  const [was, is] = [stringList(b), stringList(a)];
+  if (!was || !is) return { setting, before: b, after: a };
+  const added = is.filter((v) => !was.includes(v));
+  const removed = was.filter((v) => !is.includes(v));
+  return added.length + removed.length === 0 ? { setting, before: b, after: a } : { setting, added, removed };
+}
+
 /** Setting-level differences of two flat maps, in the order of `before` then new settings of `after`. */
 export function changes(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): SettingChange[] {
   const out: SettingChange[] = [];
   for (const [setting, b] of before) {
     const a = after.get(setting);
-    if (a !== b) out.push(a === undefined ? { setting, before: b } : { setting, before: b, after: a });
+    if (a !== b) out.push(a === undefined ? { setting, before: b } : change(setting, b, a));
   }
   for (const [setting, a] of after) if (!before.has(setting)) out.push({ setting, after: a });
   return out;

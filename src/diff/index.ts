@@ -23,10 +23,6 @@ function byName(a: Analysis): Map<string, ClusterPolicy> {
   return out;
 }
 
-function textOf(a: Analysis, path: string | undefined): string | undefined {
-  return path === undefined ? undefined : a.sources.find((s) => s.path === path)?.text;
-}
-
 /**
  * Clusters whose behaviour may differ: added, removed, or with other resolved settings or fleet
  * inputs (their deployment, the cmon and MHA settings). Only these are compiled and simulated.
@@ -100,7 +96,7 @@ export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMa
   const affected = new Set(affectedClusters(base.analysis, head.analysis).map((c) => c.name));
   // why: a file edited without changing the policy (a suppression comment) can still change its findings.
   const linted = new Set(affected);
-  for (const [name, c] of h) if (b.has(name) && textOf(base.analysis, b.get(name)!.file.path) !== c.file.text) linted.add(name);
+  for (const [name, c] of h) if (b.has(name) && b.get(name)!.file.text !== c.file.text) linted.add(name);
   const findings = { before: findingsOf(base.analysis, linted), after: findingsOf(head.analysis, linted) };
   const fileOwner = (m: Map<string, ClusterPolicy>) => new Map([...m.values()].map((c) => [c.file.path, c.name]));
   const owners = { before: fileOwner(b), after: fileOwner(h) };

@@ -7,6 +7,9 @@ export interface SettingChange {
   setting: string;
   before?: string;
   after?: string;
+  /** For a list that gains or loses entries (then before and after are left out): the entries added and removed. */
+  added?: string[];
+  removed?: string[];
   /** For a cluster's own policy settings: whether the value comes from the cluster file or the fleet file. */
   from?: 'cluster' | 'fleet';
 }

@@ -15,7 +15,11 @@ function names(list: readonly string[]): string {
 
 const value = (v: string | undefined) => (v === undefined ? '(not set)' : v === '' ? '(empty)' : v);
 const stall = (s: number | null | undefined) => (s === undefined ? '–' : s === null ? 'unbounded' : `${s}s`);
-const arrow = (c: SettingChange, esc: Esc) => `${esc(value(c.before))} → ${esc(value(c.after))}`;
+function arrow(c: SettingChange, esc: Esc): string {
+  if (c.added === undefined || c.removed === undefined) return `${esc(value(c.before))} → ${esc(value(c.after))}`;
+  const parts = [c.added.length ? `added ${esc(names(c.added))}` : '', c.removed.length ? `removed ${esc(names(c.removed))}` : ''];
+  return parts.filter(Boolean).join('; ');
+}
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The one-line summary of a cluster's change. */

@@ -86,6 +86,10 @@ describe('succession diff between git revisions', () => {
     expect(dr.kinds).toEqual([]);
     expect(result.fleet).toEqual([{ setting: 'defaults.candidates.maxLagSeconds', before: '10', after: '5', clusters: ['dr', 'shop'] }]);
     expect(result.deployments.map((d: { name: string; clusters: string[] }) => [d.name, d.clusters])).toEqual([['main', ['shop']]]);
+    // why: a filter list of a large deployment holds thousands of hosts; the change is the entry that moved.
+    expect(result.deployments[0].nodes.map((n: { node: string; changes: unknown[] }) => [n.node, n.changes])).toEqual(
+      ['rha-orc-01', 'rha-orc-02', 'rha-orc-03'].map((node) => [node, [{ setting: 'PromotionIgnoreHostnameFilters', added: ['^rha-db-02:3306$'], removed: [] }]]),
+    );
     expect(worktrees()).toBe(1);
   });
 

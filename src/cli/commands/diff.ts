@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { affectedClusters, diffRepositories, type Side } from '../../diff/index.js';
 import { CHANGE_KINDS, type ChangeKind, type DiffResult } from '../../diff/model.js';
 import { renderMarkdown, renderStylish } from '../../diff/render.js';
-import { analyze, type Analysis } from '../../lint.js';
+import { analyze, type Analysis, type ReadCache } from '../../lint.js';
 import type { Topology } from '../../topology/model.js';
 import { UsageError, readInputs, startDirOf, withFleet, writeOut } from '../io.js';
 import { checkout, defaultBase, repositoryTop, resolveRevision, type Checkout } from '../revisions.js';
@@ -34,7 +34,7 @@ interface Read {
 }
 
 /** Reads the policies of one side with `dir` as the working directory, so that paths read alike on both sides. */
-function readSide(label: string, dir: string, paths: readonly string[], fleet: string | undefined): Read {
+function readSide(label: string, dir: string, paths: readonly string[], fleet: string | undefined, cache: ReadCache): Read {
   const home = process.cwd();
   if (!isDirectory(dir)) throw new UsageError(`${label} has no directory ${relative(home, dir) || '.'}: run diff from a directory that exists in both revisions`);
   process.chdir(dir);
@@ -42,7 +42,7 @@ function readSide(label: string, dir: string, paths: readonly string[], fleet: s
     const first = paths.find((p) => p !== '-') ?? '.';
     let analysis: Analysis;
     try {
-      analysis = analyze(withFleet(readInputs(paths), fleet, startDirOf(first)));
+      analysis = analyze(withFleet(readInputs(paths), fleet, startDirOf(first)), cache);
     } catch (e) {
       if (e instanceof UsageError) throw new UsageError(e.lines.map((l) => `${label}: ${l}`));
       throw e;
@@ -59,11 +59,13 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Reads both sides (checking revisions out as needed), runs `work` while they exist, then removes every checkout. */
 async function withSides(base: string | undefined, head: string | undefined, opts: DiffOptions, work: (b: Read, h: Read) => Promise<DiffResult>): Promise<DiffResult> {
   const home = process.cwd();
+  // why: most files are the same in both revisions; each is parsed and validated once.
+  const cache: ReadCache = new Map();
   const dirs = [base, head].filter((a) => a !== undefined && isDirectory(a));
   if (dirs.length > 0) {
     if (dirs.length !== 2) throw new UsageError('give two revisions or two directories, not one of each');
     const paths = opts.policies ?? ['.'];
-    return work(readSide(base!, resolve(base!), paths, opts.fleet), readSide(head!, resolve(head!), paths, opts.fleet));
+    return work(readSide(base!, resolve(base!), paths, opts.fleet, cache), readSide(head!, resolve(head!), paths, opts.fleet, cache));
   }
   const top = repositoryTop(home);
   const paths = opts.policies ?? ['policies/'];
@@ -80,10 +82,10 @@ async function withSides(base: string | undefined, head: string | undefined, opt
     const at = (rev: { rev: string; label: string }) => {
       const c = checkout(top, rev.rev);
       checkouts.push(c);
-      return readSide(`${rev.label} (${rev.rev.slice(0, 12)})`, join(c.dir, relative(top, home)), paths, opts.fleet);
+      return readSide(`${rev.label} (${rev.rev.slice(0, 12)})`, join(c.dir, relative(top, home)), paths, opts.fleet, cache);
     };
     const b = at(from);
-    const h = to === undefined ? readSide('working tree', home, paths, opts.fleet) : at(to);
+    const h = to === undefined ? readSide('working tree', home, paths, opts.fleet, cache) : at(to);
     return await work(b, h);
   } finally {
     cleanup();
