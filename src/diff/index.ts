@@ -102,9 +102,13 @@ export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMa
   const owners = { before: fileOwner(b), after: fileOwner(h) };
   const attributed = (fs: Finding[], owner: Map<string, string>, name: string) => fs.filter((f) => clustersOf(f, owner).includes(name));
 
+  // why: a deployment's node configs depend on its fleet settings and its clusters; only those with a changed input are compiled.
+  const settings = (f: FleetPolicy | undefined, name: string) => JSON.stringify(f?.deployments.get(name) ?? null);
+  const touched = new Set([...affected].flatMap((n) => [b.get(n), h.get(n)].flatMap((c) => (c?.orchestrator ? [c.orchestrator.deployment] : []))));
   const deploymentNames = new Set([...(fleets.before?.deployments.keys() ?? []), ...(fleets.after?.deployments.keys() ?? [])]);
   const deployments: DeploymentDiff[] = [];
   for (const name of [...deploymentNames].sort(byCode)) {
+    if (!touched.has(name) && settings(fleets.before, name) === settings(fleets.after, name) && fleets.before?.defaultPort === fleets.after?.defaultPort) continue;
     const d = deploymentDiff(name, { fleet: fleets.before, clusters: base.analysis.repo.clusters }, { fleet: fleets.after, clusters: head.analysis.repo.clusters });
     if (d) deployments.push(d);
   }
