@@ -69,7 +69,8 @@ Environment:
 
 Exit codes:
   0  no finding at or above --fail-on (and no more warnings than --max-warnings)
-  1  findings at or above --fail-on, or too many warnings, or generated files stale (--check)
+  1  findings at or above --fail-on, or too many warnings, or generated files stale (--check),
+     or (diff) a change of a kind --fail-on-change names
   2  usage error, unreadable input, output that cannot be written, or an internal error`,
   );
 
