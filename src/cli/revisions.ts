@@ -58,9 +58,9 @@ export function checkout(top: string, commit: string): Checkout {
   const remove = () => {
     if (removed) return;
     removed = true;
-    git(['worktree', 'remove', '--force', dir], top);
+    // why: `git worktree remove` first compares every file with the index (seconds for a large
+    // repository); nothing was changed in the checkout, so deleting it and pruning is the same.
     rmSync(dir, { recursive: true, force: true });
-    // why: a worktree whose directory vanished some other way stays registered until pruned.
     git(['worktree', 'prune'], top);
   };
   if (!r.ok) {

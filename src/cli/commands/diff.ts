@@ -39,7 +39,7 @@ function readSide(label: string, dir: string, paths: readonly string[], fleet: s
   if (!isDirectory(dir)) throw new UsageError(`${label} has no directory ${relative(home, dir) || '.'}: run diff from a directory that exists in both revisions`);
   process.chdir(dir);
   try {
-    const first = paths.find((p) => p !== '-') ?? '.';
+    const first = paths[0] ?? '.';
     let analysis: Analysis;
     try {
       analysis = analyze(withFleet(readInputs(paths), fleet, startDirOf(first)), cache);
@@ -106,6 +106,8 @@ export function registerDiff(program: Command): void {
       .option('--fail-on-change <kinds>', `exit 1 when such a change exists (comma list, repeatable): ${CHANGE_KINDS.join(', ')}`, parseKinds, []),
   ).action(async (base: string | undefined, head: string | undefined, opts: DiffOptions) => {
     if (base === undefined && head !== undefined) throw new UsageError('a head needs a base');
+    // why: standard input can be read once, and diff reads the policies twice.
+    if (opts.policies?.includes('-')) throw new UsageError('diff compares files; "-" (standard input) cannot be read for both sides');
     const result = await withSides(base, head, opts, async (b, h) => {
       const affected = affectedClusters(b.side.analysis, h.side.analysis);
       const topology = opts.topology ?? [h.topologyFile, b.topologyFile].find((f) => existsSync(f));
