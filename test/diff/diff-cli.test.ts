@@ -112,6 +112,14 @@ describe('succession diff between git revisions', () => {
     }
   });
 
+  it('reads a revision from the directory it was started in', () => {
+    const r = run(['diff', 'main', 'change', '--policies', '.', '-f', 'json'], { cwd: join(repo, 'policies') });
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.clusters.map((c: { name: string; file: { after: string } }) => [c.name, c.file.after])).toEqual([['dr', 'clusters/dr.yaml'], ['shop', 'clusters/shop.yaml']]);
+    expect(result.clusters[1].failures.changes.length).toBeGreaterThan(0);
+  });
+
   it('reports a removed cluster as removed, with what it no longer does', () => {
     const { result } = json(['main', 'removal']);
     const dr = result.clusters.find((c: { name: string }) => c.name === 'dr');

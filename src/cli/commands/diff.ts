@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { affectedClusters, diffRepositories, type Side } from '../../diff/index.js';
@@ -82,7 +82,8 @@ async function withSides(base: string | undefined, head: string | undefined, opt
     const at = (rev: { rev: string; label: string }) => {
       const c = checkout(top, rev.rev);
       checkouts.push(c);
-      return readSide(`${rev.label} (${rev.rev.slice(0, 12)})`, join(c.dir, relative(top, home)), paths, opts.fleet, cache);
+      // why: git names the top by its real path; the working directory may be reached through a link.
+      return readSide(`${rev.label} (${rev.rev.slice(0, 12)})`, join(c.dir, relative(top, realpathSync(home))), paths, opts.fleet, cache);
     };
     const b = at(from);
     const h = to === undefined ? readSide('working tree', home, paths, opts.fleet, cache) : at(to);
