@@ -30,7 +30,7 @@ function byPath<T extends { path: string }>(a: T, b: T): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-interface Read {
+export interface Read {
   source: SourceFile;
   kind: DocumentKind;
   valid: boolean;
@@ -56,6 +56,16 @@ function read(input: PolicyInput): Read {
   return { source, kind, valid: findings.length === 0, findings };
 }
 
+/** Files already read, by path and text: `diff` reads two revisions, where most files are the same. */
+export type ReadCache = Map<string, Read>;
+
+function cachedRead(input: PolicyInput, cache: ReadCache): Read {
+  const key = `${input.path}\u0000${input.text}`;
+  let r = cache.get(key);
+  if (r === undefined) cache.set(key, (r = read(input)));
+  return r;
+}
+
 /** The fleet in force: the first schema-valid fleet file by path. */
 function pickFleet(valid: readonly SourceFile[]): { fleet?: FleetPolicy; fleetFiles: SourceFile[] } {
   const fleetFiles = valid.filter((s) => documentKind(s.data) === 'fleet').sort(byPath);
@@ -66,8 +76,8 @@ function pickFleet(valid: readonly SourceFile[]): { fleet?: FleetPolicy; fleetFi
  * Parses, validates and resolves a policy repository. Files with syntax or schema errors are
  * left out of `repo` (rules would only repeat those errors).
  */
-export function analyze(inputs: readonly PolicyInput[]): Analysis {
-  const reads = [...inputs].sort(byPath).map(read);
+export function analyze(inputs: readonly PolicyInput[], cache?: ReadCache): Analysis {
+  const reads = [...inputs].sort(byPath).map((i) => (cache ? cachedRead(i, cache) : read(i)));
   const valid = reads.filter((r) => r.valid).map((r) => r.source);
   const { fleet, fleetFiles } = pickFleet(valid);
   const clusters = reads.filter((r) => r.valid && r.kind === 'cluster').map((r) => resolveCluster(r.source, fleet));
@@ -78,14 +88,14 @@ export function analyze(inputs: readonly PolicyInput[]): Analysis {
   };
 }
 
-function runClusterRules(clusters: readonly ClusterPolicy[], repo: Repo): Finding[] {
+export function runClusterRules(clusters: readonly ClusterPolicy[], repo: Repo): Finding[] {
   const out: Finding[] = [];
   for (const c of clusters) for (const rule of CLUSTER_RULES) for (const r of rule.check(c, repo)) out.push(positionInCluster(c, rule.id, rule.severity, r));
   return out;
 }
 
 /** The message of the related location that names the cluster a fleet-file finding is about. */
-const INHERITED_BY = 'inherited by cluster ';
+export const INHERITED_BY = 'inherited by cluster ';
 
 /**
  * Positions a finding of a rule that looked at one cluster. A finding placed in another file (a
@@ -99,7 +109,7 @@ export function positionInCluster(cluster: ClusterPolicy, ruleId: string, severi
   return position(ruleId, severity, { ...r, related: [...(r.related ?? []), inherited] });
 }
 
-function runRepoRules(repo: Repo): Finding[] {
+export function runRepoRules(repo: Repo): Finding[] {
   return REPO_RULES.flatMap((rule) => rule.check(repo).map((r) => position(rule.id, rule.severity, r)));
 }
 

@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   build: async () => (await import('./commands/build.js')).registerBuild,
   discover: async () => (await import('./commands/discover.js')).registerDiscover,
   simulate: async () => (await import('./commands/simulate.js')).registerSimulate,
+  diff: async () => (await import('./commands/diff.js')).registerDiff,
   rules: async () => (await import('./commands/rules.js')).registerRules,
   schema: async () => (await import('./commands/schema.js')).registerSchema,
   init: async () => (await import('./commands/init.js')).registerInit,
@@ -61,6 +62,7 @@ Examples:
   succession simulate shop --each-single-failure    who takes over when each host fails
   succession init my-policies                       scaffold a policy repository
   succession schema policy --path                   the policy schema's file, for editor settings
+  succession diff main -f markdown                  review a policy change against main, for a pull request
 
 Environment:
   ORCHESTRATOR_API                                    the default --topology (as for orchestrator-client)
@@ -71,7 +73,8 @@ Environment:
 
 Exit codes:
   0  no finding at or above --fail-on (and no more warnings than --max-warnings)
-  1  findings at or above --fail-on, or too many warnings, or generated files stale (--check)
+  1  findings at or above --fail-on, or too many warnings, or generated files stale (--check),
+     or (diff) a change of a kind --fail-on-change names
   2  usage error, unreadable input, output that cannot be written, or an internal error`,
   );
 

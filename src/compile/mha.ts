@@ -17,7 +17,7 @@ export const MHA_HOOK_KEYS: Partial<Record<HookName, string>> = {
   postFailover: 'report_script',
 };
 
-interface Line {
+export interface Line {
   key: string;
   value: string;
   at?: Origin;
@@ -84,6 +84,11 @@ function noteUnexpressed(cluster: ClusterPolicy, notes: Notes): void {
   notes.setting(cluster, ['candidates', 'maxLagSeconds'], "skips candidates by a fixed relay-log distance (check_repl_delay, about 100 MB), not seconds; maxLagSeconds is not expressed.");
 }
 
+/** One cluster's MHA config as blocks of key/value lines, in file order (values not yet checked). */
+export function mhaBlocks(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, notes: Notes): { name: string; lines: Line[] }[] {
+  return [{ name: 'server default', lines: serverDefault(cluster, fleet, notes) }, ...servers(cluster, notes).map((lines, i) => ({ name: `server${i + 1}`, lines }))];
+}
+
 function render(blocks: { name: string; lines: Line[] }[], cluster: ClusterPolicy, notes: Notes): string | undefined {
   const out: string[] = [];
   let safe = true;
@@ -117,7 +122,7 @@ export function compileMha(repo: Pick<Repo, 'clusters' | 'fleet'>): CompileResul
   for (const cluster of [...repo.clusters].sort((a, b) => byCode(a.name, b.name))) {
     if (!cluster.mha?.enabled) continue;
     noteUnexpressed(cluster, notes);
-    const blocks = [{ name: 'server default', lines: serverDefault(cluster, repo.fleet, notes) }, ...servers(cluster, notes).map((lines, i) => ({ name: `server${i + 1}`, lines }))];
+    const blocks = mhaBlocks(cluster, repo.fleet, notes);
     const body = render(blocks, cluster, notes);
     if (body === undefined) continue;
     const sources = sourcesOf(cluster.file.path, repo.fleet?.file.path);
