@@ -1,7 +1,7 @@
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
 import { byCode, clusterSubject, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
-import { metaSql, nodeConfig, noteUnexpressed, raftDirectories, raftNodes, stableJson, urlHost } from './orchestrator.js';
+import { deploymentPolicy, metaSql, nodeConfig, noteUnexpressed, raftDirectories, raftNodes, stableJson, urlHost } from './orchestrator.js';
 import { Notes } from './unexpressed.js';
 
 // The orchestrator files, in two halves: what one cluster alone decides (its meta SQL), which the
@@ -34,9 +34,10 @@ export function orchestratorDeploymentFiles(repo: Pick<Repo, 'clusters' | 'fleet
     const base = `orchestrator/${dep.name}`;
     const nodes = raftNodes(dep);
     const byDir = raftDirectories(dep, fleet, notes);
+    const policy = deploymentPolicy(dep, clusters);
     const configs: Artifact[] = [...byDir.values()].map((node) => ({
       path: `${base}/${node.dir}/orchestrator.conf.json`,
-      content: stableJson(nodeConfig(dep, node, nodes, fleet, clusters)),
+      content: stableJson(nodeConfig(dep, node, nodes, fleet, policy)),
       sourceFiles: sources,
     }));
     artifacts.push(...configs);

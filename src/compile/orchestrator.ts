@@ -156,8 +156,8 @@ export function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** The policy settings orchestrator holds once per deployment (lint makes the clusters agree). */
-function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+/** The policy settings orchestrator holds once per deployment (lint makes the clusters agree); the same in every node's config. */
+export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
   const first = clusters[0];
   const enforcement = first?.semiSync.enforcement ?? 'off';
   const config: Record<string, unknown> = {
@@ -178,8 +178,8 @@ function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly Cluste
   return config;
 }
 
-/** One node's orchestrator.conf.json as an object. */
-export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: readonly RaftNode[], fleet: FleetPolicy, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+/** One node's orchestrator.conf.json as an object; `policy` is the deployment's deploymentPolicy. */
+export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: readonly RaftNode[], fleet: FleetPolicy, policy: Record<string, unknown>): Record<string, unknown> {
   const config: Record<string, unknown> = {
     RaftEnabled: true,
     RaftBind: node.address,
@@ -196,7 +196,7 @@ export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: rea
     // on every server (docs/build.md). Replicas are then found by their report_host/report_port.
     MySQLHostnameResolveMethod: '@@report_host',
     DiscoverByShowSlaveHosts: true,
-    ...deploymentPolicy(dep, clusters),
+    ...policy,
   };
   if (dep.backend.type === 'sqlite') {
     config.BackendDB = 'sqlite3';
