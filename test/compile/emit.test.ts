@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/compile/artifact.js';
+import { SYNCFS_FROM, syncEachFile } from '../../src/compile/durable.js';
 import { OutputError, compareArtifacts, diffTree, treeFiles, writeFiles } from '../../src/compile/emit.js';
 import { tempDirs } from './helpers.js';
 
@@ -26,6 +27,15 @@ describe('writeFiles / treeFiles', () => {
     const again = await writeFiles(treeFiles(out, ARTIFACTS));
     expect(again).toEqual({ written: [], unchanged: ARTIFACTS.map((a) => a.path) });
     expect(statSync(join(out, 'cmon/cmon_1.cnf')).mtimeMs).toBe(mtime);
+  });
+
+  it('flushes a large build with one sync of the file system, and leaves no temporary file', async () => {
+    const out = join(tmp(), 'out');
+    const many = Array.from({ length: SYNCFS_FROM + 10 }, (_, i) => art(`mha/c${i}.cnf`, `[server default]\nmanager_workdir=/w/${i}\n`));
+    expect(syncEachFile(many.length)).toBe(process.platform !== 'linux');
+    expect((await writeFiles(treeFiles(out, many))).written).toHaveLength(many.length);
+    expect(listFiles(out)).toEqual(many.map((a) => a.path).sort());
+    for (const a of many) expect(readFileSync(join(out, a.path), 'utf8')).toBe(a.content);
   });
 
   it('refuses an output path that is a file', async () => {
