@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { compileCluster } from './compile/index.js';
+import { compileCluster, findingKey } from './compile/index.js';
 import { compareArtifacts, type Comparison } from './compile/emit.js';
 import { lintShard, type PerCluster } from './lint.js';
 import type { ShardJob, ShardOutput } from './lint-parallel.js';
@@ -8,6 +8,9 @@ parentPort!.once('message', (job: ShardJob) => {
   const build = job.compile;
   const comparison: Comparison = { paths: [], changed: [] };
   let outputError: string | undefined;
+  // why: a note about a fleet default is raised by every cluster that inherits it (two in three
+  // notes on the bench fleet); sent once, the shard's message is a third of the size.
+  const seen = new Set<string>();
   // why: the cluster's AST and resolved policy exist here already; on the main thread they would be
   // built again. Its files are compared with the output directory at once, so that only the changed
   // ones (none, on a rebuild with nothing changed) travel back.
@@ -22,7 +25,12 @@ parentPort!.once('message', (job: ShardJob) => {
           outputError = (e as Error).message;
         }
       }
-      return findings;
+      return findings.filter((f) => {
+        const key = findingKey(f);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
     });
   const out: ShardOutput = { ...lintShard(job.inputs, job.fleetInputs, perCluster), ...(build ? { comparison, outputError } : {}) };
   parentPort!.postMessage(out);
