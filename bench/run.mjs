@@ -1,9 +1,11 @@
 // `npm run bench`: generates a fleet of cluster policies and times the floor (read + parse +
-// validate), `succession lint`, `succession build`, single-policy start-up against bare node, and
-// live discovery when MariaDB is installed. Median of several runs; peak RSS of each process.
+// validate), `succession lint`, `succession build` (into an empty directory, with nothing changed,
+// `--check`, and after one policy changed), single-policy start-up against bare node, and live
+// discovery when MariaDB is installed. Median of several runs; peak RSS of each process; every
+// fleet figure also as a ratio to the floor of the same run, since the machine may be shared.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateFleet } from './generate.mjs';
@@ -39,12 +41,15 @@ function bench(name, args, runs = RUNS) {
   return row;
 }
 
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+
 const dir = mkdtempSync(join(tmpdir(), 'succession-bench-'));
 try {
   process.stderr.write(`generating ${COUNT} cluster policies in ${dir}\n`);
   generateFleet(dir, COUNT);
   const single = join(ROOT, 'policies/clusters/shop.yaml');
   const out = join(dir, 'out');
+  const loadBefore = load();
 
   const rows = [];
   const floor = bench(`floor: read + parse + validate ${COUNT} files`, [join(ROOT, 'bench/floor.mjs'), dir]);
@@ -57,6 +62,18 @@ try {
   rows.push(build);
   const rebuild = bench(`succession build (${COUNT} clusters), nothing changed`, [CLI, 'build', dir, '--out', join(out, '0')]);
   rows.push(rebuild);
+  const check = bench(`succession build --check (${COUNT} clusters), nothing changed`, [CLI, 'build', dir, '--out', join(out, '0'), '--check']);
+  rows.push(check);
+  // why: each run gets a real change to one policy (its description alternates), so it rewrites that cluster's files.
+  const edited = join(dir, 'clusters', 'c00042.yaml');
+  const original = readFileSync(edited, 'utf8');
+  let edit = 0;
+  const oneChanged = bench(`succession build (${COUNT} clusters), one policy changed`, () => {
+    writeFileSync(edited, original.replace('description: Benchmark cluster', `description: Edited (${edit++ % 2}) benchmark cluster`));
+    return [CLI, 'build', dir, '--out', join(out, '0')];
+  });
+  rows.push(oneChanged);
+  const fleetRows = new Set(rows);
   const bare = bench('bare node -e ""', ['-e', ''], 7);
   rows.push(bare);
   const one = bench('succession lint (one policy)', [CLI, 'lint', single], 7);
@@ -68,13 +85,22 @@ try {
   }
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nsuccession bench — ${COUNT} clusters, median of ${RUNS} runs (7 for start-up), ${cpus().length} × ${cpu}, Node ${process.version}\n`);
-  console.log('| measurement | time | peak RSS |');
-  console.log('|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${r.rssMiB ? `${r.rssMiB.toFixed(0)} MiB` : 'n/a'} |`);
+  console.log(`\nsuccession bench — ${COUNT} clusters, median of ${RUNS} runs (7 for start-up), ${cpus().length} × ${cpu}, Node ${process.version}`);
+  console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after\n`);
+  console.log('| measurement | time | × floor | peak RSS |');
+  console.log('|---|---:|---:|---:|');
+  for (const r of rows) {
+    const ratio = fleetRows.has(r) ? `${(r.ms / floor.ms).toFixed(2)}×` : '';
+    console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${ratio} | ${r.rssMiB ? `${r.rssMiB.toFixed(0)} MiB` : 'n/a'} |`);
+  }
   console.log('');
+  const verdict = (ok) => (ok ? 'met' : 'NOT met');
+  const ratioLine = (name, row, max) => console.log(`${name}: ${(row.ms / floor.ms).toFixed(2)}× the floor, ${row.rssMiB.toFixed(0)} MiB (target ≤ ${max}× and < 300 MiB: ${verdict(row.ms / floor.ms <= max && row.rssMiB < 300)})`);
   console.log(`lint / floor:  ${(lint.ms / floor.ms).toFixed(2)}× (target ≤ 1.5×)`);
-  console.log(`build / floor: ${(build.ms / floor.ms).toFixed(2)}× (empty directory), ${(rebuild.ms / floor.ms).toFixed(2)}× (nothing changed)`);
+  ratioLine('build, empty directory', build, 2);
+  ratioLine('build, nothing changed', rebuild, 1.3);
+  ratioLine('build --check, nothing changed', check, 1.3);
+  console.log(`build, one policy changed: ${(oneChanged.ms / 1000).toFixed(2)} s (target < 2 s: ${verdict(oneChanged.ms < 2000)})`);
   console.log(`one-policy lint / bare node: ${(one.ms / bare.ms).toFixed(2)}× (target < 3×)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { Comparison } from './compile/emit.js';
 import type { TargetName } from './compile/index.js';
 import { fleetCandidates, lint, mergeShards, type LintResult, type PolicyInput, type ShardResult } from './lint.js';
 
@@ -26,17 +27,47 @@ export function shard(inputs: readonly PolicyInput[], n: number): PolicyInput[][
   return shards.filter((s) => s.length > 0);
 }
 
+/** The build's share of a shard's work: compile each cluster and compare its files with the output directory. */
+export interface CompileJob {
+  targets: readonly TargetName[];
+  /** An existing output directory; undefined when there is none yet (every file is missing). */
+  outDir?: string;
+}
+
+/** What the main thread sends a worker. */
+export interface ShardJob {
+  inputs: PolicyInput[];
+  fleetInputs: PolicyInput[];
+  compile?: CompileJob;
+}
+
+/** What a worker sends back: its lint share, and with a CompileJob its clusters' files held against the output directory. */
+export interface ShardOutput extends ShardResult {
+  comparison?: Comparison;
+  /** Why the output directory could not be read (reported only if the build gets as far as writing). */
+  outputError?: string;
+}
+
 export interface ParallelOptions {
-  /** Have the shards also compile each cluster for these targets (see LintResult.extraFindings). */
-  compileTargets?: readonly TargetName[];
+  /** Have the shards also compile each cluster (see ParallelResult). */
+  compile?: CompileJob;
   /** Use worker threads from this many files on (default PARALLEL_THRESHOLD); tests lower it. */
   minFiles?: number;
 }
 
-function runWorker(inputs: PolicyInput[], fleetInputs: PolicyInput[], opts: ParallelOptions): Promise<ShardResult> {
+export interface ParallelResult extends LintResult {
+  /**
+   * With a CompileJob, when shards ran and all of them resolved the fleet file in force: every
+   * cluster's files (cmon, MHA, meta SQL) compared with the output directory. The compile findings
+   * are then in `extraFindings`.
+   */
+  clusterFiles?: { comparison: Comparison; outputError?: string };
+}
+
+function runWorker(job: ShardJob): Promise<ShardOutput> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL);
-    worker.once('message', (result: ShardResult) => {
+    worker.once('message', (result: ShardOutput) => {
       resolve(result);
       void worker.terminate();
     });
@@ -44,18 +75,27 @@ function runWorker(inputs: PolicyInput[], fleetInputs: PolicyInput[], opts: Para
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`lint worker exited with code ${code}`));
     });
-    worker.postMessage({ inputs, fleetInputs, compileTargets: opts.compileTargets });
+    worker.postMessage(job);
   });
 }
 
 /**
  * `lint`, spread over worker threads when the repository is large enough for that to pay.
- * The result is identical to `lint(inputs)` (a test holds the two to it).
+ * The findings are identical to `lint(inputs)` (a test holds the two to it).
  */
-export async function lintParallel(inputs: readonly PolicyInput[], workers = availableParallelism(), opts: ParallelOptions = {}): Promise<LintResult> {
+export async function lintParallel(inputs: readonly PolicyInput[], workers = availableParallelism(), opts: ParallelOptions = {}): Promise<ParallelResult> {
   if (inputs.length < (opts.minFiles ?? PARALLEL_THRESHOLD) || workers < 2) return lint(inputs);
   const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const fleetInputs = fleetCandidates(sorted);
-  const shards = await Promise.all(shard(sorted, workers).map((s) => runWorker(s, fleetInputs, opts)));
-  return mergeShards(sorted, shards);
+  const shards = await Promise.all(shard(sorted, workers).map((s) => runWorker({ inputs: s, fleetInputs, ...(opts.compile ? { compile: opts.compile } : {}) })));
+  const merged = mergeShards(sorted, shards);
+  // why: a shard that resolved another fleet file (see mergeShards) compiled against the wrong defaults.
+  const fleetPath = merged.analysis.repo.fleetFiles[0]?.path;
+  if (!opts.compile || shards.some((s) => s.fleetPath !== fleetPath)) {
+    const { extraFindings: _, ...rest } = merged;
+    return rest;
+  }
+  const comparison: Comparison = { paths: shards.flatMap((s) => s.comparison!.paths), changed: shards.flatMap((s) => s.comparison!.changed) };
+  const outputError = shards.find((s) => s.outputError !== undefined)?.outputError;
+  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }) } };
 }

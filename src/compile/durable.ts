@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
-import { lstatSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { lstatSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { errnoText } from '../util/errno.js';
 import { OutputError } from './output-error.js';
 
@@ -40,12 +42,12 @@ export interface Kept {
 }
 
 /**
- * Writes `content` to a new file and flushes it to disk. The file is created with the final mode
- * (or narrower, by the umask), never wider, so a replaced 0600 file's content is never readable by
- * others, not even for a moment; it then gets the replaced file's owner and exact mode (owner
- * first: chown clears set-id bits).
+ * Writes `content` to a new file, and flushes it to disk when `sync` (else flushFiles does, for
+ * all files at once). The file is created with the final mode (or narrower, by the umask), never
+ * wider, so a replaced 0600 file's content is never readable by others, not even for a moment; it
+ * then gets the replaced file's owner and exact mode (owner first: chown clears set-id bits).
  */
-export async function writeDurably(file: string, content: Buffer, kept: Kept | undefined, label: string): Promise<void> {
+export async function writeTemp(file: string, content: string | Buffer, kept: Kept | undefined, label: string, sync: boolean): Promise<void> {
   const handle = await open(file, 'wx', kept?.mode ?? NEW_FILE_MODE);
   try {
     if (kept) {
@@ -60,10 +62,51 @@ export async function writeDurably(file: string, content: Buffer, kept: Kept | u
       await handle.chmod(kept.mode);
     }
     await handle.writeFile(content);
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * From this many files on, one sync of each file system they are on is cheaper than an fsync per
+ * file (measured on ext4: 23,000 fsyncs took about 4 s, one syncfs well under one). Below it, the
+ * fsyncs wait for these files only, not for whatever else is waiting to be written on that disk.
+ */
+export const SYNCFS_FROM = 64;
+
+/** Whether writeTemp should flush each of `count` files itself. */
+export function syncEachFile(count: number): boolean {
+  return count < SYNCFS_FROM || process.platform !== 'linux';
+}
+
+/**
+ * Flushes the written `files` to disk: syncfs(2) of each file system they are on, through
+ * coreutils' `sync -f` (Node has no binding for it), else, where that fails, an fsync per file.
+ */
+export async function flushFiles(files: readonly string[]): Promise<void> {
+  const byDevice = new Map<number, string>();
+  for (const f of files) {
+    const dir = dirname(f);
+    const dev = statSync(dir).dev;
+    if (!byDevice.has(dev)) byDevice.set(dev, dir);
+  }
+  if (await syncFileSystems([...byDevice.values()])) return;
+  await eachConcurrently(files, async (f) => {
+    const handle = await open(f, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
+function syncFileSystems(dirs: readonly string[]): Promise<boolean> {
+  if (dirs.length === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    execFile('sync', ['-f', '--', ...dirs], (error) => resolve(error === null));
+  });
 }
 
 /** The mode and owner of the regular file `file` replaces, if there is one. */

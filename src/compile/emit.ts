@@ -1,8 +1,7 @@
 import { errnoText } from '../util/errno.js';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import type { Artifact } from './artifact.js';
-import { NEW_DIRECTORY_MODE, eachConcurrently, flushDirectory, keptOf, writeDurably, type Kept } from './durable.js';
+import { NEW_DIRECTORY_MODE, eachConcurrently, flushDirectory, flushFiles, keptOf, syncEachFile, writeTemp, type Kept } from './durable.js';
 import { OutputError } from './output-error.js';
 
 export { OutputError };
@@ -15,8 +14,8 @@ export interface Drift {
   kind: DriftKind;
 }
 
-/** Throws OutputError unless `dir` is a directory or does not exist yet. */
-function checkOutDir(dir: string): boolean {
+/** Throws OutputError unless `dir` is a directory or does not exist yet; whether it exists. */
+export function checkOutDir(dir: string): boolean {
   try {
     if (!statSync(dir).isDirectory()) throw new OutputError(`output directory ${dir} is not a directory`);
     return true;
@@ -56,20 +55,49 @@ function walk(dir: string): string[] {
   });
 }
 
+/** A generated file that differs from what is on disk, with the bytes it should have. */
+export interface Changed {
+  /** Relative to the output directory, `/`-separated. */
+  path: string;
+  kind: 'missing' | 'stale';
+  content: string;
+}
+
+/** Generated files held against the output directory: every path the build produces, and the ones that differ. */
+export interface Comparison {
+  paths: string[];
+  changed: Changed[];
+}
+
+/** The bytes a file should have equal the bytes it has (length first: most stale files differ in it). */
+function sameBytes(current: Buffer, content: string): boolean {
+  return current.length === Buffer.byteLength(content, 'utf8') && current.equals(Buffer.from(content, 'utf8'));
+}
+
 /**
- * Compares the desired files with `outDir`: a file whose bytes differ is stale, an absent one
- * missing, and any other file under the managed subdirectories (one per target) extra. Reads only.
+ * Adds `artifacts` to `into`, comparing each with its file under `outDir` (undefined: there is no
+ * output directory yet, every file is missing). Reads only; only changed files keep their content,
+ * so a comparison of an up-to-date tree holds paths alone.
  */
-export function diffTree(outDir: string, artifacts: readonly Artifact[], managedDirs: readonly string[]): Drift[] {
-  const exists = checkOutDir(outDir);
-  const drift: Drift[] = [];
-  const wanted = new Set(artifacts.map((a) => a.path));
+export function compareArtifacts(outDir: string | undefined, artifacts: readonly { path: string; content: string }[], into: Comparison = { paths: [], changed: [] }): Comparison {
   for (const a of artifacts) {
-    const current = exists ? readIfExists(join(outDir, a.path)) : undefined;
-    if (current === undefined) drift.push({ path: a.path, kind: 'missing' });
-    else if (current === DIRECTORY || !current.equals(Buffer.from(a.content, 'utf8'))) drift.push({ path: a.path, kind: 'stale' });
+    into.paths.push(a.path);
+    const current = outDir === undefined ? undefined : readIfExists(join(outDir, a.path));
+    if (current === undefined) into.changed.push({ path: a.path, kind: 'missing', content: a.content });
+    else if (current === DIRECTORY || !sameBytes(current, a.content)) into.changed.push({ path: a.path, kind: 'stale', content: a.content });
   }
+  return into;
+}
+
+/**
+ * The drift of `outDir` from a comparison: its stale and missing files, and any other file under
+ * the managed subdirectories (one per target) as extra. Reads directories only.
+ */
+export function diffTree(outDir: string, comparison: Comparison, managedDirs: readonly string[]): Drift[] {
+  const exists = checkOutDir(outDir);
+  const drift: Drift[] = comparison.changed.map((c) => ({ path: c.path, kind: c.kind }));
   if (exists) {
+    const wanted = new Set(comparison.paths);
     for (const d of managedDirs) {
       for (const f of walk(join(outDir, d))) {
         const rel = relative(outDir, f).split(sep).join('/');
@@ -79,7 +107,6 @@ export function diffTree(outDir: string, artifacts: readonly Artifact[], managed
   }
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-
 
 /**
  * `mkdir -p`. Not mkdirSync's recursive mode: on Node 20 it loops forever where mkdir(2) answers
@@ -156,22 +183,22 @@ export interface WriteResult {
 
 /**
  * Writes files atomically, all or nothing as far as the file system allows: every changed file
- * is first written in full to a temporary file next to it and flushed to disk (many at a time:
- * one by one, flushing 20,000 files took most of a large build); only when all of them are on
- * disk are they renamed over their targets. A failure before the renames removes the temporary
- * files and leaves every existing file untouched. A replaced regular file keeps its mode and owner;
- * a new file gets NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first
- * when its target is meant.
+ * is first written in full to a temporary file next to it; then all of them are flushed to disk
+ * at once (flushFiles: one sync of the file system for a large build, where an fsync per file took
+ * most of its time); only then are they renamed over their targets, and the directories flushed so
+ * that the renames last. A failure before the renames removes the temporary files and leaves every
+ * existing file untouched. A replaced regular file keeps its mode and owner; a new file gets
+ * NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first when its target
+ * is meant.
  */
 export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
-  const changed: { file: string; label: string; bytes: Buffer; temp: string; kept: Kept | undefined }[] = [];
+  const changed: { file: string; label: string; content: string | Buffer; temp: string; kept: Kept | undefined }[] = [];
   const made = new Set<string>();
   for (const f of files) {
-    const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
     const current = readIfExists(f.file);
     if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
-    if (current?.equals(bytes)) {
+    if (current !== undefined && current.equals(typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content)) {
       result.unchanged.push(f.label);
       continue;
     }
@@ -180,24 +207,28 @@ export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteRe
     } catch (e) {
       throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
     }
-    changed.push({ file: f.file, label: f.label, bytes, temp: tempName(f.file), kept: keptOf(f.file) });
+    changed.push({ file: f.file, label: f.label, content: f.content, temp: tempName(f.file), kept: current === undefined ? undefined : keptOf(f.file) });
   }
   const created: string[] = [];
   try {
+    const each = syncEachFile(changed.length);
     await eachConcurrently(changed, async (f) => {
       created.push(f.temp);
       try {
-        await writeDurably(f.temp, f.bytes, f.kept, f.file);
+        await writeTemp(f.temp, f.content, f.kept, f.file, each);
       } catch (e) {
         if (e instanceof OutputError) throw e;
         throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
       }
     });
+    if (!each) await flushFiles(created);
   } catch (e) {
     for (const t of created) unlinkQuietly(t);
     throw e;
   }
-  const dirs = new Set<string>();
+  // why: a directory the build made is an entry in its parent, which must last as the renames do
+  // (`made` holds every directory the files go to, new or not, and the ones made above them).
+  const dirs = new Set<string>([...made].map((d) => dirname(d)));
   for (const f of changed) {
     try {
       renameSync(f.temp, f.file);
@@ -221,7 +252,7 @@ function unlinkQuietly(file: string): void {
 }
 
 /** The files writeFiles needs to put the artifacts under `outDir`; throws when it is unusable. */
-export function treeFiles(outDir: string, artifacts: readonly Artifact[]): FileToWrite[] {
+export function treeFiles(outDir: string, artifacts: readonly { path: string; content: string }[]): FileToWrite[] {
   checkOutDir(outDir);
   return artifacts.map((a) => ({ file: join(outDir, a.path), content: a.content, label: a.path }));
 }

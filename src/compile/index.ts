@@ -7,7 +7,7 @@ import type { Artifact, CompileReport, CompileResult, TargetName } from './artif
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { compileCmon } from './cmon.js';
 import { compileMha } from './mha.js';
-import { compileOrchestrator, orchestratorClusterReports, orchestratorFleetReports } from './orchestrator.js';
+import { compileOrchestrator, orchestratorClusterFiles, orchestratorDeploymentFiles } from './orchestrator-files.js';
 
 export { TARGETS, type Artifact, type TargetName } from './artifact.js';
 
@@ -26,45 +26,45 @@ export interface Compiled {
   findings: Finding[];
 }
 
-/**
- * Compiles the repository for the chosen targets; pure. With `positions: false` the findings are
- * left out (the caller has them already, from the worker threads, see lintParallel).
- */
-export function compile(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[], opts: { positions?: boolean } = {}): Compiled {
+/** The identity of a finding for de-duplication: the same note reached from several clusters or targets. */
+export function findingKey(f: Finding): string {
+  return `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`;
+}
+
+/** Compiles the repository for the chosen targets in one piece; pure. The build compiles it in halves (compileCluster, compileDeployments), which a test holds to this. */
+export function compile(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[]): Compiled {
   const artifacts: Artifact[] = [];
   const findings = new Map<string, Finding>();
   for (const t of targets) {
     const r = COMPILERS[t](repo);
     artifacts.push(...r.artifacts);
-    if (opts.positions === false) continue;
-    for (const { ruleId, report } of r.reports) {
-      const f = position(ruleId, SEVERITY[ruleId]!, report);
-      findings.set(`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f);
-    }
+    for (const f of positioned(r.reports)) findings.set(findingKey(f), f);
   }
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { artifacts, findings: [...findings.values()] };
 }
 
-function positioned(reports: readonly CompileReport[]): Finding[] {
+export function positioned(reports: readonly CompileReport[]): Finding[] {
   return reports.map(({ ruleId, report }) => position(ruleId, SEVERITY[ruleId]!, report));
 }
 
 /**
- * The findings of compiling one cluster, without its orchestrator deployment's files: what the
- * worker threads compute while the cluster's AST is at hand. With `fleetFindings`, the same set
- * as `compile(...).findings` for the whole repository (a test holds them to it).
+ * The files of one cluster alone (cmon, MHA, its orchestrator meta SQL) and their findings: what
+ * the worker threads compile while the cluster's AST is at hand. With compileDeployments, the
+ * same files and findings as `compile` for the whole repository.
  */
-export function clusterFindings(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, targets: readonly TargetName[]): Finding[] {
+export function compileCluster(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, targets: readonly TargetName[]): { artifacts: Artifact[]; findings: Finding[] } {
   const one = { clusters: [cluster], fleet };
-  const reports: CompileReport[] = [];
-  if (targets.includes('cmon')) reports.push(...compileCmon(one).reports);
-  if (targets.includes('mha')) reports.push(...compileMha(one).reports);
-  if (targets.includes('orchestrator')) reports.push(...orchestratorClusterReports(cluster, fleet));
-  return positioned(reports);
+  const parts: CompileResult[] = [];
+  if (targets.includes('cmon')) parts.push(compileCmon(one));
+  if (targets.includes('mha')) parts.push(compileMha(one));
+  if (targets.includes('orchestrator')) parts.push(orchestratorClusterFiles(cluster, fleet));
+  return { artifacts: parts.flatMap((p) => p.artifacts), findings: positioned(parts.flatMap((p) => p.reports)) };
 }
 
-/** The findings of compiling that belong to the fleet rather than to a cluster. */
-export function fleetFindings(fleet: FleetPolicy | undefined, targets: readonly TargetName[]): Finding[] {
-  return targets.includes('orchestrator') ? positioned(orchestratorFleetReports(fleet)) : [];
+/** The files that depend on a whole orchestrator deployment (node configs, client env, provenance) and the deployments' own problems. */
+export function compileDeployments(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[]): { artifacts: Artifact[]; findings: Finding[] } {
+  if (!targets.includes('orchestrator')) return { artifacts: [], findings: [] };
+  const r = orchestratorDeploymentFiles(repo);
+  return { artifacts: r.artifacts, findings: positioned(r.reports) };
 }

@@ -1,8 +1,7 @@
 import { parseHostKey } from '../policy/hostkey.js';
 import { DEFAULTS, HOOK_NAMES, type ClusterPolicy, type FleetPolicy, type HookName, type OrchestratorDeployment, type PromotionLevel } from '../policy/model.js';
-import type { Repo } from '../rules/rule.js';
 import type { OrchestratorQueries } from '../topology/as-orchestrator.js';
-import { byCode, clusterSubject, printable, sha256, sourcesOf, withHeader, type Artifact, type CompileReport, type CompileResult } from './artifact.js';
+import { byCode, printable } from './artifact.js';
 import { verdicts } from './exclusions.js';
 import { Notes } from './unexpressed.js';
 
@@ -153,12 +152,12 @@ export function raftNodes(dep: OrchestratorDeployment): RaftNode[] {
   });
 }
 
-function urlHost(host: string): string {
+export function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** The policy settings orchestrator holds once per deployment (lint makes the clusters agree). */
-function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+/** The policy settings orchestrator holds once per deployment (lint makes the clusters agree); the same in every node's config. */
+export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
   const first = clusters[0];
   const enforcement = first?.semiSync.enforcement ?? 'off';
   const config: Record<string, unknown> = {
@@ -179,8 +178,8 @@ function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly Cluste
   return config;
 }
 
-/** One node's orchestrator.conf.json as an object. */
-export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: readonly RaftNode[], fleet: FleetPolicy, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+/** One node's orchestrator.conf.json as an object; `policy` is the deployment's deploymentPolicy. */
+export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: readonly RaftNode[], fleet: FleetPolicy, policy: Record<string, unknown>): Record<string, unknown> {
   const config: Record<string, unknown> = {
     RaftEnabled: true,
     RaftBind: node.address,
@@ -197,7 +196,7 @@ export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: rea
     // on every server (docs/build.md). Replicas are then found by their report_host/report_port.
     MySQLHostnameResolveMethod: '@@report_host',
     DiscoverByShowSlaveHosts: true,
-    ...deploymentPolicy(dep, clusters),
+    ...policy,
   };
   if (dep.backend.type === 'sqlite') {
     config.BackendDB = 'sqlite3';
@@ -240,7 +239,7 @@ export function metaSql(schema: string, cluster: ClusterPolicy): string {
   ].join('\n');
 }
 
-function noteUnexpressed(cluster: ClusterPolicy, notes: Notes): void {
+export function noteUnexpressed(cluster: ClusterPolicy, notes: Notes): void {
   notes.setting(
     cluster,
     ['candidates', 'maxLagSeconds'],
@@ -258,7 +257,7 @@ function noteUnexpressed(cluster: ClusterPolicy, notes: Notes): void {
  * (`[::1]` and `__1`, `orc:10009` and `orc_10009`), where one config would silently replace the
  * other: reported as unsafe (a node listed twice is raft-node-count's).
  */
-function raftDirectories(dep: OrchestratorDeployment, fleet: FleetPolicy, notes: Notes): Map<string, RaftNode> {
+export function raftDirectories(dep: OrchestratorDeployment, fleet: FleetPolicy, notes: Notes): Map<string, RaftNode> {
   const byDir = new Map<string, RaftNode>();
   raftNodes(dep).forEach((node, i) => {
     const first = byDir.get(node.dir);
@@ -273,61 +272,4 @@ function raftDirectories(dep: OrchestratorDeployment, fleet: FleetPolicy, notes:
     }
   });
   return byDir;
-}
-
-/** What orchestrator cannot express for one cluster, without compiling its deployment. */
-export function orchestratorClusterReports(cluster: ClusterPolicy, fleet: FleetPolicy | undefined): CompileReport[] {
-  const deployment = cluster.orchestrator?.deployment;
-  if (deployment === undefined || !fleet?.deployments.has(deployment)) return [];
-  const notes = new Notes('orchestrator');
-  noteUnexpressed(cluster, notes);
-  return notes.reports;
-}
-
-/** Problems of the deployments themselves (not of a cluster), without compiling them. */
-export function orchestratorFleetReports(fleet: FleetPolicy | undefined): CompileReport[] {
-  if (!fleet) return [];
-  const notes = new Notes('orchestrator');
-  for (const dep of fleet.deployments.values()) raftDirectories(dep, fleet, notes);
-  return notes.reports;
-}
-
-/**
- * Compiles every orchestrator deployment of the fleet: one config per raft node, the meta SQL of
- * each cluster, the orchestrator-client environment, and a provenance file (JSON has no comments).
- */
-export function compileOrchestrator(repo: Pick<Repo, 'clusters' | 'fleet'>): CompileResult {
-  const notes = new Notes('orchestrator');
-  const artifacts: Artifact[] = [];
-  const fleet = repo.fleet;
-  if (!fleet) return { artifacts, reports: [] };
-  for (const dep of [...fleet.deployments.values()].sort((a, b) => byCode(a.name, b.name))) {
-    const clusters = repo.clusters.filter((c) => c.orchestrator?.deployment === dep.name).sort((a, b) => byCode(a.name, b.name));
-    clusters.forEach((c) => noteUnexpressed(c, notes));
-    const sources = sourcesOf(fleet.file.path, ...clusters.map((c) => c.file.path));
-    const base = `orchestrator/${dep.name}`;
-    const nodes = raftNodes(dep);
-    const byDir = raftDirectories(dep, fleet, notes);
-    const configs: Artifact[] = [...byDir.values()].map((node) => ({
-      path: `${base}/${node.dir}/orchestrator.conf.json`,
-      content: stableJson(nodeConfig(dep, node, nodes, fleet, clusters)),
-      sourceFiles: sources,
-    }));
-    artifacts.push(...configs);
-    for (const c of clusters) {
-      const clusterSources = sourcesOf(c.file.path, fleet.file.path);
-      artifacts.push({ path: `${base}/meta/${c.name}.sql`, content: withHeader('--', clusterSources, clusterSubject(c), metaSql(dep.metaSchema, c)), sourceFiles: clusterSources });
-    }
-    const api = nodes.map((n) => `http://${urlHost(n.host)}:${dep.httpPort}/api`).join(' ');
-    // why: sourced by a shell, the export line hands the variable to orchestrator-client; systemd's
-    // EnvironmentFile ignores a line without "=", and rejects `export NAME=value` (systemd 252).
-    artifacts.push({ path: `${base}/orchestrator-client.env`, content: withHeader('#', [fleet.file.path], `orchestrator deployment ${dep.name}: the API of every raft node, for orchestrator-client.`, `ORCHESTRATOR_API="${api}"\nexport ORCHESTRATOR_API\n`), sourceFiles: [fleet.file.path] });
-    const sums = configs.map((a) => `${sha256(a.content)}  ${a.path.slice(base.length + 1)}`).join('\n');
-    artifacts.push({
-      path: `${base}/provenance.txt`,
-      content: withHeader('#', sources, `orchestrator deployment ${dep.name}: orchestrator reads JSON without comments, so the node configs are listed here (sha256sum format).`, `${sums}\n`),
-      sourceFiles: sources,
-    });
-  }
-  return { artifacts, reports: notes.reports };
 }

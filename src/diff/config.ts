@@ -1,7 +1,7 @@
 import { byCode } from '../compile/artifact.js';
 import { cmonEntries } from '../compile/cmon.js';
 import { mhaBlocks } from '../compile/mha.js';
-import { metaRows, nodeConfig, raftNodes } from '../compile/orchestrator.js';
+import { deploymentPolicy, metaRows, nodeConfig, raftNodes } from '../compile/orchestrator.js';
 import { Notes } from '../compile/unexpressed.js';
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { changes, flatten } from './facts.js';
@@ -67,7 +67,8 @@ function nodeSettings(name: string, fleet: FleetPolicy | undefined, clusters: re
   if (!dep || !fleet) return out;
   const mine = clusters.filter((c) => c.orchestrator?.deployment === name).sort((a, b) => byCode(a.name, b.name));
   const nodes = raftNodes(dep);
-  for (const node of nodes) out.set(node.dir, flatten(nodeConfig(dep, node, nodes, fleet, mine), ''));
+  const policy = deploymentPolicy(dep, mine);
+  for (const node of nodes) out.set(node.dir, flatten(nodeConfig(dep, node, nodes, fleet, policy), ''));
   return out;
 }
 

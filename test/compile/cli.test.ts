@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLEET, ROOT, cluster, tempDirs } from './helpers.js';
@@ -38,6 +38,20 @@ describe('succession build', () => {
     expect(tree(join(d, 'out'))).toEqual(tree(join(ROOT, 'test/golden/tree')));
     const second = run(['build', 'policies', '--out', 'out', '-q'], d);
     expect(second.stderr).toContain('wrote 0 file(s), 10 unchanged');
+  });
+
+  it('rewrites only the files of the cluster whose policy changed', () => {
+    const d = exampleCopy();
+    run(['build', 'policies', '--out', 'out', '-q'], d);
+    // why: a rewritten file is a new inode (written aside, renamed over the old one).
+    const inodes = () => new Map([...tree(join(d, 'out')).keys()].map((p) => [p, statSync(join(d, 'out', p)).ino] as const));
+    const before = inodes();
+    const shop = join(d, 'policies/clusters/shop.yaml');
+    writeFileSync(shop, readFileSync(shop, 'utf8').replace('description: Web shop orders and payments', 'description: Web shop orders'));
+    const rebuild = run(['build', 'policies', '--out', 'out', '-q'], d);
+    expect(rebuild.stderr).toContain('wrote 3 file(s), 7 unchanged');
+    const touched = [...inodes()].filter(([p, t]) => t !== before.get(p)).map(([p]) => p);
+    expect(touched.sort()).toEqual(['cmon/cmon_1.cnf', 'mha/shop.cnf', 'orchestrator/main/meta/shop.sql']);
   });
 
   it('--check passes on a fresh build and fails, listing the files, after a policy changes', () => {

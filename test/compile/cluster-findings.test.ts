@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without type declarations
 import { generateFleet } from '../../bench/generate.mjs';
-import { clusterFindings, compile, fleetFindings, TARGETS } from '../../src/compile/index.js';
+import { compile, compileCluster, compileDeployments, TARGETS } from '../../src/compile/index.js';
+import { treeFiles, writeFiles } from '../../src/compile/emit.js';
+import { buildOutputs } from '../../src/compile/outputs.js';
 import { compareFindings } from '../../src/findings.js';
 import { analyze, type PolicyInput } from '../../src/lint.js';
 import { exampleInputs, tempDirs } from './helpers.js';
@@ -26,7 +28,7 @@ orchestrator:
 
 const tmp = tempDirs('succession-notes-');
 
-describe('compile findings per cluster (what the worker threads compute)', () => {
+describe('compile in halves: per cluster (what the worker threads compute) and per deployment', () => {
   const generated = tmp();
   generateFleet(generated, 40);
   const repos: [string, PolicyInput[]][] = [
@@ -35,30 +37,44 @@ describe('compile findings per cluster (what the worker threads compute)', () =>
     ['raft nodes sharing a directory', [{ path: 'fleet.yaml', text: FLEET_WITH_CLASH }, ...exampleInputs().filter((i) => i.path.includes('clusters'))]],
   ];
   for (const [name, inputs] of repos) {
-    it(`equal compile().findings for ${name}`, () => {
+    it(`equal compile() for ${name}: the same files and findings`, () => {
       const { repo } = analyze(inputs);
-      const whole = compile(repo, TARGETS).findings.sort(compareFindings);
-      expect(whole.length).toBeGreaterThan(0);
-      const pieces = new Map(
-        [...repo.clusters.flatMap((c) => clusterFindings(c, repo.fleet, TARGETS)), ...fleetFindings(repo.fleet, TARGETS)].map((f) => [JSON.stringify(f), f]),
-      );
-      expect([...pieces.values()].sort(compareFindings)).toEqual(whole);
+      const whole = compile(repo, TARGETS);
+      expect(whole.findings.length).toBeGreaterThan(0);
+      const halves = [...repo.clusters.map((c) => compileCluster(c, repo.fleet, TARGETS)), compileDeployments(repo, TARGETS)];
+      const pieces = new Map(halves.flatMap((h) => h.findings).map((f) => [JSON.stringify(f), f]));
+      expect([...pieces.values()].sort(compareFindings)).toEqual(whole.findings.sort(compareFindings));
+      expect(halves.flatMap((h) => h.artifacts).sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(whole.artifacts);
     });
   }
 });
 
-describe('build notes from worker threads', () => {
-  it('equal compile().findings when the shards compute them', async () => {
+describe('build outputs from worker threads', () => {
+  it('equal compile(): the findings, and every file compared with the output directory', async () => {
     // why: a worker thread starts from a .js file, so this runs the compiled dist/ that npm test builds first.
     const root = new URL('../../', import.meta.url);
     const parallel = (await import(pathToFileURL(`${root.pathname}dist/lint-parallel.js`).href)) as typeof import('../../src/lint-parallel.js');
     const generated = tmp();
     generateFleet(generated, 30);
     const inputs = readTree(generated);
-    const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compileTargets: TARGETS });
-    expect(result.extraFindings).toBeDefined();
-    const fromShards = [...result.extraFindings!, ...fleetFindings(result.analysis.repo.fleet, TARGETS)].sort(compareFindings);
     const { repo } = analyze(inputs);
-    expect(fromShards).toEqual(compile(repo, TARGETS).findings.sort(compareFindings));
+    const whole = compile(repo, TARGETS);
+    const viaShards = async (outDir?: string) => {
+      const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compile: { targets: TARGETS, ...(outDir ? { outDir } : {}) } });
+      expect(result.clusterFiles).toBeDefined();
+      return buildOutputs(result.analysis.repo, TARGETS, outDir, { ...result.clusterFiles!, findings: result.extraFindings! });
+    };
+
+    const first = await viaShards();
+    expect(first.findings.sort(compareFindings)).toEqual(whole.findings.sort(compareFindings));
+    expect(first.comparison.paths.sort()).toEqual(whole.artifacts.map((a) => a.path));
+    expect(first.comparison.changed).toEqual(whole.artifacts.map((a) => ({ path: a.path, kind: 'missing', content: a.content })));
+
+    const out = tmp();
+    await writeFiles(treeFiles(out, whole.artifacts));
+    expect((await viaShards(out)).comparison.changed).toEqual([]);
+    const edited = whole.artifacts.find((a) => a.path.startsWith('mha/'))!;
+    writeFileSync(join(out, edited.path), `${edited.content}# hand edit\n`);
+    expect((await viaShards(out)).comparison.changed).toEqual([{ path: edited.path, kind: 'stale', content: edited.content }]);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/compile/artifact.js';
-import { OutputError, diffTree, treeFiles, writeFiles } from '../../src/compile/emit.js';
+import { SYNCFS_FROM, syncEachFile } from '../../src/compile/durable.js';
+import { OutputError, compareArtifacts, diffTree, treeFiles, writeFiles } from '../../src/compile/emit.js';
 import { tempDirs } from './helpers.js';
 
 const tmp = tempDirs('succession-emit-');
@@ -26,6 +27,15 @@ describe('writeFiles / treeFiles', () => {
     const again = await writeFiles(treeFiles(out, ARTIFACTS));
     expect(again).toEqual({ written: [], unchanged: ARTIFACTS.map((a) => a.path) });
     expect(statSync(join(out, 'cmon/cmon_1.cnf')).mtimeMs).toBe(mtime);
+  });
+
+  it('flushes a large build with one sync of the file system, and leaves no temporary file', async () => {
+    const out = join(tmp(), 'out');
+    const many = Array.from({ length: SYNCFS_FROM + 10 }, (_, i) => art(`mha/c${i}.cnf`, `[server default]\nmanager_workdir=/w/${i}\n`));
+    expect(syncEachFile(many.length)).toBe(process.platform !== 'linux');
+    expect((await writeFiles(treeFiles(out, many))).written).toHaveLength(many.length);
+    expect(listFiles(out)).toEqual(many.map((a) => a.path).sort());
+    for (const a of many) expect(readFileSync(join(out, a.path), 'utf8')).toBe(a.content);
   });
 
   it('refuses an output path that is a file', async () => {
@@ -61,7 +71,10 @@ describe('writeFiles / treeFiles', () => {
   });
 });
 
-describe('diffTree', () => {
+/** diffTree of the artifacts as the build does it: compared first, then the directories walked for extra files. */
+const drift = (out: string, artifacts: readonly Artifact[], dirs: string[]) => diffTree(out, compareArtifacts(existsSync(out) ? out : undefined, artifacts), dirs);
+
+describe('compareArtifacts / diffTree', () => {
   it('finds stale, missing and extra files under the managed directories only', async () => {
     const out = tmp();
     await writeFiles(treeFiles(out, ARTIFACTS));
@@ -69,18 +82,18 @@ describe('diffTree', () => {
     rmSync(join(out, 'mha/a.cnf'));
     writeFileSync(join(out, 'orchestrator/main/n1/.orchestrator.conf.json.succession-1.tmp'), '{');
     writeFileSync(join(out, 'README'), 'not managed');
-    expect(diffTree(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([
+    expect(drift(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([
       { path: 'cmon/cmon_1.cnf', kind: 'stale' },
       { path: 'mha/a.cnf', kind: 'missing' },
       { path: 'orchestrator/main/n1/.orchestrator.conf.json.succession-1.tmp', kind: 'extra' },
     ]);
-    expect(diffTree(out, ARTIFACTS.slice(0, 1), ['cmon'])).toEqual([{ path: 'cmon/cmon_1.cnf', kind: 'stale' }]);
+    expect(drift(out, ARTIFACTS.slice(0, 1), ['cmon'])).toEqual([{ path: 'cmon/cmon_1.cnf', kind: 'stale' }]);
   });
 
   it('reports everything missing for an absent directory, and nothing for an up-to-date one', async () => {
     const out = join(tmp(), 'absent');
-    expect(diffTree(out, ARTIFACTS, ['cmon']).map((d) => d.kind)).toEqual(['missing', 'missing', 'missing']);
+    expect(drift(out, ARTIFACTS, ['cmon']).map((d) => d.kind)).toEqual(['missing', 'missing', 'missing']);
     await writeFiles(treeFiles(out, ARTIFACTS));
-    expect(diffTree(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([]);
+    expect(drift(out, ARTIFACTS, ['cmon', 'orchestrator', 'mha'])).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { compileOrchestrator, metaSql, sqlString } from '../../src/compile/orchestrator.js';
+import { metaSql, sqlString } from '../../src/compile/orchestrator.js';
+import { compileOrchestrator } from '../../src/compile/orchestrator-files.js';
 import type { ClusterPolicy } from '../../src/policy/model.js';
 import { liveDescribe, startTopology, until, type LiveTopology } from '../live/topology.js';
 import { repoOf } from './helpers.js';

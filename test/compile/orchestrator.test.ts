@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileOrchestrator, hostFilter, metaSql, sqlString, stableJson } from '../../src/compile/orchestrator.js';
+import { hostFilter, metaSql, sqlString, stableJson } from '../../src/compile/orchestrator.js';
+import { compileOrchestrator } from '../../src/compile/orchestrator-files.js';
 import { lintOrchestratorConfig } from '../../src/compile/orchestrator-config-lint.js';
 import { orchestratorConfigValidator } from '../../src/compile/orchestrator-schema.js';
 import { analyze } from '../../src/lint.js';

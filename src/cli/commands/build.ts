@@ -5,7 +5,8 @@ import { compareFindings, type Finding } from '../../findings.js';
 import { exitCodeFor, position } from '../../lint.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
 import { lintParallel } from '../../lint-parallel.js';
-import { compile, fleetFindings, TARGETS, type Artifact, type TargetName } from '../../compile/index.js';
+import { TARGETS, type TargetName } from '../../compile/index.js';
+import { buildOutputs, existingDir, type BuildOutputs } from '../../compile/outputs.js';
 import { cmonEntries, renderCnf } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
@@ -104,9 +105,12 @@ export function registerBuild(program: Command): void {
     const run = resolveRun(args, opts);
     const first = run.paths.find((p) => p !== '-');
     const inputs = withFleet(readInputs(run.paths, { ignored: run.ignored, origin: run.origin }), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
-    // why: the same lint as `succession lint`, so a build never accepts what lint rejects.
-    const linted = await lintParallel(inputs, undefined, { compileTargets: targets });
-    const { analysis, extraFindings: notes } = linted;
+    // why: the same lint as `succession lint`, so a build never accepts what lint rejects. The
+    // worker threads also compile each cluster and compare its files with the output directory.
+    const outDir = existingDir(opts.out);
+    const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }) };
+    const linted = await lintParallel(inputs, undefined, { compile: compileJob });
+    const { analysis, extraFindings, clusterFiles } = linted;
     const gate = run.configure(linted.findings);
     if (exitCodeFor(gate, opts.failOn) === 1) {
       await emitFindings(gate, opts, inputs.length, true);
@@ -114,11 +118,11 @@ export function registerBuild(program: Command): void {
       process.exitCode = 1;
       return;
     }
-    const compiled = compile(analysis.repo, targets, { positions: notes === undefined });
+    const shards = clusterFiles && { ...clusterFiles, findings: extraFindings ?? [] };
+    const outputs = buildOutputs(analysis.repo, targets, outDir, shards);
     const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
     // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
-    const buildNotes = notes === undefined ? compiled.findings : [...notes, ...fleetFindings(analysis.repo.fleet, targets)];
-    const findings = run.configure([...gate, ...buildNotes, ...(merged?.findings ?? [])]).sort(compareFindings);
+    const findings = run.configure([...gate, ...outputs.findings, ...(merged?.findings ?? [])]).sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
       await emitFindings(findings, opts, inputs.length, true);
       reportFatal('build stopped by the findings above; nothing was written.');
@@ -126,10 +130,11 @@ export function registerBuild(program: Command): void {
       return;
     }
     try {
+      if (outputs.outputError !== undefined) throw new OutputError(outputs.outputError);
       if (opts.check) {
-        await check(opts, targets, compiled.artifacts, merged, findings, inputs.length);
+        await check(opts, targets, outputs, merged, findings, inputs.length);
       } else {
-        await write(opts, targets, compiled.artifacts, merged);
+        await write(opts, targets, outputs, merged);
         process.exitCode = await emitFindings(findings, opts, inputs.length, true);
       }
     } catch (e) {
@@ -142,20 +147,23 @@ export function registerBuild(program: Command): void {
 
 type Merged = ReturnType<typeof merge>;
 
-async function check(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], merged: Merged | undefined, findings: Finding[], files: number): Promise<void> {
+async function check(opts: BuildOptions, targets: TargetName[], outputs: BuildOutputs, merged: Merged | undefined, findings: Finding[], files: number): Promise<void> {
   const drift: Finding[] = [];
   const diffs: (string | undefined)[] = [];
+  // why: a diff is only worth computing for the files shown; the rest are counted.
+  const diff = (file: string, current: () => Buffer | undefined, wanted: Buffer | undefined) => (diffs.length < MAX_DIFFS ? driftDiff(file, current(), wanted) : undefined);
   if (opts.out !== undefined) {
-    const wanted = new Map(artifacts.map((a) => [a.path, Buffer.from(a.content, 'utf8')]));
-    for (const d of diffTree(opts.out, artifacts, targets)) {
+    const wanted = new Map(outputs.comparison.changed.map((c) => [c.path, c.content]));
+    for (const d of diffTree(opts.out, outputs.comparison, targets)) {
       const file = join(opts.out, d.path);
+      const content = wanted.get(d.path);
       drift.push(driftFinding(file, d.kind));
-      diffs.push(driftDiff(file, d.kind === 'missing' ? undefined : readIfFile(file), d.kind === 'extra' ? undefined : wanted.get(d.path)));
+      diffs.push(diff(file, () => (d.kind === 'missing' ? undefined : readIfFile(file)), content === undefined ? undefined : Buffer.from(content, 'utf8')));
     }
   }
   if (opts.mergeInto !== undefined && merged?.bytes !== undefined && !merged.bytes.equals(merged.current)) {
     drift.push(driftFinding(opts.mergeInto, 'stale'));
-    diffs.push(driftDiff(opts.mergeInto, merged.current, merged.bytes));
+    diffs.push(diff(opts.mergeInto, () => merged.current, merged.bytes));
   }
   process.exitCode = await emitFindings([...findings, ...drift], opts, files, true);
   if (drift.length === 0) reportFatal('generated files are up to date.');
@@ -179,17 +187,23 @@ function readIfFile(file: string): Buffer | undefined {
   }
 }
 
-async function write(opts: BuildOptions, targets: TargetName[], artifacts: Artifact[], merged: Merged | undefined): Promise<void> {
+async function write(opts: BuildOptions, targets: TargetName[], outputs: BuildOutputs, merged: Merged | undefined): Promise<void> {
   const files: FileToWrite[] = [];
   let extra: Drift[] = [];
+  let total = 0;
   if (opts.out !== undefined) {
     for (const t of removeStaleTemps(opts.out, targets)) reportFatal(`removed ${join(opts.out, t)}, left by an interrupted build.`);
-    extra = diffTree(opts.out, artifacts, targets).filter((d) => d.kind === 'extra');
-    files.push(...treeFiles(opts.out, artifacts));
+    extra = diffTree(opts.out, outputs.comparison, targets).filter((d) => d.kind === 'extra');
+    // why: the files found equal to the build's are not read again; writeFiles still compares the others.
+    files.push(...treeFiles(opts.out, outputs.comparison.changed));
+    total += outputs.comparison.paths.length;
   }
-  if (opts.mergeInto !== undefined && merged?.bytes !== undefined) files.push({ file: merged.real, content: merged.bytes, label: opts.mergeInto });
+  if (opts.mergeInto !== undefined && merged?.bytes !== undefined) {
+    files.push({ file: merged.real, content: merged.bytes, label: opts.mergeInto });
+    total++;
+  }
   const r = await writeFiles(files);
   const where = opts.out === undefined ? '' : ` (output directory ${opts.out})`;
-  reportFatal(`wrote ${r.written.length} file(s), ${r.unchanged.length} unchanged${where}.`);
+  reportFatal(`wrote ${r.written.length} file(s), ${total - r.written.length} unchanged${where}.`);
   for (const d of extra) reportFatal(`${join(opts.out!, d.path)} is not produced by this build; delete it or \`build --check\` fails.`);
 }

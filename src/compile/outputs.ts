@@ -1,0 +1,66 @@
+import { statSync } from 'node:fs';
+import type { Finding } from '../findings.js';
+import type { Repo } from '../rules/rule.js';
+import { compileCluster, compileDeployments, findingKey, type TargetName } from './index.js';
+import { compareArtifacts, OutputError, type Comparison } from './emit.js';
+
+// What a build produces, held against the output directory, assembled from the two halves of the
+// compiler: every cluster's own files (on the worker threads, when they ran) and the files of whole
+// deployments (here, since they need every cluster of the deployment).
+
+/** The build's files compared with the output directory, and the compile findings. */
+export interface BuildOutputs {
+  comparison: Comparison;
+  findings: Finding[];
+  /** Why the output directory could not be read; raised only when the build gets as far as writing or checking. */
+  outputError?: string;
+}
+
+/** What the worker threads compiled and compared (see ParallelResult.clusterFiles), with their findings. */
+export interface ShardFiles {
+  comparison: Comparison;
+  outputError?: string;
+  findings: readonly Finding[];
+}
+
+/** `dir` when it is an existing directory, which is worth comparing with; else undefined (every file is missing, or checkOutDir will say why not). */
+export function existingDir(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    return statSync(dir).isDirectory() ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compiles what the shards have not (every cluster, when no shards ran; the deployments always) and
+ * compares it with `outDir`. The result is the same whichever thread compiled a file.
+ */
+export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[], outDir: string | undefined, shards?: ShardFiles): BuildOutputs {
+  const comparison: Comparison = shards?.comparison ?? { paths: [], changed: [] };
+  const findings = new Map<string, Finding>();
+  let outputError = shards?.outputError;
+  const add = (artifacts: Parameters<typeof compareArtifacts>[1], found: readonly Finding[]) => {
+    for (const f of found) findings.set(findingKey(f), f);
+    if (outputError !== undefined) return;
+    try {
+      compareArtifacts(outDir, artifacts, comparison);
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      outputError = e.message;
+    }
+  };
+  if (shards) {
+    add([], shards.findings);
+  } else {
+    for (const c of repo.clusters) {
+      const r = compileCluster(c, repo.fleet, targets);
+      add(r.artifacts, r.findings);
+    }
+  }
+  const d = compileDeployments(repo, targets);
+  add(d.artifacts, d.findings);
+  comparison.changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { comparison, findings: [...findings.values()], ...(outputError === undefined ? {} : { outputError }) };
+}
