@@ -69,7 +69,7 @@ export async function emitFindings(findings: readonly Finding[], opts: ReportOpt
   // why: --quiet hides warnings, not the fact that the run failed on them.
   const totals = opts.quiet && code === 1 ? { totals: findings } : {};
   const text = format(shown, name, { color, filesChecked, version: VERSION, ...root, ...docs, ...totals });
-  if (toFile) writeAtomically(opts.outputFile!, text);
+  if (toFile) await writeAtomically(opts.outputFile!, text);
   else await writeOut(text);
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) reportFatal(`too many warnings (${warnings}; --max-warnings ${opts.maxWarnings})`);

@@ -1,19 +1,19 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { keptOf, writeTemp } from '../compile/durable.js';
+import { OutputError } from '../compile/output-error.js';
 import { errnoText } from '../util/errno.js';
 import { UsageError } from './io.js';
 
-/** Temp file in the target's directory, fsync, rename: readers see the old file or the new one. */
-export function writeAtomically(path: string, text: string): void {
+/**
+ * One file written as `build` writes its files (compile/durable.ts): a temp file in the target's
+ * directory, created with the final mode (a replaced file's, with its owner), flushed, renamed;
+ * readers see the old file or the new one.
+ */
+export async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    const fd = openSync(temp, 'w', 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    await writeTemp(temp, text, keptOf(path), path, true);
     renameSync(temp, path);
   } catch (e) {
     try {
@@ -21,6 +21,6 @@ export function writeAtomically(path: string, text: string): void {
     } catch {
       // why: the temp file may never have been created; nothing else to clean.
     }
-    throw new UsageError(`cannot write ${path}: ${errnoText(e)}`);
+    throw new UsageError(`cannot write ${path}: ${e instanceof OutputError ? e.message : errnoText(e)}`);
   }
 }

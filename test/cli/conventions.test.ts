@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -76,6 +76,10 @@ describe('linter conventions', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
+    chmodSync(out, 0o600);
+    expect(run(['lint', dir, '-f', 'sarif', '-o', out]).status).toBe(1);
+    // A report file replaced keeps its mode, as every file succession writes does.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     const unwritable = run(['lint', dir, '-o', join(dir, 'missing', 'x.txt')]);
     expect(unwritable.status).toBe(2);
     expect(unwritable.stderr).toMatch(/^succession: cannot write .*missing\/x\.txt: no such file or directory\n$/);

@@ -82,7 +82,7 @@ export function registerDiscover(program: Command): void {
       }
       const text = formatSnapshot(topology);
       if (opts.output === undefined) await writeOut(text);
-      else writeAtomically(opts.output, text);
+      else await writeAtomically(opts.output, text);
     });
 }
 

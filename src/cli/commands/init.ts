@@ -50,7 +50,7 @@ export function registerInit(program: Command): void {
         } catch (e) {
           throw new UsageError(`cannot create ${dirname(path)}: ${errnoText(e)}`);
         }
-        writeAtomically(path, files[targets.indexOf(path)]!.text);
+        await writeAtomically(path, files[targets.indexOf(path)]!.text);
       }
       const lines = targets.map((t) => `${existing.includes(t) ? 'replaced' : 'created'} ${t}`);
       lines.push('', 'Next:');
