@@ -44,8 +44,8 @@ export function disagreements(p: EnginePrediction, o: Observed, bound: 'recovery
   }
   const find = (kind: string) => p.timeline.find((t) => t.kind === kind);
   const detection = find('detection');
-  if (o.detectedAfter !== undefined && detection?.latest !== undefined && o.detectedAfter > detection.latest) {
-    out.push(`detection after ${o.detectedAfter.toFixed(1)}s, predicted by ${detection.latest}s`);
+  if (o.detectedAfter !== undefined && detection?.latest !== undefined && (o.detectedNotBefore ?? o.detectedAfter) > detection.latest) {
+    out.push(`detection after ${(o.detectedNotBefore ?? o.detectedAfter).toFixed(1)}s, predicted by ${detection.latest}s`);
   }
   const end = find(bound);
   if (o.recoveredAfter !== undefined && end?.latest !== undefined && o.recoveredAfter > end.latest) {

@@ -15,6 +15,8 @@ export interface Observed {
   successor?: string;
   /** Seconds from the failure to the first detection / the end of the recovery, as polled. */
   detectedAfter?: number;
+  /** When the last poll that did not yet see the detection was sent: the detection came later. */
+  detectedNotBefore?: number;
   recoveredAfter?: number;
   /** Surviving servers as read from each server itself, by key, in the shape of a prediction's after-state. */
   hosts: HostAfter[];
@@ -93,11 +95,17 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
   failedNode.process.kill('SIGKILL');
   const during = s.during?.(ctx);
   let recovery: Recovery | undefined;
+  // why: a poll can take over a second (finding the raft leader asks a dead node first); the
+  // detection happened after the last poll that did not see it was sent.
+  let lastMiss = 0;
   while (performance.now() - t0 < RECOVERY_TIMEOUT_MS) {
+    const asked = since();
     const detections = await orchestrator.api<Detection[]>('audit-failure-detection').catch(() => []);
     const hit = Array.isArray(detections) ? detections.find((d) => keyOf(d.AnalysisEntry.AnalyzedInstanceKey) === fail) : undefined;
+    if (!hit) lastMiss = asked;
     if (hit && observed.detectedAfter === undefined) {
       observed.detectedAfter = since();
+      observed.detectedNotBefore = lastMiss;
       observed.analysis = hit.AnalysisEntry.Analysis;
     }
     const recoveries = await orchestrator.api<Recovery[]>('audit-recovery').catch(() => []);
@@ -129,19 +137,22 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
   return observed;
 }
 
-/** Reads every server until two reads a second apart agree (replicas restarted by the recovery settle). */
 /**
- * Reads every server until two reads a second apart agree and no IO thread is still connecting
+ * Reads every server until four reads a second apart agree and no IO thread is still connecting
  * without an error (replicas restarted by the recovery, on a busy machine, settle later).
  */
 async function settledStates(conns: Map<string, mysql.Connection>): Promise<HostReading[]> {
   const read = async () => (await Promise.all([...conns].map(([key, c]) => readHost(c, key)))).sort((a, b) => (a.host.key < b.host.key ? -1 : 1));
   const same = (a: HostReading[], b: HostReading[]) => JSON.stringify(a.map((r) => r.host)) === JSON.stringify(b.map((r) => r.host));
+  // why: orchestrator writes the recovery's end (resolveRecovery) before its last steps (the
+  // handover, moving the remaining replicas); on a loaded machine one quiet second is not the end.
   let last = await read();
-  for (let i = 0; i < 20; i++) {
+  let quiet = 0;
+  for (let i = 0; i < 25; i++) {
     await sleep(1000);
     const now = await read();
-    if (same(now, last) && !now.some((r) => r.connecting)) return now;
+    quiet = same(now, last) && !now.some((r) => r.connecting) ? quiet + 1 : 0;
+    if (quiet >= 3) return now;
     last = now;
   }
   return last;
