@@ -96,9 +96,14 @@ antiFlapping:
   recoveryBlockSeconds: 30     # below lockedMasterSeconds, so a locked new primary can be repaired
 `;
 
+/** The first line of the pull-request comment the workflow keeps up to date (it finds it by this). */
+export const COMMENT_MARKER = '<!-- succession diff -->';
+
 const WORKFLOW = `# Lints the failover policies (findings in the repository's code scanning alerts) and fails
 # when the generated engine configs in ${GENERATED_DIR}/ are stale: run
-# \`npx succession build --out ${GENERATED_DIR}\` and commit the result.
+# \`npx succession build --out ${GENERATED_DIR}\` and commit the result. On a pull request it also
+# says what the change does (succession diff) in a comment and in the run's summary, and uploads
+# the visual report (succession report) as an artifact.
 # Expects succession in package.json's devDependencies.
 name: succession
 on:
@@ -106,10 +111,12 @@ on:
   pull_request:
 permissions:
   contents: read
-  security-events: write         # upload-sarif
 jobs:
   policies:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      security-events: write     # upload-sarif
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
@@ -128,6 +135,53 @@ jobs:
       - name: Generated configs are up to date
         if: success() || steps.lint.outcome == 'failure'
         run: npx --no-install succession build --out ${GENERATED_DIR} --check
+
+  review:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write       # the comment
+    env:
+      BASE: origin/\${{ github.base_ref }}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0         # diff and report read the base revision with git
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm ci
+      - name: What the change does
+        run: |
+          npx --no-install succession diff "$BASE" HEAD --format markdown > succession-diff.md
+          cat succession-diff.md >> "$GITHUB_STEP_SUMMARY"
+      - name: Visual report
+        run: npx --no-install succession report --base "$BASE" --out succession-report
+      - uses: actions/upload-artifact@v4
+        with:
+          name: succession-report
+          path: succession-report/
+      - name: Comment on the pull request
+        # A pull request from a fork gets a read-only token: the summary and the artifact still hold the review.
+        if: github.event.pull_request.head.repo.full_name == github.repository
+        env:
+          GH_TOKEN: \${{ github.token }}
+          PR: \${{ github.event.pull_request.number }}
+        run: |
+          { echo '${COMMENT_MARKER}'; cat succession-diff.md; } > comment.md
+          # A comment holds at most 65,536 characters; a change to a fleet default can say more.
+          if [ "$(wc -c < comment.md)" -gt 60000 ]; then
+            { echo '${COMMENT_MARKER}'; head -n 3 succession-diff.md
+              echo "The whole review is too long for a comment: see the run's summary and the succession-report artifact."; } > comment.md
+          fi
+          id=$(gh api "repos/$GITHUB_REPOSITORY/issues/$PR/comments" --paginate \\
+            --jq '.[] | select(.body | startswith("${COMMENT_MARKER}")) | .id' | tail -n 1)
+          if [ -n "$id" ]; then
+            gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@comment.md > /dev/null
+          else
+            gh pr comment "$PR" --body-file comment.md
+          fi
 `;
 
 const DOCUMENTS: readonly { path: string; schema?: SchemaName; text: string }[] = [

@@ -48,10 +48,12 @@ describe('succession init', () => {
     expect(run(['init', dir]).status).toBe(0);
     const workflow = parse(readFileSync(join(dir, '.github/workflows/succession.yml'), 'utf8')) as {
       permissions: Record<string, string>;
-      jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string>; if?: string }[] }>;
+      jobs: Record<string, { permissions: Record<string, string>; steps: { uses?: string; run?: string; with?: Record<string, string>; if?: string }[] }>;
     };
-    expect(workflow.permissions['security-events']).toBe('write');
-    const steps = Object.values(workflow.jobs)[0]!.steps;
+    // why: the workflow's default token only reads; each job asks for what it writes.
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(workflow.jobs.policies!.permissions['security-events']).toBe('write');
+    const steps = workflow.jobs.policies!.steps;
     const lint = steps.findIndex((s) => s.run?.includes('succession lint --format sarif --output-file succession.sarif'));
     const upload = steps.findIndex((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
     const gate = steps.findIndex((s) => s.run?.includes('succession build --out generated --check'));
