@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +27,13 @@ interface Step {
 }
 interface Workflow {
   jobs: Record<string, { env?: Record<string, string>; steps: Step[] }>;
+}
+
+// why: the comment step's filter is jq syntax, applied here by jq itself (CI installs it).
+const HAS_JQ = spawnSync('jq', ['--version']).status === 0;
+if (!HAS_JQ) {
+  if (process.env.SUCCESSION_REQUIRE_ENGINES === '1') throw new Error('jq not found (apt-get install jq)');
+  console.warn('SKIPPED the GitHub comment tests of test/cli/ci-recipe.test.ts: jq not found (apt-get install jq)');
 }
 
 let work: string;
@@ -162,7 +169,7 @@ describe('the GitHub Actions workflow', () => {
     expect(readFileSync(report, 'utf8')).toContain('rha-db-03:3306');
   });
 
-  it('adds one comment, then edits that comment on the next push', async () => {
+  it.skipIf(!HAS_JQ)('adds one comment, then edits that comment on the next push', async () => {
     const comment = step('Comment on the pull request');
     expect(existsSync(join(clone, 'succession-diff.md')), 'the diff step ran').toBe(true);
     const diff = readFileSync(join(clone, 'succession-diff.md'), 'utf8');
@@ -181,7 +188,7 @@ describe('the GitHub Actions workflow', () => {
     expect(readFileSync(env.GH_BODY, 'utf8')).toBe(`${MARKER}\n${diff}`);
   });
 
-  it('posts the headline only when the review is longer than a comment may be', async () => {
+  it.skipIf(!HAS_JQ)('posts the headline only when the review is longer than a comment may be', async () => {
     const comment = step('Comment on the pull request');
     const long = `### succession diff: origin/main → HEAD\n\n4000 clusters changed, 0 unchanged\n\n${'- a setting changed\n'.repeat(4000)}`;
     writeFileSync(join(clone, 'succession-diff.md'), long);
