@@ -1,0 +1,100 @@
+import { cut, esc } from './escape.js';
+import { layoutTree, NODE, type PlacedHost } from './layout.js';
+import type { ReportHost } from './model.js';
+
+/** The kind of box a host gets; the legend shows the same. */
+export function hostClass(h: ReportHost): string {
+  const kind = h.primary ? 'primary' : h.candidate ? 'candidate' : 'excluded';
+  const extra = [
+    h.declared ? '' : 'undeclared',
+    h.inTopology === false ? 'absent' : '',
+    h.candidateChange ? `cand-${h.candidateChange.change}` : '',
+  ].filter(Boolean);
+  return ['host', kind, ...extra].join(' ');
+}
+
+function details(h: ReportHost): string {
+  return [h.dc ?? 'no dc', h.promotion ?? '', h.semiSyncPriority !== undefined && h.semiSyncPriority > 0 ? `semi-sync ${h.semiSyncPriority}` : ''].filter(Boolean).join(' · ');
+}
+
+/** The third line: what the host is in a failover, in a few words. */
+function standing(h: ReportHost): string {
+  if (h.candidateChange) return h.candidateChange.change === 'added' ? '+ now a candidate' : `− no longer: ${h.candidateChange.reasons[0] ?? ''}`;
+  if (!h.declared) return 'not in the policy';
+  if (h.inTopology === false) return 'not in the topology';
+  if (h.primary) return h.role ? `primary · ${h.role}` : 'primary';
+  if (h.candidate) return 'candidate';
+  return `not: ${h.reasons[0] ?? ''}`;
+}
+
+/** Everything about the host, for the tooltip and for screen readers. */
+function title(h: ReportHost): string {
+  const lines = [
+    h.key,
+    `role: ${h.primary ? 'primary' : (h.role ?? 'replica')}`,
+    `dc: ${h.dc ?? '(none)'}`,
+    `promotion: ${h.promotion ?? '(not in the policy)'}`,
+    `semi-sync priority: ${h.semiSyncPriority ?? '(not in the policy)'}`,
+    h.candidate ? 'candidate: yes' : `candidate: no (${h.reasons.join('; ')})`,
+  ];
+  if (h.candidateChange) lines.push(h.candidateChange.change === 'added' ? 'became a candidate with this change' : `stopped being a candidate with this change (${h.candidateChange.reasons.join('; ')})`);
+  if (h.ring) lines.push(h.ring);
+  return lines.join('\n');
+}
+
+function box(p: PlacedHost): string {
+  const h = p.host;
+  const acker = !h.primary && (h.semiSyncPriority ?? 0) > 0;
+  const badge = acker
+    ? `<g class="acker"><circle cx="${NODE.width - 4}" cy="4" r="11"/><text x="${NODE.width - 4}" y="8" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
+    : '';
+  return [
+    `<g class="${hostClass(h)}" data-host="${esc(h.key)}" transform="translate(${p.x},${p.y})" role="img" aria-label="${esc(title(h))}">`,
+    `<title>${esc(title(h))}</title>`,
+    `<rect width="${NODE.width}" height="${NODE.height}" rx="7"/>`,
+    `<text x="10" y="19" class="k">${esc(cut(h.key, 25))}</text>`,
+    `<text x="10" y="35" class="d">${esc(cut(details(h), 30))}</text>`,
+    `<text x="10" y="50" class="s">${esc(cut(standing(h), 31))}</text>`,
+    badge,
+    '</g>',
+  ].join('');
+}
+
+/**
+ * The cluster's replication tree as a static SVG: a box per host (filled by what it is in a
+ * failover, outlined when a change moves it), an edge from each source to its replicas. Drawn at
+ * its natural size: a wide tree scrolls inside its container instead of shrinking its text.
+ */
+export function treeSvg(hosts: readonly ReportHost[], label: string): string {
+  const layout = layoutTree(hosts);
+  const edges = layout.links.map(({ from, to }) => {
+    const x1 = from.x + NODE.width;
+    const y1 = from.y + NODE.height / 2;
+    const x2 = to.x;
+    const y2 = to.y + NODE.height / 2;
+    const mid = (x1 + x2) / 2;
+    return `<path d="M${x1},${y1}C${mid},${y1} ${mid},${y2} ${x2},${y2}"/>`;
+  });
+  return [
+    `<svg class="tree" xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-label="${esc(label)}">`,
+    `<g class="edges">${edges.join('')}</g>`,
+    layout.hosts.map(box).join(''),
+    '</svg>',
+  ].join('');
+}
+
+/** The legend: a small sample of each kind of box, drawn with the same classes as the trees; it wraps on a narrow screen. */
+export function legendHtml(): string {
+  const samples: [string, string][] = [
+    ['host primary', 'primary'],
+    ['host candidate', 'failover candidate'],
+    ['host excluded', 'not a candidate (why: on the box)'],
+    ['host excluded undeclared', 'in the topology, not in the policy'],
+    ['host candidate cand-added', 'becomes a candidate (--base)'],
+    ['host excluded cand-removed', 'stops being a candidate (--base)'],
+  ];
+  const swatch = (cls: string) => `<svg width="34" height="20" viewBox="0 0 34 20" aria-hidden="true"><g class="${cls}"><rect x="2" y="2" width="30" height="16" rx="4"/></g></svg>`;
+  const ack = `<svg width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true"><g class="acker"><circle r="11"/><text y="4" text-anchor="middle">50</text></g></svg>`;
+  const items = [...samples.map(([cls, text]) => `<li>${swatch(cls)}${text}</li>`), `<li>${ack}semi-sync priority (acknowledges writes when &gt; 0)</li>`];
+  return `<ul class="legend">${items.join('')}</ul>`;
+}
