@@ -1,35 +1,39 @@
 import type { Finding } from '../findings.js';
 import { esc } from './escape.js';
-import type { ClusterReport, N1Cell, Outcome } from './model.js';
+import type { ClusterReport, N1Cell, N1Row, Outcome } from './model.js';
 import { treeSvg } from './svg.js';
 
 export function stallText(s: number | null | undefined): string {
   return s === undefined ? '—' : s === null ? 'unbounded' : `${s} s`;
 }
 
-function outcomeText(o: Outcome | undefined): { successor: string; stall: string } {
-  if (!o) return { successor: 'not managed', stall: '—' };
-  return { successor: o.successor ?? (o.stopped !== undefined ? `none: ${o.stopped}` : 'none'), stall: stallText(o.stallSeconds) };
+/** The successor in words: a lost primary without one is a failed failover; another host needs none. */
+function outcomeText(o: Outcome | undefined, role: N1Row['failedRole']): { successor: string; stall: string; kind: string } {
+  if (!o) return { successor: 'not managed', stall: '—', kind: 'idle' };
+  const stall = stallText(o.stallSeconds);
+  if (o.successor !== null) return { successor: o.successor, stall, kind: '' };
+  if (role === 'primary') return { successor: o.stopped !== undefined ? `none: ${o.stopped}` : 'none promoted', stall, kind: 'lost' };
+  return { successor: role === 'intermediate' ? 'replicas not moved' : 'no promotion needed', stall, kind: 'idle' };
 }
 
-function cell(c: N1Cell): string {
-  const now = outcomeText(c.now);
-  if (!c.changed) return `<td><span class="succ">${esc(now.successor)}</span><span class="stall">stall ${esc(now.stall)}</span></td>`;
-  const was = outcomeText(c.before);
+function cell(c: N1Cell, role: N1Row['failedRole']): string {
+  const now = outcomeText(c.now, role);
+  if (!c.changed) return `<td><span class="succ${now.kind ? ` ${now.kind}` : ''}">${esc(now.successor)}</span><span class="stall">stall ${esc(now.stall)}</span></td>`;
+  const was = outcomeText(c.before, role);
   const pair = (a: string, b: string) => (a === b ? esc(b) : `<del>${esc(a)}</del> → <ins>${esc(b)}</ins>`);
   return `<td class="moved" title="changed by this change"><span class="succ">${pair(was.successor, now.successor)}</span><span class="stall">stall ${pair(was.stall, now.stall)}</span></td>`;
 }
 
 function n1Table(c: ClusterReport): string {
   if (!c.n1) return '';
-  const head = `<tr><th scope="col">host fails</th>${c.engines.map((e) => `<th scope="col">${esc(e)}: successor, write stall</th>`).join('')}</tr>`;
+  const head = `<tr><th scope="col">host fails</th>${c.engines.map((e) => `<th scope="col">${esc(e)}</th>`).join('')}</tr>`;
   const rows = c.n1.map((r) => {
     const worst = c.worst?.failed === r.failed ? ' class="worst"' : '';
-    const cells = c.engines.map((e) => r.cells.find((x) => x.engine === e)).map((x) => (x ? cell(x) : '<td>—</td>'));
+    const cells = c.engines.map((e) => r.cells.find((x) => x.engine === e)).map((x) => (x ? cell(x, r.failedRole) : '<td>—</td>'));
     return `<tr${worst}><th scope="row">${esc(r.failed)}<span class="stall">${esc(r.failedRole)}</span></th>${cells.join('')}</tr>`;
   });
   const worst = c.worst ? `<p class="worst-line">Worst case: <strong>${esc(c.worst.failed)}</strong> fails under ${esc(c.worst.engine)}, writes stall ${esc(stallText(c.worst.stallSeconds))}${c.change?.worstBefore ? ` (before: ${esc(c.change.worstBefore.failed)} under ${esc(c.change.worstBefore.engine)}, ${esc(stallText(c.change.worstBefore.stallSeconds))})` : ''}.</p>` : '';
-  return `<h3>Single-host failures (N-1)</h3><div class="scroll"><table class="n1">${head}${rows.join('')}</table></div>${worst}`;
+  return `<h3>Single-host failures (N-1)</h3><p class="meta">Per engine: the host it promotes (or moves the replicas under) and how long writes stall.</p><div class="scroll"><table class="n1">${head}${rows.join('')}</table></div>${worst}`;
 }
 
 export function findingItem(f: Finding, mark = ''): string {

@@ -23,6 +23,8 @@ th,td{border-bottom:1px solid var(--line);padding:5px 10px;text-align:left;verti
 tr:first-child th{background:var(--soft);font-weight:600}
 #toc tr.changed th[scope=row]::before{content:"● ";color:var(--warn)}
 .n1 .succ{display:block;font-weight:600}
+.n1 .succ.idle{font-weight:400;color:var(--muted)}
+.n1 .succ.lost{color:var(--err)}
 .stall{display:block;color:var(--muted);font-size:12.5px;font-weight:400}
 .n1 tr.worst th[scope=row]{box-shadow:inset 3px 0 0 var(--err)}
 td.moved{background:var(--moved)}
@@ -47,7 +49,7 @@ svg.tree{display:block}
 .host.cand-removed rect{stroke:var(--err);stroke-width:4}
 .host.cand-removed .s{fill:var(--err)}
 .acker circle{fill:#6a3d9a;stroke:#fff;stroke-width:1.5}
-.acker text{fill:#fff;font:700 10px "DejaVu Sans",sans-serif}
+.acker text{fill:#fff;font:700 9.5px "DejaVu Sans",sans-serif}
 .badge{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;font-weight:600;color:#fff;background:var(--warn);vertical-align:middle}
 .badge.added{background:var(--cand)}
 .badge.removed{background:var(--err)}

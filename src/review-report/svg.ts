@@ -14,7 +14,7 @@ export function hostClass(h: ReportHost): string {
 }
 
 function details(h: ReportHost): string {
-  return [h.dc ?? 'no dc', h.promotion ?? '', h.semiSyncPriority !== undefined && h.semiSyncPriority > 0 ? `semi-sync ${h.semiSyncPriority}` : ''].filter(Boolean).join(' · ');
+  return [h.dc ?? 'no dc', h.promotion ?? '', h.role ?? '', h.semiSyncPriority !== undefined && h.semiSyncPriority > 0 ? `semi-sync ${h.semiSyncPriority}` : ''].filter(Boolean).join(' · ');
 }
 
 /** The third line: what the host is in a failover, in a few words. */
@@ -22,9 +22,9 @@ function standing(h: ReportHost): string {
   if (h.candidateChange) return h.candidateChange.change === 'added' ? '+ now a candidate' : `− no longer: ${h.candidateChange.reasons[0] ?? ''}`;
   if (!h.declared) return 'not in the policy';
   if (h.inTopology === false) return 'not in the topology';
-  if (h.primary) return h.role ? `primary · ${h.role}` : 'primary';
+  if (h.primary) return 'primary';
   if (h.candidate) return 'candidate';
-  return `not: ${h.reasons[0] ?? ''}`;
+  return h.reasons[0] ?? '';
 }
 
 /** Everything about the host, for the tooltip and for screen readers. */
@@ -46,7 +46,7 @@ function box(p: PlacedHost): string {
   const h = p.host;
   const acker = !h.primary && (h.semiSyncPriority ?? 0) > 0;
   const badge = acker
-    ? `<g class="acker"><circle cx="${NODE.width - 4}" cy="4" r="11"/><text x="${NODE.width - 4}" y="8" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
+    ? `<g class="acker"><circle cx="${NODE.width - 4}" cy="4" r="12"/><text x="${NODE.width - 4}" y="7.5" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
     : '';
   return [
     `<g class="${hostClass(h)}" data-host="${esc(h.key)}" transform="translate(${p.x},${p.y})" role="img" aria-label="${esc(title(h))}">`,
@@ -94,7 +94,7 @@ export function legendHtml(): string {
     ['host excluded cand-removed', 'stops being a candidate (--base)'],
   ];
   const swatch = (cls: string) => `<svg width="34" height="20" viewBox="0 0 34 20" aria-hidden="true"><g class="${cls}"><rect x="2" y="2" width="30" height="16" rx="4"/></g></svg>`;
-  const ack = `<svg width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true"><g class="acker"><circle r="11"/><text y="4" text-anchor="middle">50</text></g></svg>`;
+  const ack = `<svg width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true"><g class="acker"><circle r="11"/><text y="3.5" text-anchor="middle">50</text></g></svg>`;
   const items = [...samples.map(([cls, text]) => `<li>${swatch(cls)}${text}</li>`), `<li>${ack}semi-sync priority (acknowledges writes when &gt; 0)</li>`];
   return `<ul class="legend">${items.join('')}</ul>`;
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { findingsOf } from '../../diff/findings.js';
 import type { DiffResult } from '../../diff/model.js';
@@ -78,7 +78,7 @@ export function registerReport(program: Command): void {
     // why: as diff, the recorded topology next to the policies is used when no source is given.
     const recorded = resolve(isDirectory(first) ? first : startDirOf(first), 'topology.json');
     const source = opts.topology ?? (existsSync(recorded) ? recorded : undefined);
-    const topology = source === undefined ? undefined : { byCluster: await topologiesFor(clusters, { ...opts, topology: source }, analysis.repo.fleet), label: redactSecrets(source) };
+    const topology = source === undefined ? undefined : { byCluster: await topologiesFor(clusters, { ...opts, topology: source }, analysis.repo.fleet), label: redactSecrets(opts.topology ?? relative(process.cwd(), source)) };
     const diff = opts.base === undefined ? undefined : await baseDiff(opts.base, run.paths, opts);
     const findings = run.configure(findingsOf(analysis, new Set(wanted)));
     const title = opts.cluster !== undefined ? `succession report: cluster ${opts.cluster}` : `succession report: ${run.paths.join(', ')}`;
