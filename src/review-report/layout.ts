@@ -2,7 +2,7 @@ import { hierarchy, tree } from 'd3-hierarchy';
 import type { ReportHost } from './model.js';
 
 /** Size of a host's box and the gaps between boxes, in SVG user units (CSS pixels at scale 1). */
-export const NODE = { width: 196, height: 58, gapX: 56, gapY: 14 } as const;
+export const NODE = { width: 220, height: 60, gapX: 48, gapY: 14 } as const;
 const MARGIN = 12;
 
 export interface PlacedHost {

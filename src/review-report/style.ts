@@ -37,7 +37,7 @@ svg.tree{display:block}
 .host rect{stroke-width:1.6}
 .host text{font-family:"DejaVu Sans",system-ui,sans-serif;fill:var(--fg)}
 .host .k{font-size:13px;font-weight:700}
-.host .d,.host .s{font-size:11.5px}
+.host .d,.host .s{font-size:12px}
 .host.primary rect{fill:var(--primary);stroke:#143663}
 .host.primary text{fill:#fff}
 .host.candidate rect{fill:var(--cand-bg);stroke:var(--cand)}
@@ -49,7 +49,7 @@ svg.tree{display:block}
 .host.cand-removed rect{stroke:var(--err);stroke-width:4}
 .host.cand-removed .s{fill:var(--err)}
 .acker circle{fill:#6a3d9a;stroke:#fff;stroke-width:1.5}
-.acker text{fill:#fff;font:700 9.5px "DejaVu Sans",sans-serif}
+.acker text{fill:#fff;font:700 12px "DejaVu Sans",sans-serif}
 .badge{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;font-weight:600;color:#fff;background:var(--warn);vertical-align:middle}
 .badge.added{background:var(--cand)}
 .badge.removed{background:var(--err)}

@@ -46,15 +46,15 @@ function box(p: PlacedHost): string {
   const h = p.host;
   const acker = !h.primary && (h.semiSyncPriority ?? 0) > 0;
   const badge = acker
-    ? `<g class="acker"><circle cx="${NODE.width - 4}" cy="4" r="12"/><text x="${NODE.width - 4}" y="7.5" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
+    ? `<g class="acker"><circle cx="${NODE.width - 6}" cy="6" r="14"/><text x="${NODE.width - 6}" y="10" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
     : '';
   return [
     `<g class="${hostClass(h)}" data-host="${esc(h.key)}" transform="translate(${p.x},${p.y})" role="img" aria-label="${esc(title(h))}">`,
     `<title>${esc(title(h))}</title>`,
     `<rect width="${NODE.width}" height="${NODE.height}" rx="7"/>`,
-    `<text x="10" y="19" class="k">${esc(cut(h.key, 25))}</text>`,
-    `<text x="10" y="35" class="d">${esc(cut(details(h), 30))}</text>`,
-    `<text x="10" y="50" class="s">${esc(cut(standing(h), 31))}</text>`,
+    `<text x="10" y="20" class="k">${esc(cut(h.key, 24))}</text>`,
+    `<text x="10" y="36" class="d">${esc(cut(details(h), 28))}</text>`,
+    `<text x="10" y="52" class="s">${esc(cut(standing(h), 28))}</text>`,
     badge,
     '</g>',
   ].join('');
@@ -94,7 +94,7 @@ export function legendHtml(): string {
     ['host excluded cand-removed', 'stops being a candidate (--base)'],
   ];
   const swatch = (cls: string) => `<svg width="34" height="20" viewBox="0 0 34 20" aria-hidden="true"><g class="${cls}"><rect x="2" y="2" width="30" height="16" rx="4"/></g></svg>`;
-  const ack = `<svg width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true"><g class="acker"><circle r="11"/><text y="3.5" text-anchor="middle">50</text></g></svg>`;
+  const ack = `<svg width="30" height="30" viewBox="-15 -15 30 30" aria-hidden="true"><g class="acker"><circle r="14"/><text y="4" text-anchor="middle">50</text></g></svg>`;
   const items = [...samples.map(([cls, text]) => `<li>${swatch(cls)}${text}</li>`), `<li>${ack}semi-sync priority (acknowledges writes when &gt; 0)</li>`];
   return `<ul class="legend">${items.join('')}</ul>`;
 }
