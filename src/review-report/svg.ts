@@ -14,7 +14,7 @@ export function hostClass(h: ReportHost): string {
 }
 
 function details(h: ReportHost): string {
-  return [h.dc ?? 'no dc', h.promotion ?? '', h.role ?? '', h.semiSyncPriority !== undefined && h.semiSyncPriority > 0 ? `semi-sync ${h.semiSyncPriority}` : ''].filter(Boolean).join(' · ');
+  return [h.dc ?? 'no dc', h.promotion ?? '', h.role ?? ''].filter(Boolean).join(' · ');
 }
 
 /** The third line: what the host is in a failover, in a few words. */
@@ -42,19 +42,34 @@ function title(h: ReportHost): string {
   return lines.join('\n');
 }
 
-function box(p: PlacedHost): string {
+// why: SVG text does not wrap; boxes are made wide enough for the longest host key of the tree
+// (up to NODE.maxWidth), from generous per-character widths of the page's fonts at its sizes.
+const KEY_CHAR = 8.6;
+const LINE_CHAR = 7.4;
+const BADGE = 30;
+
+/** The box width that fits the tree's longest host key beside a priority badge. */
+export function boxWidth(hosts: readonly ReportHost[]): number {
+  const longest = Math.max(0, ...hosts.map((h) => [...h.key].length));
+  return Math.min(NODE.maxWidth, Math.max(NODE.width, Math.ceil(20 + longest * KEY_CHAR + BADGE)));
+}
+
+function box(p: PlacedHost, width: number): string {
   const h = p.host;
-  const acker = !h.primary && (h.semiSyncPriority ?? 0) > 0;
-  const badge = acker
-    ? `<g class="acker"><circle cx="${NODE.width - 6}" cy="6" r="14"/><text x="${NODE.width - 6}" y="10" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
+  const keyChars = Math.floor((width - 20 - BADGE) / KEY_CHAR);
+  const lineChars = Math.floor((width - 20) / LINE_CHAR);
+  // why: the primary's priority counts too: it is what it acknowledges with once it is a replica again.
+  const prioritised = (h.semiSyncPriority ?? 0) > 0;
+  const badge = prioritised
+    ? `<g class="acker"><circle cx="${width - 6}" cy="6" r="14"/><text x="${width - 6}" y="10" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
     : '';
   return [
     `<g class="${hostClass(h)}" data-host="${esc(h.key)}" transform="translate(${p.x},${p.y})" role="img" aria-label="${esc(title(h))}">`,
     `<title>${esc(title(h))}</title>`,
-    `<rect width="${NODE.width}" height="${NODE.height}" rx="7"/>`,
-    `<text x="10" y="20" class="k">${esc(cut(h.key, 24))}</text>`,
-    `<text x="10" y="36" class="d">${esc(cut(details(h), 28))}</text>`,
-    `<text x="10" y="52" class="s">${esc(cut(standing(h), 28))}</text>`,
+    `<rect width="${width}" height="${NODE.height}" rx="7"/>`,
+    `<text x="10" y="20" class="k">${esc(cut(h.key, keyChars))}</text>`,
+    `<text x="10" y="36" class="d">${esc(cut(details(h), lineChars))}</text>`,
+    `<text x="10" y="52" class="s">${esc(cut(standing(h), lineChars))}</text>`,
     badge,
     '</g>',
   ].join('');
@@ -66,9 +81,9 @@ function box(p: PlacedHost): string {
  * its natural size: a wide tree scrolls inside its container instead of shrinking its text.
  */
 export function treeSvg(hosts: readonly ReportHost[], label: string): string {
-  const layout = layoutTree(hosts);
+  const layout = layoutTree(hosts, boxWidth(hosts));
   const edges = layout.links.map(({ from, to }) => {
-    const x1 = from.x + NODE.width;
+    const x1 = from.x + layout.box;
     const y1 = from.y + NODE.height / 2;
     const x2 = to.x;
     const y2 = to.y + NODE.height / 2;
@@ -78,7 +93,7 @@ export function treeSvg(hosts: readonly ReportHost[], label: string): string {
   return [
     `<svg class="tree" xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-label="${esc(label)}">`,
     `<g class="edges">${edges.join('')}</g>`,
-    layout.hosts.map(box).join(''),
+    layout.hosts.map((p) => box(p, layout.box)).join(''),
     '</svg>',
   ].join('');
 }
@@ -95,6 +110,6 @@ export function legendHtml(): string {
   ];
   const swatch = (cls: string) => `<svg width="34" height="20" viewBox="0 0 34 20" aria-hidden="true"><g class="${cls}"><rect x="2" y="2" width="30" height="16" rx="4"/></g></svg>`;
   const ack = `<svg width="30" height="30" viewBox="-15 -15 30 30" aria-hidden="true"><g class="acker"><circle r="14"/><text y="4" text-anchor="middle">50</text></g></svg>`;
-  const items = [...samples.map(([cls, text]) => `<li>${swatch(cls)}${text}</li>`), `<li>${ack}semi-sync priority (acknowledges writes when &gt; 0)</li>`];
+  const items = [...samples.map(([cls, text]) => `<li>${swatch(cls)}${text}</li>`), `<li>${ack}semi-sync priority (&gt; 0: acknowledges writes as a replica)</li>`];
   return `<ul class="legend">${items.join('')}</ul>`;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,10 +14,22 @@ import { browserDescribe, launchChromium } from './browser.js';
 let dir: string;
 let browser: Browser;
 
-/** The pages tested: the example repository, and the proposed change against it (--base). */
+/** A cluster with long host names and a description that would run a script and load an image, were it markup. */
+const ODD = `kind: cluster
+name: odd
+description: "<script>window.pwned = 1</script><img src=http://127.0.0.1:9/x onerror=window.pwned=2>"
+primary: a-very-long-host-name-for-the-primary.db.example.internal:3306
+hosts:
+  a-very-long-host-name-for-the-primary.db.example.internal:3306: { dc: dc1, semiSyncPriority: 100 }
+  a-very-long-host-name-for-the-replica.db.example.internal:3306: { dc: dc1, promotion: prefer, semiSyncPriority: 100 }
+  db3:3306: { source: a-very-long-host-name-for-the-replica.db.example.internal:3306 }
+`;
+
+/** The pages tested: the example repository, the proposed change against it (--base), and the odd cluster. */
 const PAGES = {
-  example: { args: [], clusters: { dr: 7, shop: 5 } },
-  change: { args: ['test/diff/fixtures/proposed', '--base', 'policies', '--topology', 'policies/topology.json'], clusters: { dr: 7, shop: 5 } },
+  example: { args: () => [], clusters: { dr: 7, shop: 5 } },
+  change: { args: () => ['test/diff/fixtures/proposed', '--base', 'policies', '--topology', 'policies/topology.json'], clusters: { dr: 7, shop: 5 } },
+  odd: { args: () => [join(dir, 'odd-repo')], clusters: { odd: 3 } },
 } as const;
 
 const VIEWPORTS = [
@@ -28,8 +40,11 @@ const VIEWPORTS = [
 browserDescribe('report in Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'succession-report-browser-'));
+    mkdirSync(join(dir, 'odd-repo'));
+    writeFileSync(join(dir, 'odd-repo', 'fleet.yaml'), 'kind: fleet\n');
+    writeFileSync(join(dir, 'odd-repo', 'odd.yaml'), ODD);
     for (const [name, page] of Object.entries(PAGES)) {
-      const r = run(['report', ...page.args, '--out', join(dir, name)]);
+      const r = run(['report', ...page.args(), '--out', join(dir, name)]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
     }
@@ -80,7 +95,12 @@ browserDescribe('report in Chromium', () => {
       const overflowing: string[] = [];
       for (const g of document.querySelectorAll<SVGGElement>('svg.tree g.host')) {
         const box = g.querySelector('rect')!.getBBox();
-        for (const t of g.querySelectorAll<SVGTextElement>(':scope > text')) if (t.getBBox().x + t.getBBox().width > box.x + box.width - 4) overflowing.push(t.textContent!);
+        const badge = g.querySelector('.acker circle')?.getBBox();
+        for (const t of g.querySelectorAll<SVGTextElement>(':scope > text')) {
+          const b = t.getBBox();
+          const under = badge !== undefined && b.y < badge.y + badge.height && b.x + b.width > badge.x;
+          if (b.x + b.width > box.x + box.width - 4 || under) overflowing.push(t.textContent!);
+        }
       }
       const shrunk = [...document.querySelectorAll<SVGSVGElement>('svg.tree')].filter((s) => Math.abs(s.getBoundingClientRect().width - Number(s.getAttribute('width'))) > 0.5).length;
       const scrolling = [...document.querySelectorAll<HTMLElement>('.scroll')].filter((s) => s.scrollWidth > s.clientWidth + 1).length;
@@ -95,6 +115,7 @@ browserDescribe('report in Chromium', () => {
         try {
           expect(problems).toEqual([]);
           expect(requests).toEqual([url]);
+          expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
           const drawn = await page.$$eval('section.cluster', (sections) =>
             sections.map((s) => ({ name: s.getAttribute('data-name'), hosts: s.querySelectorAll('svg.tree g.host').length, declared: Number(s.getAttribute('data-hosts')) })),
           );
