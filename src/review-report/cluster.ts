@@ -30,7 +30,7 @@ function n1Table(c: ClusterReport): string {
   const rows = c.n1.map((r) => {
     const worst = c.worst?.failed === r.failed ? ' class="worst"' : '';
     const cells = c.engines.map((e) => r.cells.find((x) => x.engine === e)).map((x) => (x ? cell(x, r.failedRole) : '<td>—</td>'));
-    return `<tr${worst}><th scope="row">${esc(r.failed)}<span class="stall">${esc(r.failedRole)}</span></th>${cells.join('')}</tr>`;
+    return `<tr${worst}><th scope="row">${esc(r.failed)}<span class="stall">${esc(r.failedRole)}${worst ? ' · worst case' : ''}</span></th>${cells.join('')}</tr>`;
   });
   const worst = c.worst ? `<p class="worst-line">Worst case: <strong>${esc(c.worst.failed)}</strong> fails under ${esc(c.worst.engine)}, writes stall ${esc(stallText(c.worst.stallSeconds))}${c.change?.worstBefore ? ` (before: ${esc(c.change.worstBefore.failed)} under ${esc(c.change.worstBefore.engine)}, ${esc(stallText(c.change.worstBefore.stallSeconds))})` : ''}.</p>` : '';
   return `<h3>Single-host failures (N-1)</h3><p class="meta">Per engine: the host it promotes (or moves the replicas under) and how long writes stall.</p><div class="scroll"><table class="n1">${head}${rows.join('')}</table></div>${worst}`;

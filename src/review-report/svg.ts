@@ -24,7 +24,8 @@ function standing(h: ReportHost): string {
   if (h.inTopology === false) return 'not in the topology';
   if (h.primary) return 'primary';
   if (h.candidate) return 'candidate';
-  return h.reasons[0] ?? '';
+  // why: the box has room for the reason, not its detail ("not a direct replica (replicates from …)"); the tooltip has both.
+  return (h.reasons[0] ?? '').replace(/ \(.*$/, '');
 }
 
 /** Everything about the host, for the tooltip and for screen readers. */
