@@ -65,7 +65,8 @@ function box(p: PlacedHost, width: number): string {
     ? `<g class="acker"><circle cx="${width - 6}" cy="6" r="14"/><text x="${width - 6}" y="10" text-anchor="middle">${esc(cut(String(h.semiSyncPriority), 3))}</text></g>`
     : '';
   return [
-    `<g class="${hostClass(h)}" data-host="${esc(h.key)}" transform="translate(${p.x},${p.y})" role="img" aria-label="${esc(title(h))}">`,
+    // why: the title, the group's first child, is its tooltip and its accessible name both.
+    `<g class="${hostClass(h)}" data-host="${esc(h.key)}" transform="translate(${p.x},${p.y})">`,
     `<title>${esc(title(h))}</title>`,
     `<rect width="${width}" height="${NODE.height}" rx="7"/>`,
     `<text x="10" y="20" class="k">${esc(cut(h.key, keyChars))}</text>`,

@@ -74,13 +74,14 @@ export function registerReport(program: Command): void {
       throw new UsageError(`no cluster named "${opts.cluster}" in ${run.paths.join(', ')}${problems}.${didYouMean(opts.cluster, names)}`);
     }
     const wanted = opts.cluster !== undefined ? [opts.cluster] : names;
-    const clusters = analysis.repo.clusters.filter((c) => wanted.includes(c.name));
+    const wantedSet = new Set(wanted);
+    const clusters = analysis.repo.clusters.filter((c) => wantedSet.has(c.name));
     // why: as diff, the recorded topology next to the policies is used when no source is given.
     const recorded = resolve(isDirectory(first) ? first : startDirOf(first), 'topology.json');
     const source = opts.topology ?? (existsSync(recorded) ? recorded : undefined);
     const topology = source === undefined ? undefined : { byCluster: await topologiesFor(clusters, { ...opts, topology: source }, analysis.repo.fleet), label: redactSecrets(opts.topology ?? relative(process.cwd(), source)) };
     const diff = opts.base === undefined ? undefined : await baseDiff(opts.base, run.paths, opts);
-    const findings = run.configure(findingsOf(analysis, new Set(wanted)));
+    const findings = run.configure(findingsOf(analysis, wantedSet));
     const title = opts.cluster !== undefined ? `succession report: cluster ${opts.cluster}` : `succession report: ${run.paths.join(', ')}`;
     const model = buildReport({ title, analysis, findings, clusters: wanted, ...(topology ? { topology } : {}), ...(diff ? { diff } : {}) });
     const html = renderReport(model);
