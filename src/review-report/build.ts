@@ -112,6 +112,11 @@ function overlay(report: ClusterReport, d: DiffResult['clusters'][number]): void
   for (const h of report.hosts) {
     const c = byHost.get(h.key);
     if (c) h.candidateChange = { change: c.change, reasons: c.reasons };
+    const prefix = `hosts.${h.key}.`;
+    const own = d.policy
+      .filter((s) => s.setting.startsWith(prefix))
+      .map((s) => ({ field: s.setting.slice(prefix.length), ...(s.before !== undefined ? { before: s.before } : {}), ...(s.after !== undefined ? { after: s.after } : {}) }));
+    if (own.length > 0) h.settingChanges = own;
   }
   const failures = new Map((d.failures?.changes ?? []).map((c) => [`${c.failed}\u0000${c.engine}`, c]));
   for (const row of report.n1 ?? []) {

@@ -24,6 +24,8 @@ export interface ReportHost {
   reasons: string[];
   /** With --base: the host became (added) or stopped being (removed) a candidate. */
   candidateChange?: { change: 'added' | 'removed'; reasons: string[] };
+  /** With --base: this host's own policy settings that change (dc, role, promotion, semiSyncPriority, source). */
+  settingChanges?: { field: string; before?: string; after?: string }[];
 }
 
 /** What one engine does when one host fails. */

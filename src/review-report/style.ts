@@ -45,6 +45,9 @@ svg.tree{display:block}
 .host.excluded .s{fill:var(--muted)}
 .host.undeclared rect{stroke-dasharray:5 3}
 .host.absent rect{stroke-dasharray:2 3;stroke:var(--err)}
+.host.set-changed rect{stroke:var(--warn);stroke-width:3}
+.host.set-changed .s{fill:var(--warn)}
+.host.primary.set-changed .s{fill:#ffd58a}
 .host.cand-added rect{stroke:var(--cand);stroke-width:4}
 .host.cand-removed rect{stroke:var(--err);stroke-width:4}
 .host.cand-removed .s{fill:var(--err)}

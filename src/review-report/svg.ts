@@ -9,6 +9,7 @@ export function hostClass(h: ReportHost): string {
     h.declared ? '' : 'undeclared',
     h.inTopology === false ? 'absent' : '',
     h.candidateChange ? `cand-${h.candidateChange.change}` : '',
+    h.settingChanges ? 'set-changed' : '',
   ].filter(Boolean);
   return ['host', kind, ...extra].join(' ');
 }
@@ -19,7 +20,8 @@ function details(h: ReportHost): string {
 
 /** The third line: what the host is in a failover, in a few words. */
 function standing(h: ReportHost): string {
-  if (h.candidateChange) return h.candidateChange.change === 'added' ? '+ now a candidate' : `− no longer: ${h.candidateChange.reasons[0] ?? ''}`;
+  if (h.candidateChange) return h.candidateChange.change === 'added' ? '+ candidate now' : `− ${(h.candidateChange.reasons[0] ?? 'not a candidate').replace(/ \(.*$/, '')}`;
+  if (h.settingChanges) return `Δ ${h.settingChanges[0]!.field}, was ${h.settingChanges[0]!.before ?? 'not set'}`;
   if (!h.declared) return 'not in the policy';
   if (h.inTopology === false) return 'not in the topology';
   if (h.primary) return 'primary';
@@ -39,6 +41,7 @@ function title(h: ReportHost): string {
     h.candidate ? 'candidate: yes' : `candidate: no (${h.reasons.join('; ')})`,
   ];
   if (h.candidateChange) lines.push(h.candidateChange.change === 'added' ? 'became a candidate with this change' : `stopped being a candidate with this change (${h.candidateChange.reasons.join('; ')})`);
+  if (h.settingChanges) lines.push(...h.settingChanges.map((c) => `changes: ${c.field}: ${c.before ?? '(not set)'} → ${c.after ?? '(not set)'}`));
   if (h.ring) lines.push(h.ring);
   return lines.join('\n');
 }
@@ -109,6 +112,7 @@ export function legendHtml(): string {
     ['host excluded undeclared', 'in the topology, not in the policy'],
     ['host candidate cand-added', 'becomes a candidate (--base)'],
     ['host excluded cand-removed', 'stops being a candidate (--base)'],
+    ['host candidate set-changed', 'its settings change (--base)'],
   ];
   const swatch = (cls: string) => `<svg width="34" height="20" viewBox="0 0 34 20" aria-hidden="true"><g class="${cls}"><rect x="2" y="2" width="30" height="16" rx="4"/></g></svg>`;
   const ack = `<svg width="30" height="30" viewBox="-15 -15 30 30" aria-hidden="true"><g class="acker"><circle r="14"/><text y="4" text-anchor="middle">50</text></g></svg>`;

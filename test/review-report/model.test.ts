@@ -64,6 +64,10 @@ describe('report model of the example repository', () => {
     expect(shop.change!.findings.added.map((f) => f.ruleId)).toEqual(['single-promotable-candidate']);
     expect(m.rules.map((r) => r.id)).toContain('single-promotable-candidate');
     expect(m.rules.find((r) => r.id === 'single-promotable-candidate')!.url).toBe('https://github.com/succession-dev/succession/blob/main/docs/rules/single-promotable-candidate.md');
+    const dr = m.clusters.find((c) => c.name === 'dr')!;
+    expect(dr.change!.kinds).toEqual([]);
+    expect(dr.hosts.find((h) => h.key === '10.0.0.143:3306')!.settingChanges).toEqual([{ field: 'promotion', before: 'neutral', after: 'prefer' }]);
+    expect(dr.hosts.filter((h) => h.settingChanges)).toHaveLength(1);
     const unchanged = exampleReport({ base: false });
     expect(unchanged.clusters.every((c) => c.change === undefined)).toBe(true);
   });
