@@ -179,7 +179,9 @@ export function buildReport(input: ReportInput): ReportModel {
   const reports = clusters.map((cluster): ClusterReport => {
     const own = ownTopology(cluster);
     const { hosts, from, notes } = hostsOf(cluster, own);
-    if (input.topology && !own) notes.push('the topology holds none of its hosts: its failures are not simulated');
+    // why: an orchestrator source answers only for the clusters orchestrator manages.
+    if (input.topology && !input.topology.byCluster.has(cluster.name)) notes.push('no topology for this cluster: its failures are not simulated');
+    else if (input.topology && !own) notes.push('the topology holds none of its hosts: its failures are not simulated');
     const report: ClusterReport = {
       name: cluster.name,
       file: cluster.file.path,

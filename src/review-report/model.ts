@@ -1,3 +1,4 @@
+import type { ChangeKind } from '../diff/model.js';
 import type { Finding } from '../findings.js';
 import type { Engine } from '../simulate/model.js';
 
@@ -73,8 +74,7 @@ export interface ClusterReport {
 
 export interface ClusterChange {
   status: 'added' | 'removed' | 'changed';
-  /** ChangeKinds of src/diff: successor, candidates, stall. */
-  kinds: string[];
+  kinds: ChangeKind[];
   /** Resolved policy settings that differ, as `setting: before → after`. */
   settings: string[];
   findings: { added: Finding[]; resolved: Finding[] };

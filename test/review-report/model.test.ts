@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulateEachSingleFailure, enginesOf } from '../../src/simulate/index.js';
+import { buildReport } from '../../src/review-report/build.js';
 import { splitTopology } from '../../src/review-report/topology.js';
 import type { Instance, Topology } from '../../src/topology/model.js';
 import { analysisOf, exampleReport, TOPOLOGY } from './fixtures.js';
@@ -47,6 +48,15 @@ describe('report model of the example repository', () => {
     expect(dr.hosts.find((h) => h.key === '10.0.0.147:3306')!.source).toBe('10.0.0.143:3306');
     expect(dr.hosts.every((h) => h.inTopology === undefined)).toBe(true);
     expect(m.notes.join()).toContain('no topology');
+  });
+
+  it('says which clusters a per-cluster source (orchestrator) gave no topology for', () => {
+    const analysis = analysisOf('policies');
+    const m = buildReport({ title: 't', analysis, findings: [], topology: { byCluster: new Map([['shop', TOPOLOGY]]), label: 'http://orchestrator' } });
+    const dr = m.clusters.find((c) => c.name === 'dr')!;
+    expect(dr.notes).toEqual(['no topology for this cluster: its failures are not simulated']);
+    expect(dr.n1).toBeUndefined();
+    expect(m.clusters.find((c) => c.name === 'shop')!.n1).toHaveLength(5);
   });
 
   it('reports one cluster with --cluster', () => {
