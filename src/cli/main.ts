@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   discover: async () => (await import('./commands/discover.js')).registerDiscover,
   simulate: async () => (await import('./commands/simulate.js')).registerSimulate,
   diff: async () => (await import('./commands/diff.js')).registerDiff,
+  report: async () => (await import('./commands/report.js')).registerReport,
   rules: async () => (await import('./commands/rules.js')).registerRules,
   schema: async () => (await import('./commands/schema.js')).registerSchema,
   init: async () => (await import('./commands/init.js')).registerInit,
@@ -63,6 +64,7 @@ Examples:
   succession init my-policies                       scaffold a policy repository
   succession schema policy --path                   the policy schema's file, for editor settings
   succession diff main -f markdown                  review a policy change against main, for a pull request
+  succession report --out report/ --base main       an HTML page of every cluster: trees, failures, findings
 
 Environment:
   ORCHESTRATOR_API                                    the default --topology (as for orchestrator-client)

@@ -21,8 +21,8 @@ function reasonText(s: HostStanding, cluster: ClusterPolicy, r: ExclusionReason)
   }
 }
 
-/** Host key → reasons it is not a candidate (empty: it is one). */
-function byHost(cluster: ClusterPolicy | undefined): Map<string, string[]> {
+/** Host key → reasons, in words, it is not a candidate (empty: it is one). */
+export function candidateReasons(cluster: ClusterPolicy | undefined): Map<string, string[]> {
   if (!cluster) return new Map();
   return new Map(standings(cluster).map((s) => [s.host.key, s.reasons.map((r) => reasonText(s, cluster, r))]));
 }
@@ -32,8 +32,8 @@ function byHost(cluster: ClusterPolicy | undefined): Map<string, string[]> {
  * on the other side (the whitelist, a role, the DC fence, the promotion level, ...), by host key.
  */
 export function candidateChanges(before: ClusterPolicy | undefined, after: ClusterPolicy | undefined): CandidateChange[] {
-  const b = byHost(before);
-  const a = byHost(after);
+  const b = candidateReasons(before);
+  const a = candidateReasons(after);
   const out: CandidateChange[] = [];
   for (const host of [...new Set([...b.keys(), ...a.keys()])].sort()) {
     const was = b.get(host)?.length === 0;

@@ -75,6 +75,14 @@ describe('npm pack, install the tarball, run it elsewhere', () => {
     expect(checked.status).toBe(0);
   });
 
+  it('writes the report page from the bundle (d3-hierarchy inside it), without the docs screenshots in the package', () => {
+    const r = npx(['report', '.', '--out', join(work, 'report')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(work, 'report/index.html'), 'utf8')).toContain('data-name="shop"');
+    expect(packed.filter((f) => f.endsWith('.png'))).toEqual([]);
+  });
+
   it('finds its rule docs and schemas inside the installed package', () => {
     const r = npx(['rules']);
     expect(r.status).toBe(0);

@@ -28,13 +28,13 @@ function isDirectory(p: string): boolean {
 }
 
 /** One side as read: its analysis, and where its recorded topology would be. */
-interface Read {
+export interface Read {
   side: Side;
   topologyFile: string;
 }
 
 /** Reads the policies of one side with `dir` as the working directory, so that paths read alike on both sides. */
-function readSide(label: string, dir: string, paths: readonly string[], fleet: string | undefined, cache: ReadCache): Read {
+export function readSide(label: string, dir: string, paths: readonly string[], fleet: string | undefined, cache: ReadCache): Read {
   const home = process.cwd();
   if (!isDirectory(dir)) throw new UsageError(`${label} has no directory ${relative(home, dir) || '.'}: run diff from a directory that exists in both revisions`);
   process.chdir(dir);
@@ -57,7 +57,7 @@ function readSide(label: string, dir: string, paths: readonly string[], fleet: s
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Reads both sides (checking revisions out as needed), runs `work` while they exist, then removes every checkout. */
-async function withSides(base: string | undefined, head: string | undefined, opts: DiffOptions, work: (b: Read, h: Read) => Promise<DiffResult>): Promise<DiffResult> {
+export async function withSides<T>(base: string | undefined, head: string | undefined, opts: Pick<DiffOptions, 'policies' | 'fleet'>, work: (b: Read, h: Read) => Promise<T>): Promise<T> {
   const home = process.cwd();
   // why: most files are the same in both revisions; each is parsed and validated once.
   const cache: ReadCache = new Map();
@@ -94,6 +94,16 @@ async function withSides(base: string | undefined, head: string | undefined, opt
   }
 }
 
+/** The diff of two sides read, against `--topology`, else the head's recorded topology, else the base's. */
+export async function compareSides(b: Read, h: Read, opts: TopologyOptions): Promise<DiffResult> {
+  const affected = affectedClusters(b.side.analysis, h.side.analysis);
+  const topology = opts.topology ?? [h.topologyFile, b.topologyFile].find((f) => existsSync(f));
+  let topologies: Map<string, Topology> | undefined;
+  if (topology !== undefined && affected.length > 0) topologies = await topologiesFor(affected, { ...opts, topology }, h.side.analysis.repo.fleet ?? b.side.analysis.repo.fleet);
+  else if (topology !== undefined) topologies = new Map();
+  return diffRepositories(b.side, h.side, topologies);
+}
+
 export function registerDiff(program: Command): void {
   addTopologyOptions(
     program
@@ -109,14 +119,7 @@ export function registerDiff(program: Command): void {
     if (base === undefined && head !== undefined) throw new UsageError('a head needs a base');
     // why: standard input can be read once, and diff reads the policies twice.
     if (opts.policies?.includes('-')) throw new UsageError('diff compares files; "-" (standard input) cannot be read for both sides');
-    const result = await withSides(base, head, opts, async (b, h) => {
-      const affected = affectedClusters(b.side.analysis, h.side.analysis);
-      const topology = opts.topology ?? [h.topologyFile, b.topologyFile].find((f) => existsSync(f));
-      let topologies: Map<string, Topology> | undefined;
-      if (topology !== undefined && affected.length > 0) topologies = await topologiesFor(affected, { ...opts, topology }, h.side.analysis.repo.fleet ?? b.side.analysis.repo.fleet);
-      else if (topology !== undefined) topologies = new Map();
-      return diffRepositories(b.side, h.side, topologies);
-    });
+    const result = await withSides(base, head, opts, (b, h) => compareSides(b, h, opts));
     const text = opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : opts.format === 'markdown' ? renderMarkdown(result) : renderStylish(result);
     await writeOut(text);
     const failing = result.clusters.some((c) => c.kinds.some((k) => opts.failOnChange.includes(k)));
