@@ -159,7 +159,7 @@ describe('the GitHub Actions workflow', () => {
       expect(r.status, `${name}: ${r.stderr}`).toBe(0);
     }
     const diff = readFileSync(join(clone, 'succession-diff.md'), 'utf8');
-    expect(diff).toMatch(/^### succession diff: origin\/main → HEAD\n/);
+    expect(diff).toMatch(/^### succession diff: origin\/main \([0-9a-f]{12}\) → HEAD \([0-9a-f]{12}\)\n/);
     expect(diff).toContain('<details><summary>shop changed: candidates −1; successor changes in 3 failures');
     expect(diff).toContain('rha-db-01:3306 fails, orchestrator: successor rha-db-02:3306 → rha-db-03:3306');
     expect(readFileSync(join(work, 'summary.md'), 'utf8')).toBe(diff);
