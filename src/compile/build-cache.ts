@@ -246,6 +246,9 @@ export class BuildCache {
    * files just done, and the verified stats. Nothing is written when nothing changed.
    */
   save(file: string, fleetPath: string | undefined, shards: readonly ShardOutput[]): void {
+    const sameStats = this.stats.size === this.stored.stats.size && [...this.stats].every(([k, st]) => this.stored.stats.get(k) === st);
+    const unchanged = shards.every((s) => s.files.length === 0) && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath;
+    if (unchanged) return;
     const table = [...this.stored.table];
     const tableLines = [...this.stored.tableLines];
     const tableAt = new Map(table.map((f, i) => [findingKey(f), i]));
@@ -261,7 +264,6 @@ export class BuildCache {
     };
     const entries: string[] = [];
     for (const e of this.hits.values()) entries.push(e.line);
-    let fresh = 0;
     for (const s of shards) {
       const valid = new Map(s.valid.map((v) => [v.path, v]));
       const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
@@ -283,11 +285,8 @@ export class BuildCache {
         const json = exactJson(data);
         if (json === undefined) continue;
         entries.push(`E\t${JSON.stringify(f.path)}\t${sha}\t${json}`);
-        fresh++;
       }
     }
-    const sameStats = this.stats.size === this.stored.stats.size && [...this.stats.keys()].every((k) => this.stored.stats.get(k) === this.stats.get(k));
-    if (fresh === 0 && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath) return;
     const stats = [...this.stats].map(([rel, st]) => `S\t${JSON.stringify([rel, ...st])}`);
     const body = [`K\t${this.stored.key}`, `F\t${JSON.stringify(fleetPath ?? null)}`, ...tableLines, ...stats, ...entries, ''].join('\n');
     const temp = `${file}.${process.pid}.tmp`;
