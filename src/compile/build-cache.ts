@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../findings.js';
 import type { CachedShard, ShardOutput } from '../lint-parallel.js';
@@ -38,15 +38,20 @@ type EntryData = [
   outputs: [string, string][],
 ];
 
+/** Where a file's entry is in the cache file: its line is copied into the next cache as it is, its JSON parsed only when the file is unchanged. */
 interface Entry {
   sha: string;
-  /** The entry's line as stored, written again as it is when the file is unchanged. */
-  line: string;
-  parsed?: EntryData;
+  lineStart: number;
+  jsonStart: number;
+  end: number;
 }
 
 interface Stored {
   key: string;
+  /** The checksum line of the file read (the entries' offsets are into it). */
+  sum: string;
+  /** The file's bytes until the lookup is done: the cache's text is not kept through the build. */
+  bytes: Buffer | undefined;
   fleetPath: string | undefined;
   /** Compile findings shared by several files; append-only while the key holds, so that indices stay valid. */
   table: Finding[];
@@ -89,7 +94,7 @@ export interface LoadedCache {
 }
 
 function empty(key: string): Stored {
-  return { key, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map() };
+  return { key, sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map() };
 }
 
 // The file: the magic line, the sha256 of the rest, then lines of a letter, a tab and fields:
@@ -97,49 +102,58 @@ function empty(key: string): Stored {
 
 /** Reads the cache at `file`; a missing, corrupt or foreign file, or one for another key, gives an empty cache. */
 export function loadCache(file: string, key: string): LoadedCache {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     return { stored: empty(key) };
   }
-  const first = text.indexOf('\n');
-  const second = text.indexOf('\n', first + 1);
-  if (text.slice(0, first) !== MAGIC || second < 0) return { stored: empty(key), ignored: 'not a succession build cache' };
-  const body = text.slice(second + 1);
-  if (sha256(body) !== text.slice(first + 1, second)) return { stored: empty(key), ignored: 'corrupt (its checksum does not match)' };
+  const first = bytes.indexOf(10);
+  const second = bytes.indexOf(10, first + 1);
+  if (first < 0 || bytes.toString('latin1', 0, first) !== MAGIC || second < 0) return { stored: empty(key), ignored: 'not a succession build cache' };
+  const sum = bytes.toString('latin1', first + 1, second);
+  if (sha256(bytes.subarray(second + 1)) !== sum) return { stored: empty(key), ignored: 'corrupt (its checksum does not match)' };
   try {
-    return { stored: parseBody(body, key) };
+    return { stored: parseBody(bytes, second + 1, sum, key) };
   } catch {
     return { stored: empty(key), ignored: 'corrupt' };
   }
 }
 
-function parseBody(body: string, key: string): Stored {
-  const lines = body.split('\n');
-  if (lines[0] !== `K\t${key}`) return empty(key);
-  const stored = empty(key);
-  for (const line of lines.slice(1)) {
-    if (line === '') continue;
-    const kind = line.slice(0, 2);
-    if (kind === 'E\t') {
-      const a = line.indexOf('\t', 2);
-      const b = line.indexOf('\t', a + 1);
-      if (a < 0 || b < 0) throw new Error('bad entry');
-      stored.files.set(JSON.parse(line.slice(2, a)) as string, { sha: line.slice(a + 1, b), line });
-    } else if (kind === 'S\t') {
-      const [rel, ...stat] = JSON.parse(line.slice(2)) as [string, ...OutputStat];
+const TAB = 9;
+const NEWLINE = 10;
+
+function parseBody(bytes: Buffer, from: number, sum: string, key: string): Stored {
+  const stored: Stored = { ...empty(key), sum, bytes };
+  let keyed = false;
+  for (let start = from; start < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) end = bytes.length;
+    if (bytes[start + 1] !== TAB) throw new Error('bad line');
+    const kind = String.fromCharCode(bytes[start]!);
+    const rest = () => bytes.toString('utf8', start + 2, end);
+    if (!keyed) {
+      if (kind !== 'K' || rest() !== key) return empty(key);
+      keyed = true;
+    } else if (kind === 'E') {
+      const a = bytes.indexOf(TAB, start + 2);
+      const b = bytes.indexOf(TAB, a + 1);
+      if (a < 0 || b < 0 || b >= end) throw new Error('bad entry');
+      stored.files.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, { sha: bytes.toString('latin1', a + 1, b), lineStart: start, jsonStart: b + 1, end });
+    } else if (kind === 'S') {
+      const [rel, ...stat] = JSON.parse(rest()) as [string, ...OutputStat];
       stored.stats.set(rel, stat);
-    } else if (kind === 'T\t') {
-      stored.table.push(JSON.parse(line.slice(2)) as Finding);
-      stored.tableLines.push(line);
-    } else if (kind === 'F\t') {
-      stored.fleetPath = (JSON.parse(line.slice(2)) as string | null) ?? undefined;
+    } else if (kind === 'T') {
+      stored.table.push(JSON.parse(rest()) as Finding);
+      stored.tableLines.push(bytes.toString('utf8', start, end));
+    } else if (kind === 'F') {
+      stored.fleetPath = (JSON.parse(rest()) as string | null) ?? undefined;
     } else {
       throw new Error('bad line');
     }
+    start = end + 1;
   }
-  return stored;
+  return keyed ? stored : empty(key);
 }
 
 /** Not JSON: what would not come back as it was (YAML's .inf, .nan and -0). */
@@ -158,8 +172,8 @@ function exactJson(value: unknown): string | undefined {
   }
 }
 
-function entryData(e: Entry): EntryData {
-  return (e.parsed ??= JSON.parse(e.line.slice(e.line.indexOf('\t', e.line.indexOf('\t', 2) + 1) + 1)) as EntryData);
+function entryData(bytes: Buffer, e: Entry): EntryData {
+  return JSON.parse(bytes.toString('utf8', e.jsonStart, e.end)) as EntryData;
 }
 
 function sameStat(r: OutputStat, st: BigIntStats): boolean {
@@ -200,6 +214,86 @@ function outputsHold(outDir: string, outputs: readonly [string, string][], old: 
   return true;
 }
 
+const NEWLINE_BYTE = Buffer.from('\n');
+
+/**
+ * Writes a cache file a megabyte at a time (a whole cache held at once is tens of MiB more peak
+ * RSS), the checksum line first as a placeholder, filled in at the end.
+ */
+class LineWriter {
+  private readonly fd: number;
+  private readonly hash = createHash('sha256');
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly sumAt = Buffer.byteLength(`${MAGIC}\n`);
+
+  constructor(private readonly file: string) {
+    this.fd = openSync(file, 'w', 0o644);
+    writeSync(this.fd, `${MAGIC}\n${'0'.repeat(64)}\n`);
+  }
+
+  line(l: string | Buffer): void {
+    const b = typeof l === 'string' ? Buffer.from(l, 'utf8') : l;
+    this.chunks.push(b, NEWLINE_BYTE);
+    this.size += b.length + 1;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    const b = Buffer.concat(this.chunks);
+    this.hash.update(b);
+    writeSync(this.fd, b);
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.flush();
+    writeSync(this.fd, this.hash.digest('hex'), this.sumAt, 'latin1');
+    closeSync(this.fd);
+  }
+
+  /** Closes and removes the file after a failure. */
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(this.file);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Copies the lines of `entries` from the cache file, if it is still the one loaded (its checksum
+ * line is `sum`: another build may have replaced it since, and then they are left out). Read
+ * through one descriptor, so that a replacement meanwhile cannot mix two files.
+ */
+function copyEntries(file: string, sum: string, entries: Iterable<Entry>, out: LineWriter): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
+    readSync(fd, head, 0, head.length, 0);
+    if (head.toString('latin1', MAGIC.length + 1) !== sum) return;
+    for (const e of entries) {
+      const b = Buffer.allocUnsafe(e.end - e.lineStart);
+      if (readSync(fd, b, 0, b.length, e.lineStart) !== b.length) throw new Error(`${file} is shorter than when it was read`);
+      out.line(b);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A build's use of the cache: the files it answers for, and what the next build's cache will hold. */
 export class BuildCache {
   private readonly shas = new Map<string, string>();
@@ -221,7 +315,7 @@ export class BuildCache {
       this.shas.set(input.path, sha);
       const e = this.stored.files.get(input.path);
       if (outDir === undefined || e === undefined || e.sha !== sha) continue;
-      const [kind, valid, data, findings, own, sharedAt, outputs] = entryData(e);
+      const [kind, valid, data, findings, own, sharedAt, outputs] = entryData(this.stored.bytes!, e);
       if (!outputsHold(outDir, outputs, this.stored.stats, this.stats, nowNs)) continue;
       this.hits.set(input.path, e);
       const from = output.findings.length;
@@ -233,6 +327,7 @@ export class BuildCache {
       for (const [rel] of outputs) output.comparison!.paths.push(rel);
     }
     for (const i of shared) output.extraFindings.push(this.stored.table[i]!);
+    this.stored.bytes = undefined;
     return { paths: new Set(this.hits.keys()), output };
   }
 
@@ -262,49 +357,46 @@ export class BuildCache {
       }
       return at;
     };
-    const entries: string[] = [];
-    for (const e of this.hits.values()) entries.push(e.line);
-    for (const s of shards) {
-      const valid = new Map(s.valid.map((v) => [v.path, v]));
-      const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
-      for (const f of s.files) {
-        const sha = this.shas.get(f.path);
-        if (sha === undefined) continue;
-        const v = valid.get(f.path);
-        const c = compiled.get(f.path);
-        const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
-        const data: EntryData = [
-          v?.kind ?? 'cluster',
-          v !== undefined,
-          v?.data ?? null,
-          s.findings.slice(f.from, f.to),
-          extra.filter((x) => x.file === f.path),
-          extra.filter((x) => x.file !== f.path).map(intern),
-          c?.outputs ?? [],
-        ];
-        const json = exactJson(data);
-        if (json === undefined) continue;
-        entries.push(`E\t${JSON.stringify(f.path)}\t${sha}\t${json}`);
-      }
-    }
-    const stats = [...this.stats].map(([rel, st]) => `S\t${JSON.stringify([rel, ...st])}`);
-    const body = [`K\t${this.stored.key}`, `F\t${JSON.stringify(fleetPath ?? null)}`, ...tableLines, ...stats, ...entries, ''].join('\n');
-    const temp = `${file}.${process.pid}.tmp`;
     try {
       // why: not recursive (see makeDirs in emit.ts); a cache location two directories deep must exist but for its last.
       mkdirSync(dirname(file));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
+    const temp = `${file}.${process.pid}.tmp`;
+    const out = new LineWriter(temp);
     try {
-      writeFileSync(temp, `${MAGIC}\n${sha256(body)}\n${body}`);
+      out.line(`K\t${this.stored.key}`);
+      out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
+      for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify([rel, ...st])}`);
+      if (this.hits.size > 0) copyEntries(file, this.stored.sum, this.hits.values(), out);
+      for (const s of shards) {
+        const valid = new Map(s.valid.map((v) => [v.path, v]));
+        const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
+        for (const f of s.files) {
+          const sha = this.shas.get(f.path);
+          if (sha === undefined) continue;
+          const v = valid.get(f.path);
+          const c = compiled.get(f.path);
+          const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
+          const data: EntryData = [
+            v?.kind ?? 'cluster',
+            v !== undefined,
+            v?.data ?? null,
+            s.findings.slice(f.from, f.to),
+            extra.filter((x) => x.file === f.path),
+            extra.filter((x) => x.file !== f.path).map(intern),
+            c?.outputs ?? [],
+          ];
+          const json = exactJson(data);
+          if (json !== undefined) out.line(`E\t${JSON.stringify(f.path)}\t${sha}\t${json}`);
+        }
+      }
+      for (const l of tableLines) out.line(l);
+      out.close();
       renameSync(temp, file);
     } catch (e) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // nothing was created
-      }
+      out.abandon();
       throw e;
     }
   }
