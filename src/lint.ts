@@ -198,6 +198,8 @@ export interface ShardResult {
   findings: Finding[];
   extraFindings: Finding[];
   valid: { path: string; kind: DocumentKind; data: unknown }[];
+  /** Each input's findings: `findings.slice(from, to)` (a build cache keeps them per file). */
+  files: { path: string; from: number; to: number }[];
 }
 
 /**
@@ -212,17 +214,22 @@ export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly 
   const findings: Finding[] = [];
   const extraFindings: Finding[] = [];
   const valid: ShardResult['valid'] = [];
+  const files: ShardResult['files'] = [];
   for (const input of inputs) {
+    const from = findings.length;
     const r = read(input);
     findings.push(...r.findings);
-    if (!r.valid) continue;
-    valid.push({ path: r.source.path, kind: r.kind, data: r.source.data });
-    if (r.kind !== 'cluster') continue;
-    const cluster = resolveCluster(r.source, fleet);
-    findings.push(...runClusterRules([cluster], repoContext));
-    if (perCluster) extraFindings.push(...perCluster(cluster, fleet));
+    if (r.valid) {
+      valid.push({ path: r.source.path, kind: r.kind, data: r.source.data });
+      if (r.kind === 'cluster') {
+        const cluster = resolveCluster(r.source, fleet);
+        findings.push(...runClusterRules([cluster], repoContext));
+        if (perCluster) extraFindings.push(...perCluster(cluster, fleet));
+      }
+    }
+    files.push({ path: input.path, from, to: findings.length });
   }
-  return { fleetPath: fleetFiles[0]?.path, findings, extraFindings, valid };
+  return { fleetPath: fleetFiles[0]?.path, findings, extraFindings, valid, files };
 }
 
 /**

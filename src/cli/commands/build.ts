@@ -1,10 +1,12 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
-import { exitCodeFor, position } from '../../lint.js';
+import { exitCodeFor, fleetCandidates, position, type PolicyInput } from '../../lint.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
-import { lintParallel } from '../../lint-parallel.js';
+import { lintParallel, programIdentity, type ShardOutput } from '../../lint-parallel.js';
+import { BuildCache, cacheKey, loadCache } from '../../compile/build-cache.js';
+import { VERSION } from '../../version.js';
 import { TARGETS, type TargetName } from '../../compile/index.js';
 import { buildOutputs, existingDir, type BuildOutputs } from '../../compile/outputs.js';
 import { cmonEntries, renderCnf } from '../../compile/cmon.js';
@@ -25,6 +27,8 @@ interface BuildOptions extends ReportOptions, ConfigOptions {
   check?: boolean;
   mergeInto?: string;
   fleet?: string;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 function parseTargets(text: string): TargetName[] {
@@ -96,6 +100,8 @@ export function registerBuild(program: Command): void {
         .option('--check', 'write nothing; exit 1 when any generated file is stale, missing or extra')
         .option('--merge-into <file>', 'update only the keys succession manages in an existing cmon_<id>.cnf')
         .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml at or above the first path)')
+        .option('--cache', 'parse and compile only the policies changed since the last build with --cache (results kept in --cache-location)')
+        .option('--cache-location <file>', `the build cache file (implies --cache; default: ${DEFAULT_CACHE})`)
         .option('--verbose', 'show every info finding (what an engine cannot express); by default one line on standard error counts them'),
     ),
     false,
@@ -108,9 +114,12 @@ export function registerBuild(program: Command): void {
     // why: the same lint as `succession lint`, so a build never accepts what lint rejects. The
     // worker threads also compile each cluster and compare its files with the output directory.
     const outDir = existingDir(opts.out);
-    const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }) };
-    const linted = await lintParallel(inputs, undefined, { compile: compileJob });
+    const cache = opts.out !== undefined && (opts.cache || opts.cacheLocation !== undefined) ? openCache(opts.cacheLocation ?? DEFAULT_CACHE, targets, opts.out, inputs) : undefined;
+    const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}) };
+    const cached = cache?.cache.lookup(inputs, outDir);
+    const linted = await lintParallel(inputs, undefined, { compile: compileJob, ...(cached && cached.paths.size > 0 ? { cached } : {}) });
     const { analysis, extraFindings, clusterFiles } = linted;
+    if (cache) saveCache(cache, linted.analysis.repo.fleetFiles[0]?.path, linted.shards, inputs.length);
     const gate = run.configure(linted.findings);
     if (exitCodeFor(gate, opts.failOn) === 1) {
       await emitFindings(gate, opts, inputs.length, true);
@@ -143,6 +152,31 @@ export function registerBuild(program: Command): void {
       process.exitCode = 2;
     }
   });
+}
+
+/** The default --cache-location, in the working directory as ESLint's .eslintcache. */
+const DEFAULT_CACHE = '.successioncache';
+
+function openCache(location: string, targets: readonly TargetName[], out: string, inputs: readonly PolicyInput[]): { location: string; cache: BuildCache } {
+  const key = cacheKey({ program: `${VERSION}\u0000${programIdentity()}`, targets, outDir: resolve(out), fleetInputs: fleetCandidates(inputs) });
+  const loaded = loadCache(location, key);
+  if (loaded.ignored !== undefined) reportFatal(`ignored the build cache ${location}: ${loaded.ignored}; it is rewritten.`);
+  return { location, cache: new BuildCache(loaded.stored) };
+}
+
+/**
+ * Keeps what this build learnt for the next one; a build whose shards could not all use the fleet
+ * file in force (see lintParallel) keeps nothing. The cache is not output: failing to write it is
+ * said, not fatal.
+ */
+function saveCache(c: { location: string; cache: BuildCache }, fleetPath: string | undefined, shards: ShardOutput[] | undefined, files: number): void {
+  reportFatal(`${c.cache.hitCount} of ${files} policy file(s) unchanged since the cached build (${c.location}).`);
+  if (shards === undefined) return;
+  try {
+    c.cache.save(c.location, fleetPath, shards);
+  } catch (e) {
+    reportFatal(`cannot write the build cache ${c.location}: ${errnoText(e)}.`);
+  }
 }
 
 type Merged = ReturnType<typeof merge>;

@@ -1,0 +1,185 @@
+import { lstatSync, mkdirSync, readFileSync, renameSync, type BigIntStats } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Finding } from '../findings.js';
+import type { CachedShard, ShardOutput } from '../lint-parallel.js';
+import type { PolicyInput } from '../lint.js';
+import { MAGIC, LineWriter, copyEntries, entryData, exactJson, sha256, type Entry, type EntryData, type OutputStat, type Stored } from './build-cache-file.js';
+import { findingKey } from './index.js';
+
+export { loadCache, type LoadedCache } from './build-cache-file.js';
+
+// The build cache (`build --cache`): what each policy file gave the last build — its lint findings,
+// its plain data (for the repository-wide rules and the deployment files, which are computed anew),
+// its compile findings and its generated files by hash — keyed by the sha256 of the file's text.
+// A build parses and compiles only the files whose text changed, or whose generated files are not
+// (any longer) what they should be. Everything a build reports is what a build without the cache
+// reports: the cache only ever answers for a file whose results are a function of what it checks.
+
+/**
+ * A file changed this recently may be changed again within the same tick of the file system's
+ * clock (coarse: up to 10 ms) without its stat showing it; its stat is not recorded (it is hashed
+ * again next time), as git does with a racily clean index entry.
+ */
+const RACY_NS = 2_000_000_000n;
+
+/** What every entry depends on besides its own file: a change to any of it empties the cache. */
+export interface CacheKey {
+  /** The program: its version and the identity of its code (see programIdentity). */
+  program: string;
+  targets: readonly string[];
+  /** The output directory, resolved. */
+  outDir: string;
+  /** The files that may be the fleet file (their defaults are in every cluster's results). */
+  fleetInputs: readonly PolicyInput[];
+}
+
+export function cacheKey(k: CacheKey): string {
+  const fleet = k.fleetInputs.map((i) => [i.path, sha256(i.text)]);
+  return sha256(JSON.stringify([MAGIC, k.program, k.targets, k.outDir, fleet]));
+}
+
+function sameStat(r: OutputStat, st: BigIntStats): boolean {
+  return r[1] === String(st.size) && r[2] === String(st.mtimeNs) && r[3] === String(st.ctimeNs) && r[4] === String(st.ino) && r[5] === String(st.dev);
+}
+
+/**
+ * Whether each of `outputs` has the content of its hash under `outDir`: by the stat recorded when
+ * it was last hashed, else by hashing its bytes (then recorded in `stats`, unless racy).
+ */
+function outputsHold(outDir: string, outputs: readonly [string, string][], old: Map<string, OutputStat>, stats: Map<string, OutputStat>, nowNs: bigint): boolean {
+  for (const [rel, sha] of outputs) {
+    const file = join(outDir, rel);
+    let st: BigIntStats | undefined;
+    try {
+      st = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return false;
+    }
+    if (st === undefined || !st.isFile()) return false;
+    const r = old.get(rel);
+    if (r !== undefined && r[0] === sha && sameStat(r, st)) {
+      stats.set(rel, r);
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return false;
+    }
+    if (sha256(bytes) !== sha) return false;
+    const after = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+    if (after !== undefined && after.ctimeNs === st.ctimeNs && after.ctimeNs < nowNs - RACY_NS) {
+      stats.set(rel, [sha, String(after.size), String(after.mtimeNs), String(after.ctimeNs), String(after.ino), String(after.dev)]);
+    }
+  }
+  return true;
+}
+
+/** A build's use of the cache: the files it answers for, and what the next build's cache will hold. */
+export class BuildCache {
+  private readonly shas = new Map<string, string>();
+  private readonly hits = new Map<string, Entry>();
+  private readonly stats = new Map<string, OutputStat>();
+
+  constructor(private readonly stored: Stored) {}
+
+  /**
+   * The files whose text is the one cached and whose generated files under `outDir` are intact, as
+   * one shard's results (none when there is no output directory: every file is missing).
+   */
+  lookup(inputs: readonly PolicyInput[], outDir: string | undefined): CachedShard {
+    const output: ShardOutput = { fleetPath: this.stored.fleetPath, findings: [], extraFindings: [], valid: [], files: [], comparison: { paths: [], changed: [] } };
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const shared = new Set<number>();
+    for (const input of inputs) {
+      const sha = sha256(input.text);
+      this.shas.set(input.path, sha);
+      const e = this.stored.files.get(input.path);
+      if (outDir === undefined || e === undefined || e.sha !== sha) continue;
+      const [kind, valid, data, findings, own, sharedAt, outputs] = entryData(this.stored.bytes!, e);
+      if (!outputsHold(outDir, outputs, this.stored.stats, this.stats, nowNs)) continue;
+      this.hits.set(input.path, e);
+      const from = output.findings.length;
+      output.findings.push(...findings);
+      output.files.push({ path: input.path, from, to: output.findings.length });
+      if (valid) output.valid.push({ path: input.path, kind, data });
+      output.extraFindings.push(...own);
+      for (const i of sharedAt) shared.add(i);
+      for (const [rel] of outputs) output.comparison!.paths.push(rel);
+    }
+    for (const i of shared) output.extraFindings.push(this.stored.table[i]!);
+    this.stored.bytes = undefined;
+    return { paths: new Set(this.hits.keys()), output };
+  }
+
+  /** How many files the cache answered for. */
+  get hitCount(): number {
+    return this.hits.size;
+  }
+
+  /**
+   * Writes the cache for the next build: the entries used (their lines as they were), those of the
+   * files just done, and the verified stats. Nothing is written when nothing changed.
+   */
+  save(file: string, fleetPath: string | undefined, shards: readonly ShardOutput[]): void {
+    const sameStats = this.stats.size === this.stored.stats.size && [...this.stats].every(([k, st]) => this.stored.stats.get(k) === st);
+    const unchanged = shards.every((s) => s.files.length === 0) && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath;
+    if (unchanged) return;
+    const table = [...this.stored.table];
+    const tableLines = [...this.stored.tableLines];
+    const tableAt = new Map(table.map((f, i) => [findingKey(f), i]));
+    const intern = (f: Finding) => {
+      const k = findingKey(f);
+      let at = tableAt.get(k);
+      if (at === undefined) {
+        tableAt.set(k, (at = table.length));
+        table.push(f);
+        tableLines.push(`T\t${JSON.stringify(f)}`);
+      }
+      return at;
+    };
+    try {
+      // why: not recursive (see makeDirs in emit.ts); a cache location two directories deep must exist but for its last.
+      mkdirSync(dirname(file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const temp = `${file}.${process.pid}.tmp`;
+    const out = new LineWriter(temp);
+    try {
+      out.line(`K\t${this.stored.key}`);
+      out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
+      for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify([rel, ...st])}`);
+      if (this.hits.size > 0) copyEntries(file, this.stored.sum, this.hits.values(), out);
+      for (const s of shards) {
+        const valid = new Map(s.valid.map((v) => [v.path, v]));
+        const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
+        for (const f of s.files) {
+          const sha = this.shas.get(f.path);
+          if (sha === undefined) continue;
+          const v = valid.get(f.path);
+          const c = compiled.get(f.path);
+          const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
+          const data: EntryData = [
+            v?.kind ?? 'cluster',
+            v !== undefined,
+            v?.data ?? null,
+            s.findings.slice(f.from, f.to),
+            extra.filter((x) => x.file === f.path),
+            extra.filter((x) => x.file !== f.path).map(intern),
+            c?.outputs ?? [],
+          ];
+          const json = exactJson(data);
+          if (json !== undefined) out.line(`E\t${JSON.stringify(f.path)}\t${sha}\t${json}`);
+        }
+      }
+      for (const l of tableLines) out.line(l);
+      out.close();
+      renameSync(temp, file);
+    } catch (e) {
+      out.abandon();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { compileCluster, findingKey } from './compile/index.js';
+import { compareArtifacts, type Comparison } from './compile/emit.js';
+import { lintShard, type PerCluster } from './lint.js';
+import type { ClusterOutputs, ShardJob, ShardOutput } from './lint-parallel.js';
+
+/** The sha256 of a generated file's bytes (its text as UTF-8), hex. */
+export function contentHash(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * A shard's work: lint its files and, for a build, compile each cluster and compare its files with
+ * the output directory. Runs on a worker thread, or on the main thread when few files are left to
+ * do (a build whose cache answered for the others).
+ */
+export function runShard(job: ShardJob): ShardOutput {
+  const build = job.compile;
+  const comparison: Comparison = { paths: [], changed: [] };
+  let outputError: string | undefined;
+  // why: a note about a fleet default is raised by every cluster that inherits it (two in three
+  // notes on the bench fleet); sent once, the shard's message is a third of the size.
+  const seen = new Map<string, number>();
+  const clusterOutputs: ClusterOutputs[] = [];
+  // why: the cluster's AST and resolved policy exist here already; on the main thread they would be
+  // built again. Its files are compared with the output directory at once, so that only the changed
+  // ones (none, on a rebuild with nothing changed) travel back.
+  const perCluster: PerCluster | undefined =
+    build &&
+    ((cluster, fleet) => {
+      const { artifacts, findings } = compileCluster(cluster, fleet, build.targets);
+      if (outputError === undefined) {
+        try {
+          compareArtifacts(build.outDir, artifacts, comparison);
+        } catch (e) {
+          outputError = (e as Error).message;
+        }
+      }
+      const fresh = [];
+      const extra: number[] = [];
+      for (const f of findings) {
+        const key = findingKey(f);
+        let at = seen.get(key);
+        if (at === undefined) {
+          seen.set(key, (at = seen.size));
+          fresh.push(f);
+        }
+        extra.push(at);
+      }
+      if (build.hashes) clusterOutputs.push({ path: cluster.file.path, extra, outputs: artifacts.map((a) => [a.path, contentHash(a.content)]) });
+      return fresh;
+    });
+  const linted = lintShard(job.inputs, job.fleetInputs, perCluster);
+  return { ...linted, ...(build ? { comparison, outputError } : {}), ...(build?.hashes ? { clusterOutputs } : {}) };
+}
