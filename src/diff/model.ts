@@ -95,6 +95,6 @@ export interface DiffResult {
   /** Findings of neither side's clusters (repository-wide, or in files that define no cluster). */
   findings: { added: Finding[]; resolved: Finding[] };
   notes: string[];
-  /** Clusters present on both sides whose inputs are the same. */
+  /** Policy files with the same path and text on both sides. */
   unchanged: number;
 }

@@ -1,0 +1,124 @@
+import { analyze, type Analysis, type PolicyInput, type ReadCache } from '../lint.js';
+import type { ClusterPolicy } from '../policy/model.js';
+
+/** Both sides analysed, as far as the diff needs them. */
+export interface ScopedAnalyses {
+  base: Analysis;
+  head: Analysis;
+  /**
+   * `changed`: only the changed files and the unchanged files that could interact with them were
+   * read (see analyzeChange); `full`: every file, because the fleet file changed.
+   */
+  scope: 'changed' | 'full';
+  /** Policy files with the same path and text on both sides. */
+  unchangedFiles: number;
+}
+
+// why: a string value in YAML can hide its characters only behind a double-quoted escape, and a
+// number behind a tag or a `%YAML 1.1` directive; a file that may do either is always read.
+const ESCAPE = /\\/;
+const NUMBER_HIDERS = /\\|!|^%/m;
+/**
+ * Every YAML 1.2 number form (integer, octal, hexadecimal, float: what the schema's integers can
+ * be written as) standing as a plain scalar: after a line start, blank, flow indicator or `:`,
+ * and before a line end, blank, flow indicator, `:` or `#`.
+ */
+const NUMBER = /(?<=^|[\s[{,:])[-+]?(?:0x[0-9a-fA-F]+|0o[0-7]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(?=$|[\s\]},:#])/gm;
+
+function numberValue(token: string): number {
+  const sign = token.startsWith('-') ? -1 : 1;
+  const digits = token.replace(/^[-+]/, '');
+  if (/^0x/.test(digits)) return sign * parseInt(digits.slice(2), 16);
+  if (/^0o/.test(digits)) return sign * parseInt(digits.slice(2), 8);
+  return sign * Number(digits);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether an unchanged file may hold a cluster with one of these names (letter case folded, as
+ * duplicate-cluster-name compares them), cmon cluster ids or orchestrator deployments. Sound because
+ * the schema allows only ASCII letters, digits, `_`, `.` and `-` in names and deployments: such a
+ * value appears in the text as written unless an escape spells it; an id appears as a number token
+ * of equal value unless a tag or a `%YAML` directive reads it otherwise. A false positive costs one
+ * parse; a false negative would be a wrong diff, so anything unsure counts as a match.
+ */
+function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deployments: ReadonlySet<string>): (text: string) => boolean {
+  const name = names.size === 0 ? undefined : new RegExp([...names].map(escapeRegExp).join('|'), 'i');
+  const deps = [...deployments];
+  return (text) => {
+    if (ESCAPE.test(text)) return true;
+    if (name?.test(text)) return true;
+    if (deps.some((d) => text.includes(d))) return true;
+    if (ids.size === 0) return false;
+    if (NUMBER_HIDERS.test(text)) return true;
+    for (const m of text.matchAll(NUMBER)) {
+      const v = numberValue(m[0]);
+      // why: the yaml parser may round a long decimal to an integer; a neighbour costs only a parse.
+      if (ids.has(Math.floor(v)) || ids.has(Math.ceil(v))) return true;
+    }
+    return false;
+  };
+}
+
+const mayBeFleet = (text: string) => text.includes('fleet') || ESCAPE.test(text);
+
+function keys(clusters: readonly ClusterPolicy[]) {
+  return {
+    names: new Set(clusters.map((c) => c.name.toLowerCase())),
+    ids: new Set(clusters.flatMap((c) => (c.cmon ? [c.cmon.clusterId] : []))),
+    deployments: new Set(clusters.flatMap((c) => (c.orchestrator ? [c.orchestrator.deployment] : []))),
+  };
+}
+
+/**
+ * Analyses two sides of a change for diffRepositories, reading as few files as its result allows.
+ * A file with the same path and text on both sides (unchanged) defines the same on both, so only
+ * the changed files and the unchanged ones that could interact with them are parsed:
+ *
+ * - the fleet files, which every cluster reads;
+ * - the clusters named like a changed cluster (letter case folded): which file of a name counts,
+ *   duplicate-cluster-name, and the findings of a cluster the diff reports;
+ * - the clusters sharing a cmon cluster id or an orchestrator deployment with a changed cluster or
+ *   with one of the former (duplicate-cmon-cluster-id, deployment-setting-conflict, the deployment's
+ *   node configs, which are made from all its clusters).
+ *
+ * Every other unchanged cluster has the same inputs on both sides and is neither reported nor able
+ * to change a reported finding; diffRepositories gives the same result as with every file read (a
+ * test holds the two to it). When a fleet file changes, every cluster may change: then all files
+ * are read; so they are when the fleet file suppresses deployment-setting-conflict somewhere
+ * (whether that suppression is used depends on every deployment).
+ */
+export function analyzeChange(base: readonly PolicyInput[], head: readonly PolicyInput[], cache: ReadCache): ScopedAnalyses {
+  const after = new Map(head.map((i) => [i.path, i.text]));
+  const unchanged = base.filter((i) => after.get(i.path) === i.text);
+  const same = new Set(unchanged.map((i) => i.path));
+  const changed = (inputs: readonly PolicyInput[]) => inputs.filter((i) => !same.has(i.path));
+  const full = (): ScopedAnalyses => ({ base: analyze(base, cache), head: analyze(head, cache), scope: 'full', unchangedFiles: unchanged.length });
+
+  const fleets = unchanged.filter((i) => mayBeFleet(i.text));
+  // why: whether such a suppression is used depends on every deployment's clusters, not only the changed ones'.
+  if (fleets.some((i) => i.text.includes('succession-disable-') && i.text.includes('deployment-setting-conflict'))) return full();
+  const own = [analyze([...changed(base), ...fleets], cache), analyze([...changed(head), ...fleets], cache)];
+  if (own.some((a) => a.repo.fleetFiles.some((f) => !same.has(f.path)))) return full();
+  const mine = own.flatMap((a) => a.repo.clusters.filter((c) => !same.has(c.file.path)));
+  const rest = unchanged.filter((i) => !mayBeFleet(i.text));
+
+  const named = keys(mine).names;
+  const byName = mayHold(named, new Set(), new Set());
+  const sameName = rest.filter((i) => byName(i.text));
+  const namesakes = analyze([...sameName, ...fleets], cache).repo.clusters.filter((c) => named.has(c.name.toLowerCase()));
+  const { ids, deployments } = keys([...mine, ...namesakes]);
+  const reach = new Set(sameName);
+  const related = mayHold(new Set(), ids, deployments);
+  for (const i of rest) if (!reach.has(i) && related(i.text)) reach.add(i);
+  const scoped = [...fleets, ...reach];
+  return {
+    base: analyze([...changed(base), ...scoped], cache),
+    head: analyze([...changed(head), ...scoped], cache),
+    scope: 'changed',
+    unchangedFiles: unchanged.length,
+  };
+}
