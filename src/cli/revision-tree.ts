@@ -55,7 +55,11 @@ export function listTree(top: string, commit: string): RevisionTree {
     const path = line.slice(tab + 1);
     if (mode === '100644' || mode === '100755') tree.files.set(path, oid);
     else tree.other.add(path);
-    for (let d = posix.dirname(path); d !== '.' && !tree.dirs.has(d); d = posix.dirname(d)) tree.dirs.add(d);
+    for (let d = path.lastIndexOf('/'); d > 0; d = path.lastIndexOf('/', d - 1)) {
+      const dir = path.slice(0, d);
+      if (tree.dirs.has(dir)) break;
+      tree.dirs.add(dir);
+    }
   }
   return tree;
 }

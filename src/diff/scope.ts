@@ -17,7 +17,7 @@ export interface ScopedAnalyses {
 // why: a string value in YAML can hide its characters only behind a double-quoted escape, and a
 // number behind a tag or a `%YAML 1.1` directive; a file that may do either is always read.
 const ESCAPE = /\\/;
-const NUMBER_HIDERS = /\\|!|^%/m;
+const NUMBER_HIDERS = /!|^%/m;
 /**
  * Every YAML 1.2 number form (integer, octal, hexadecimal, float: what the schema's integers can
  * be written as) standing as a plain scalar: after a line start, blank, flow indicator or `:`,
@@ -41,15 +41,15 @@ function escapeRegExp(s: string): string {
  * Whether an unchanged file may hold a cluster with one of these names (letter case folded, as
  * duplicate-cluster-name compares them), cmon cluster ids or orchestrator deployments. Sound because
  * the schema allows only ASCII letters, digits, `_`, `.` and `-` in names and deployments: such a
- * value appears in the text as written unless an escape spells it; an id appears as a number token
- * of equal value unless a tag or a `%YAML` directive reads it otherwise. A false positive costs one
+ * value appears in the text as written unless an escape spells it (files with a backslash are read
+ * anyway: alwaysRead); an id appears as a number token of equal value unless a tag or a `%YAML`
+ * directive reads it otherwise. A false positive costs one
  * parse; a false negative would be a wrong diff, so anything unsure counts as a match.
  */
 function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deployments: ReadonlySet<string>): (text: string) => boolean {
   const name = names.size === 0 ? undefined : new RegExp([...names].map(escapeRegExp).join('|'), 'i');
   const deps = [...deployments];
   return (text) => {
-    if (ESCAPE.test(text)) return true;
     if (name?.test(text)) return true;
     if (deps.some((d) => text.includes(d))) return true;
     if (ids.size === 0) return false;
@@ -63,7 +63,8 @@ function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deploymen
   };
 }
 
-const mayBeFleet = (text: string) => text.includes('fleet') || ESCAPE.test(text);
+/** Files read whatever changed: those that may be a fleet file, and those that may spell any value with an escape. */
+const alwaysRead = (text: string) => text.includes('fleet') || ESCAPE.test(text);
 
 function keys(clusters: readonly ClusterPolicy[]) {
   return {
@@ -81,14 +82,16 @@ function keys(clusters: readonly ClusterPolicy[]) {
  * - the fleet files, which every cluster reads;
  * - the clusters named like a changed cluster (letter case folded): which file of a name counts,
  *   duplicate-cluster-name, and the findings of a cluster the diff reports;
- * - the clusters sharing a cmon cluster id or an orchestrator deployment with a changed cluster or
- *   with one of the former (duplicate-cmon-cluster-id, deployment-setting-conflict, the deployment's
- *   node configs, which are made from all its clusters).
+ * - the clusters sharing a cmon cluster id or an orchestrator deployment with a changed cluster
+ *   (duplicate-cmon-cluster-id, deployment-setting-conflict, the deployment's node configs, which
+ *   are made from all its clusters).
  *
- * Every other unchanged cluster has the same inputs on both sides and is neither reported nor able
- * to change a reported finding; diffRepositories gives the same result as with every file read (a
- * test holds the two to it). When a fleet file changes, every cluster may change: then all files
- * are read; so they are when the fleet file suppresses deployment-setting-conflict somewhere
+ * Any other unchanged file reads alike on both sides and meets no changed file in a rule, so its
+ * findings are the same on both sides and cancel out, whether they are computed or not; of an
+ * unchanged cluster named like a changed one, only what a changed file reaches can differ.
+ * diffRepositories therefore gives the same result as with every file read (a test holds the two
+ * to it). When a fleet file changes, every cluster may change: then all files are read; so they
+ * are when the fleet file suppresses deployment-setting-conflict somewhere
  * (whether that suppression is used depends on every deployment).
  */
 export function analyzeChange(base: readonly PolicyInput[], head: readonly PolicyInput[], cache: ReadCache): ScopedAnalyses {
@@ -98,23 +101,18 @@ export function analyzeChange(base: readonly PolicyInput[], head: readonly Polic
   const changed = (inputs: readonly PolicyInput[]) => inputs.filter((i) => !same.has(i.path));
   const full = (): ScopedAnalyses => ({ base: analyze(base, cache), head: analyze(head, cache), scope: 'full', unchangedFiles: unchanged.length });
 
-  const fleets = unchanged.filter((i) => mayBeFleet(i.text));
+  const always = unchanged.filter((i) => alwaysRead(i.text));
   // why: whether such a suppression is used depends on every deployment's clusters, not only the changed ones'.
-  if (fleets.some((i) => i.text.includes('succession-disable-') && i.text.includes('deployment-setting-conflict'))) return full();
-  const own = [analyze([...changed(base), ...fleets], cache), analyze([...changed(head), ...fleets], cache)];
+  if (always.some((i) => i.text.includes('succession-disable-') && i.text.includes('deployment-setting-conflict'))) return full();
+  const own = [analyze([...changed(base), ...always], cache), analyze([...changed(head), ...always], cache)];
   if (own.some((a) => a.repo.fleetFiles.some((f) => !same.has(f.path)))) return full();
   const mine = own.flatMap((a) => a.repo.clusters.filter((c) => !same.has(c.file.path)));
-  const rest = unchanged.filter((i) => !mayBeFleet(i.text));
+  const rest = unchanged.filter((i) => !alwaysRead(i.text));
 
-  const named = keys(mine).names;
-  const byName = mayHold(named, new Set(), new Set());
-  const sameName = rest.filter((i) => byName(i.text));
-  const namesakes = analyze([...sameName, ...fleets], cache).repo.clusters.filter((c) => named.has(c.name.toLowerCase()));
-  const { ids, deployments } = keys([...mine, ...namesakes]);
-  const reach = new Set(sameName);
-  const related = mayHold(new Set(), ids, deployments);
-  for (const i of rest) if (!reach.has(i) && related(i.text)) reach.add(i);
-  const scoped = [...fleets, ...reach];
+  const { names, ids, deployments } = keys(mine);
+  const reaches = mayHold(names, ids, deployments);
+  const reach = rest.filter((i) => reaches(i.text));
+  const scoped = [...always, ...reach];
   return {
     base: analyze([...changed(base), ...scoped], cache),
     head: analyze([...changed(head), ...scoped], cache),
