@@ -73,6 +73,9 @@ try {
     return [CLI, 'build', dir, '--out', join(out, '0')];
   });
   rows.push(oneChanged);
+  const { benchDiff } = await import('./diff.mjs');
+  const diffRow = benchDiff({ cli: CLI, count: COUNT, runs: RUNS });
+  rows.push(diffRow);
   const fleetRows = new Set(rows);
   const bare = bench('bare node -e ""', ['-e', ''], 7);
   rows.push(bare);
@@ -101,6 +104,7 @@ try {
   ratioLine('build, nothing changed', rebuild, 1.3);
   ratioLine('build --check, nothing changed', check, 1.3);
   console.log(`build, one policy changed: ${(oneChanged.ms / 1000).toFixed(2)} s (target < 2 s: ${verdict(oneChanged.ms < 2000)})`);
+  console.log(`diff, one-line change: ${(diffRow.ms / 1000).toFixed(2)} s (target < 3 s: ${verdict(diffRow.ms < 3000)})`);
   console.log(`one-policy lint / bare node: ${(one.ms / bare.ms).toFixed(2)}× (target < 3×)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

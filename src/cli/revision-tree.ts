@@ -85,19 +85,32 @@ export async function readBlobs(top: string, oids: readonly string[]): Promise<M
   return out;
 }
 
+let autocrlf: boolean | undefined;
+
 /** Paths git gives no attribute that changes a checkout; attributes come from the working tree's files, the same for every revision. */
 const plainPaths = new Set<string>();
 
 /** Whether any git attribute could make a checkout differ from the blob (filters, line endings, encodings). */
 export async function attributesApply(top: string, paths: readonly string[]): Promise<boolean> {
-  const autocrlf = spawnSync('git', ['config', '--type=bool', '--get', 'core.autocrlf'], { cwd: top, encoding: 'utf8' });
-  if (autocrlf.stdout.trim() === 'true') return true;
+  autocrlf ??= spawnSync('git', ['config', '--type=bool', '--get', 'core.autocrlf'], { cwd: top, encoding: 'utf8' }).stdout.trim() === 'true';
+  if (autocrlf) return true;
   const asked = [...new Set(paths)].filter((p) => !plainPaths.has(p));
   if (asked.length === 0) return false;
   const out = (await gitAsync(['check-attr', '-z', '--stdin', 'filter', 'text', 'eol', 'ident', 'working-tree-encoding'], top, `${asked.join('\0')}\0`)).toString('utf8').split('\0');
   for (let i = 2; i < out.length; i += 3) if (out[i] !== 'unspecified') return true;
   for (const p of asked) plainPaths.add(p);
   return false;
+}
+
+const ATTRIBUTES = '.gitattributes';
+const textCache = new Map<string, string>();
+const policyCache = new Map<string, boolean>();
+
+/** isPolicyDocument, once per blob: the answer depends on the text alone. */
+function isPolicy(path: string, oid: string, text: string): boolean {
+  let yes = policyCache.get(oid);
+  if (yes === undefined) policyCache.set(oid, (yes = isPolicyDocument(path, text)));
+  return yes;
 }
 
 interface Found {
@@ -119,7 +132,7 @@ export async function treeInputs(tree: RevisionTree, home: string, paths: readon
     const rel = relative(tree.top, resolve(home, p));
     return rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
   };
-  if ([...tree.files.keys(), ...tree.other].some((p) => posix.basename(p) === '.gitattributes')) return undefined;
+  for (const entries of [tree.files.keys(), tree.other]) for (const p of entries) if (p === ATTRIBUTES || p.endsWith(`/${ATTRIBUTES}`)) return undefined;
   const found: Found[][] = [];
   for (const p of paths) {
     const t = treePath(p);
@@ -130,6 +143,8 @@ export async function treeInputs(tree: RevisionTree, home: string, paths: readon
     }
     if (!tree.dirs.has(t)) return undefined;
     const prefix = t === '' ? '' : `${t}/`;
+    // why: join(p, below) for a git path `below` (already normal), without normalizing 10,000 times.
+    const under = join(p, 'x').slice(0, -1);
     const mine: Found[] = [];
     for (const entries of [tree.files.keys(), tree.other]) {
       for (const f of entries) {
@@ -142,7 +157,7 @@ export async function treeInputs(tree: RevisionTree, home: string, paths: readon
           if (parts.some((_, k) => ignored(join(p, ...parts.slice(0, k + 1))))) continue;
         }
         if (tree.other.has(f)) return undefined;
-        const path = join(p, below);
+        const path = under + below;
         if (YAML_FILE.test(path)) mine.push({ path, tree: f, walked: true });
       }
     }
@@ -158,9 +173,14 @@ export async function treeInputs(tree: RevisionTree, home: string, paths: readon
   const texts = new Map<string, string>();
   try {
     for (const t of new Set(wanted)) {
-      const bytes = blobs.get(tree.files.get(t)!)!;
-      if (bytes.length > MAX_INPUT_BYTES) return undefined;
-      texts.set(t, decodeUtf8(t, bytes));
+      const oid = tree.files.get(t)!;
+      let text = textCache.get(oid);
+      if (text === undefined) {
+        const bytes = blobs.get(oid)!;
+        if (bytes.length > MAX_INPUT_BYTES) return undefined;
+        textCache.set(oid, (text = decodeUtf8(t, bytes)));
+      }
+      texts.set(t, text);
     }
   } catch (e) {
     if (e instanceof InputError) return undefined;
@@ -169,7 +189,7 @@ export async function treeInputs(tree: RevisionTree, home: string, paths: readon
   // why: as readInputs: a walked file is a policy only by its kind; a file reached twice is read once, under its first path.
   const byTree = new Map<string, string>();
   for (const mine of found) {
-    const policies = mine.filter((f) => !f.walked || isPolicyDocument(f.path, texts.get(f.tree)!));
+    const policies = mine.filter((f) => !f.walked || isPolicy(f.path, tree.files.get(f.tree)!, texts.get(f.tree)!));
     if (policies.length === 0) return undefined;
     for (const f of policies) {
       const known = byTree.get(f.tree);

@@ -23,13 +23,15 @@ const NUMBER_HIDERS = /!|^%/m;
  * be written as) standing as a plain scalar: after a line start, blank, flow indicator or `:`,
  * and before a line end, blank, flow indicator, `:` or `#`.
  */
-const NUMBER = /(?<=^|[\s[{,:])[-+]?(?:0x[0-9a-fA-F]+|0o[0-7]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(?=$|[\s\]},:#])/gm;
+const NUMBER = /(?<=^|[\s[{,:])[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(?=$|[\s\]},:#])/gm;
+/** A plain-scalar number that is not a plain decimal integer: only then is NUMBER's scan needed. */
+const UNUSUAL_NUMBER = /(?<=^|[\s[{,:])[-+]?(?:0[xXoO]|[0-9]*\.[0-9]|[0-9]+\.(?=$|[\s\]},:#])|[0-9]+[eE])/m;
 
 function numberValue(token: string): number {
   const sign = token.startsWith('-') ? -1 : 1;
   const digits = token.replace(/^[-+]/, '');
-  if (/^0x/.test(digits)) return sign * parseInt(digits.slice(2), 16);
-  if (/^0o/.test(digits)) return sign * parseInt(digits.slice(2), 8);
+  if (/^0[xX]/.test(digits)) return sign * parseInt(digits.slice(2), 16);
+  if (/^0[oO]/.test(digits)) return sign * parseInt(digits.slice(2), 8);
   return sign * Number(digits);
 }
 
@@ -43,17 +45,20 @@ function escapeRegExp(s: string): string {
  * the schema allows only ASCII letters, digits, `_`, `.` and `-` in names and deployments: such a
  * value appears in the text as written unless an escape spells it (files with a backslash are read
  * anyway: alwaysRead); an id appears as a number token of equal value unless a tag or a `%YAML`
- * directive reads it otherwise. A false positive costs one
- * parse; a false negative would be a wrong diff, so anything unsure counts as a match.
+ * directive reads it otherwise. A false positive costs one parse; a false negative would be a
+ * wrong diff, so anything unsure counts as a match.
  */
 function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deployments: ReadonlySet<string>): (text: string) => boolean {
   const name = names.size === 0 ? undefined : new RegExp([...names].map(escapeRegExp).join('|'), 'i');
   const deps = [...deployments];
+  // why: a decimal integer equals an id exactly when its digits, leading zeros aside, are the id's.
+  const decimal = new RegExp(`(?<=^|[\\s[{,:])\\+?0*(?:${[...ids].join('|')})(?=$|[\\s\\]},:#])`, 'm');
   return (text) => {
     if (name?.test(text)) return true;
     if (deps.some((d) => text.includes(d))) return true;
     if (ids.size === 0) return false;
-    if (NUMBER_HIDERS.test(text)) return true;
+    if (NUMBER_HIDERS.test(text) || decimal.test(text)) return true;
+    if (!UNUSUAL_NUMBER.test(text)) return false;
     for (const m of text.matchAll(NUMBER)) {
       const v = numberValue(m[0]);
       // why: the yaml parser may round a long decimal to an integer; a neighbour costs only a parse.
