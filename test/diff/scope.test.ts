@@ -135,6 +135,15 @@ describe('analyzeChange: the diff from the changed files and those they can reac
     expect(both(REPO, CASES.find(([w]) => w === 'a fleet default')![1](REPO)).scope).toBe('full');
   });
 
+  it('reads an untouched file whose cmon cluster id is written as another number form', () => {
+    for (const written of ['0x3', '0o3', '3.0', '0.3e1', '+03']) {
+      const base = edit(REPO, c(2), 'clusterId: 3', `clusterId: ${written}`);
+      const r = both(base, edit(base, c(4), 'clusterId: 5', 'clusterId: 3'));
+      expect(r.fast, written).toBe(r.full);
+      expect(r.result.clusters[0]!.findings.added.map((f) => f.ruleId), written).toEqual(['duplicate-cmon-cluster-id']);
+    }
+  });
+
   it('reads a file that collides with a changed one through an escape the text search cannot see', () => {
     // why: without a cmon id the changed cluster is found by its name and deployment only.
     const escaped = edit(edit(REPO, c(2), 'name: c2', 'name: "c\\x34"'), c(4), 'cmon: { clusterId: 5 }\n', '');
