@@ -25,7 +25,7 @@ const NUMBER_HIDERS = /!|^%/m;
  */
 const NUMBER = /(?<=^|[\s[{,:])[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(?=$|[\s\]},:#])/gm;
 /** A plain-scalar number that is not a plain decimal integer: only then is NUMBER's scan needed. */
-const UNUSUAL_NUMBER = /(?<=^|[\s[{,:])[-+]?(?:0[xXoO]|[0-9]*\.[0-9]|[0-9]+\.(?=$|[\s\]},:#])|[0-9]+[eE])/m;
+const UNUSUAL_NUMBER = /(?:^|[\s[{,:])[-+]?(?:0[xXoO]|[0-9]*\.[0-9]|[0-9]+\.(?=$|[\s\]},:#])|[0-9]+[eE])/m;
 
 function numberValue(token: string): number {
   const sign = token.startsWith('-') ? -1 : 1;
@@ -52,12 +52,13 @@ function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deploymen
   const name = names.size === 0 ? undefined : new RegExp([...names].map(escapeRegExp).join('|'), 'i');
   const deps = [...deployments];
   // why: a decimal integer equals an id exactly when its digits, leading zeros aside, are the id's.
-  const decimal = new RegExp(`(?<=^|[\\s[{,:])\\+?0*(?:${[...ids].join('|')})(?=$|[\\s\\]},:#])`, 'm');
+  const digits = [...ids].map(String);
+  const decimal = new RegExp(`(?:^|[\\s[{,:])\\+?0*(?:${digits.join('|')})(?=$|[\\s\\]},:#])`, 'm');
   return (text) => {
     if (name?.test(text)) return true;
     if (deps.some((d) => text.includes(d))) return true;
     if (ids.size === 0) return false;
-    if (NUMBER_HIDERS.test(text) || decimal.test(text)) return true;
+    if (NUMBER_HIDERS.test(text) || (digits.some((d) => text.includes(d)) && decimal.test(text))) return true;
     if (!UNUSUAL_NUMBER.test(text)) return false;
     for (const m of text.matchAll(NUMBER)) {
       const v = numberValue(m[0]);
