@@ -1,5 +1,7 @@
+import { metaRows } from '../compile/orchestrator.js';
 import { analyze, type Analysis, type PolicyInput, type ReadCache } from '../lint.js';
 import type { ClusterPolicy } from '../policy/model.js';
+import { DEPLOYMENT_SETTINGS } from '../rules/deployment-setting-conflict.js';
 
 /** Both sides analysed, as far as the diff needs them. */
 export interface ScopedAnalyses {
@@ -40,23 +42,36 @@ function escapeRegExp(s: string): string {
 }
 
 /**
+ * Whether a text holds one of `values` (names, deployments, hosts: letters, digits, `_`, `.`, `-`)
+ * as a whole word of those characters: a YAML scalar equal to it is delimited by other characters
+ * (blanks, quotes, flow indicators, `:`, `#`, line ends). A plain search first, since most texts
+ * hold none.
+ */
+function whole(values: ReadonlySet<string>, flags: '' | 'i'): (text: string) => boolean {
+  if (values.size === 0) return () => false;
+  const alternatives = [...values].map(escapeRegExp).join('|');
+  const somewhere = new RegExp(alternatives, flags);
+  const bounded = new RegExp(`(?<![A-Za-z0-9_.-])(?:${alternatives})(?![A-Za-z0-9_.-])`, flags);
+  return (text) => somewhere.test(text) && bounded.test(text);
+}
+
+/**
  * Whether an unchanged file may hold a cluster with one of these names (letter case folded, as
  * duplicate-cluster-name compares them), cmon cluster ids or orchestrator deployments. Sound because
  * the schema allows only ASCII letters, digits, `_`, `.` and `-` in names and deployments: such a
- * value appears in the text as written unless an escape spells it (files with a backslash are read
- * anyway: alwaysRead); an id appears as a number token of equal value unless a tag or a `%YAML`
+ * value appears in the text as written, as a whole word, unless an escape spells it (files with a
+ * backslash are read anyway: alwaysRead); an id appears as a number token of equal value unless a tag or a `%YAML`
  * directive reads it otherwise. A false positive costs one parse; a false negative would be a
  * wrong diff, so anything unsure counts as a match.
  */
 function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deployments: ReadonlySet<string>): (text: string) => boolean {
-  const name = names.size === 0 ? undefined : new RegExp([...names].map(escapeRegExp).join('|'), 'i');
-  const deps = [...deployments];
+  const name = whole(names, 'i');
+  const deps = whole(deployments, '');
   // why: a decimal integer equals an id exactly when its digits, leading zeros aside, are the id's.
   const digits = [...ids].map(String);
   const decimal = new RegExp(`(?:^|[\\s[{,:])\\+?0*(?:${digits.join('|')})(?=$|[\\s\\]},:#])`, 'm');
   return (text) => {
-    if (name?.test(text)) return true;
-    if (deps.some((d) => text.includes(d))) return true;
+    if (name(text) || deps(text)) return true;
     if (ids.size === 0) return false;
     if (NUMBER_HIDERS.test(text) || (digits.some((d) => text.includes(d)) && decimal.test(text))) return true;
     if (!UNUSUAL_NUMBER.test(text)) return false;
@@ -72,12 +87,46 @@ function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deploymen
 /** Files read whatever changed: those that may be a fleet file, and those that may spell any value with an escape. */
 const alwaysRead = (text: string) => text.includes('fleet') || ESCAPE.test(text);
 
-function keys(clusters: readonly ClusterPolicy[]) {
-  return {
-    names: new Set(clusters.map((c) => c.name.toLowerCase())),
-    ids: new Set(clusters.flatMap((c) => (c.cmon ? [c.cmon.clusterId] : []))),
-    deployments: new Set(clusters.flatMap((c) => (c.orchestrator ? [c.orchestrator.deployment] : []))),
-  };
+/**
+ * What a cluster gives its orchestrator deployment besides its promotion filters: its name (the
+ * cluster filters, which cluster comes first), and the deployment-wide settings with the file each
+ * comes from (the node configs take the first cluster's; deployment-setting-conflict compares them).
+ */
+function deploymentPart(c: ClusterPolicy | undefined): string {
+  if (!c) return 'none';
+  return JSON.stringify([c.name, c.orchestrator?.deployment ?? null, DEPLOYMENT_SETTINGS.map((s) => [JSON.stringify(s.value(c)), c.origin(s.path).file.path])]);
+}
+
+/** The hosts (as written) a cluster puts into its deployment's PromotionIgnoreHostnameFilters, by filter. */
+function mustNot(c: ClusterPolicy | undefined): Map<string, string> {
+  return new Map((c?.orchestrator ? metaRows(c) : []).filter((r) => r.promotionRule === 'must_not').map((r) => [`${r.host}:${r.port}`, r.host]));
+}
+
+/**
+ * The orchestrator deployments whose every cluster must be read (a changed cluster joins or leaves
+ * one, or changes its name or a deployment-wide setting), and per deployment the hosts whose
+ * promotion filter alone changes: of such a deployment only the clusters that may hold one of
+ * those hosts are needed (whether the filter list changes, and which clusters the change reaches).
+ */
+function deploymentNeeds(before: readonly ClusterPolicy[], after: readonly ClusterPolicy[]) {
+  const by = (cs: readonly ClusterPolicy[]) => new Map(cs.map((c) => [c.file.path, c]));
+  const [b, a] = [by(before), by(after)];
+  const whole = new Set<string>();
+  const hosts = new Map<string, Set<string>>();
+  for (const path of new Set([...b.keys(), ...a.keys()])) {
+    const [was, is] = [b.get(path), a.get(path)];
+    const deps = [was, is].flatMap((c) => (c?.orchestrator ? [c.orchestrator.deployment] : []));
+    if (deploymentPart(was) !== deploymentPart(is)) {
+      for (const d of deps) whole.add(d);
+      continue;
+    }
+    const [mb, ma] = [mustNot(was), mustNot(is)];
+    for (const [filter, host] of [...mb, ...ma]) {
+      if (mb.has(filter) && ma.has(filter)) continue;
+      for (const d of deps) hosts.set(d, (hosts.get(d) ?? new Set()).add(host));
+    }
+  }
+  return { whole, hosts };
 }
 
 /**
@@ -101,8 +150,8 @@ function keys(clusters: readonly ClusterPolicy[]) {
  * (whether that suppression is used depends on every deployment).
  */
 export function analyzeChange(base: readonly PolicyInput[], head: readonly PolicyInput[], cache: ReadCache): ScopedAnalyses {
-  const after = new Map(head.map((i) => [i.path, i.text]));
-  const unchanged = base.filter((i) => after.get(i.path) === i.text);
+  const headTexts = new Map(head.map((i) => [i.path, i.text]));
+  const unchanged = base.filter((i) => headTexts.get(i.path) === i.text);
   const same = new Set(unchanged.map((i) => i.path));
   const changed = (inputs: readonly PolicyInput[]) => inputs.filter((i) => !same.has(i.path));
   const full = (): ScopedAnalyses => ({ base: analyze(base, cache), head: analyze(head, cache), scope: 'full', unchangedFiles: unchanged.length });
@@ -112,12 +161,16 @@ export function analyzeChange(base: readonly PolicyInput[], head: readonly Polic
   if (always.some((i) => i.text.includes('succession-disable-') && i.text.includes('deployment-setting-conflict'))) return full();
   const own = [analyze([...changed(base), ...always], cache), analyze([...changed(head), ...always], cache)];
   if (own.some((a) => a.repo.fleetFiles.some((f) => !same.has(f.path)))) return full();
-  const mine = own.flatMap((a) => a.repo.clusters.filter((c) => !same.has(c.file.path)));
+  const [before, after] = own.map((a) => a.repo.clusters.filter((c) => !same.has(c.file.path))) as [ClusterPolicy[], ClusterPolicy[]];
+  const mine = [...before, ...after];
   const rest = unchanged.filter((i) => !alwaysRead(i.text));
 
-  const { names, ids, deployments } = keys(mine);
-  const reaches = mayHold(names, ids, deployments);
-  const reach = rest.filter((i) => reaches(i.text));
+  const names = new Set(mine.map((c) => c.name.toLowerCase()));
+  const ids = new Set(mine.flatMap((c) => (c.cmon ? [c.cmon.clusterId] : [])));
+  const needs = deploymentNeeds(before, after);
+  const reaches = mayHold(names, ids, needs.whole);
+  const filters = [...needs.hosts].filter(([d]) => !needs.whole.has(d)).map(([d, hosts]) => [whole(new Set([d]), ''), whole(hosts, '')] as const);
+  const reach = rest.filter((i) => reaches(i.text) || filters.some(([deployment, host]) => deployment(i.text) && host(i.text)));
   const scoped = [...always, ...reach];
   return {
     base: analyze([...changed(base), ...scoped], cache),

@@ -108,6 +108,9 @@ const CASES: [string, (r: PolicyInput[]) => PolicyInput[]][] = [
   ['a deployment setting of the first cluster of a deployment', (r) => edit(r, c(1), 'datacenters:', 'antiFlapping: { recoveryBlockSeconds: 90 }\ndatacenters:')],
   ['a hook with an unknown placeholder', (r) => edit(r, c(4), 'datacenters:', 'hooks:\n  preFailover: ["/bin/x {nope}"]\ndatacenters:')],
   ['a must_not host', (r) => edit(r, c(4), '  c4-db-3:3306: { dc: dc1 }', '  c4-db-3:3306: { dc: dc1, promotion: must_not }')],
+  ['a must_not host that an untouched cluster of the deployment bars too', (r) => edit(r, c(4), 'hosts:\n', 'hosts:\n  c1-db-4:3306: { dc: dc2, role: backup }\n')],
+  ['a must_not host that a cluster of another deployment bars', (r) => edit(r, c(4), 'hosts:\n', 'hosts:\n  c2-db-4:3306: { dc: dc2, role: backup }\n')],
+  ['a host leaves the whitelist of an untouched cluster\'s host', (r) => edit(edit(r, c(7), 'hosts:\n', 'hosts:\n  c4-db-2:3306: { dc: dc2, role: backup }\n'), c(4), 'whitelist: [c4-db-2:3306, c4-db-3:3306]', 'whitelist: [c4-db-3:3306]')],
   ['a fleet default', (r) => edit(r, 'policies/fleet.yaml', 'maxLagSeconds: 10', 'maxLagSeconds: 5')],
   ['a deployment setting in the fleet file', (r) => edit(r, 'policies/fleet.yaml', 'recoveryBlockSeconds: 30', 'recoveryBlockSeconds: 45')],
   ['a second fleet file added', (r) => [...r, { path: 'policies/b-fleet.yaml', text: fleet().text }]],
@@ -127,11 +130,17 @@ describe('analyzeChange: the diff from the changed files and those they can reac
   }
 
   it('reads fewer files than the repository holds for a cluster change, and every file for a fleet change', () => {
-    const local = both(REPO, CASES[0]![1](REPO));
-    expect(local.scope).toBe('changed');
-    // why: the changed cluster, the fleet file and the other clusters of its deployment.
-    expect(local.read).toBe(1 + 1 + (COUNT / DEPLOYMENTS.length - 1));
-    expect(local.result.clusters.map((d) => d.name)).toEqual(['c4']);
+    const read = (what: string) => both(REPO, CASES.find(([w]) => w === what)![1](REPO));
+    const whitelist = read('a cluster policy line (whitelist)');
+    expect(whitelist.scope).toBe('changed');
+    // why: the changed cluster and the fleet file; no other cluster of the deployment holds the host that leaves the whitelist.
+    expect(whitelist.read).toBe(2);
+    expect(whitelist.result.clusters.map((d) => d.name)).toEqual(['c4']);
+    expect(whitelist.result.deployments.map((d) => [d.name, d.clusters])).toEqual([['west', ['c4']]]);
+    // why: a deployment-wide setting needs every cluster of the deployment.
+    const setting = read('a deployment setting of the first cluster of a deployment');
+    expect(setting.read).toBe(1 + 1 + (COUNT / DEPLOYMENTS.length - 1));
+    expect(setting.result.deployments.map((d) => [d.name, d.clusters])).toEqual([['west', ['c1', 'c4', 'c7']]]);
     expect(both(REPO, CASES.find(([w]) => w === 'a fleet default')![1](REPO)).scope).toBe('full');
   });
 
