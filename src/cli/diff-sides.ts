@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE, type Config } from '../config/config.js';
@@ -17,8 +17,6 @@ export interface SideRead {
   configure: (findings: readonly Finding[]) => Finding[];
   /** The side's topology.json next to its policies, when it has one. */
   topologyFile?: string;
-  /** `tree`: read from git objects; `checkout`: checked out (what the tree reader cannot read faithfully); `files`: a directory or the working tree. */
-  read: 'tree' | 'checkout' | 'files';
 }
 
 export interface SideOptions {
@@ -57,7 +55,7 @@ function explicitConfig(file: string, home: string, cwd: string, dir: (real: str
 }
 
 /** Reads a side from the file system with `cwd` as the working directory, so that paths read alike on both sides. */
-function readFiles(label: string, cwd: string, config: Config | undefined, opts: SideOptions, defaults: string[], read: SideRead['read']): SideRead {
+function readFiles(label: string, cwd: string, config: Config | undefined, opts: SideOptions, defaults: string[]): SideRead {
   const home = process.cwd();
   process.chdir(cwd);
   try {
@@ -67,7 +65,7 @@ function readFiles(label: string, cwd: string, config: Config | undefined, opts:
       const first = run.paths[0] ?? '.';
       const inputs = withFleet(readInputs(run.paths, { ignored: run.ignored, origin: run.origin }), o.fleet, startDirOf(first));
       const topology = resolve(isDirectory(first) ? first : startDirOf(first), 'topology.json');
-      return { label, inputs, configure: run.configure, read, ...(existsSync(topology) ? { topologyFile: topology } : {}) };
+      return { label, inputs, configure: run.configure, ...(existsSync(topology) ? { topologyFile: topology } : {}) };
     });
   } finally {
     process.chdir(home);
@@ -83,7 +81,7 @@ export function readDirectory(dir: string, opts: SideOptions): SideRead {
   const config = labelled(dir, () =>
     opts.config === false ? undefined : opts.config !== undefined ? explicitConfig(opts.config, home, cwd, () => cwd) : found === undefined ? undefined : loadConfig(found, cwd),
   );
-  return readFiles(dir, cwd, config, opts, ['.'], 'files');
+  return readFiles(dir, cwd, config, opts, ['.']);
 }
 
 /** The working tree as the head side, read as lint reads it. */
@@ -91,7 +89,7 @@ export function readWorkingTree(opts: SideOptions): SideRead {
   const home = process.cwd();
   const file = opts.config === false ? undefined : (opts.config ?? findConfig(home));
   const config = labelled('working tree', () => (file === undefined ? undefined : loadConfig(file, home)));
-  return readFiles('working tree', home, config, opts, DEFAULT_PATHS, 'files');
+  return readFiles('working tree', home, config, opts, DEFAULT_PATHS);
 }
 
 async function blobText(tree: RevisionTree, path: string): Promise<string> {
@@ -126,7 +124,8 @@ function findInRevision(tree: RevisionTree, at: string): Found {
  * worktree add` (removed by `cleanups`).
  */
 export async function readRevision(label: string, top: string, commit: string, opts: SideOptions, cleanups: (() => void)[]): Promise<SideRead> {
-  const home = process.cwd();
+  // why: git names the top by its real path; the working directory may be reached through a link.
+  const home = realpathSync(process.cwd());
   const tree = listTree(top, commit);
   const at = homeIn(tree, home);
   if (at === undefined) throw new UsageError(`${label} has no directory ${relative(top, home) || '.'}: run diff from a directory that exists in both revisions`);
@@ -146,7 +145,7 @@ export async function readRevision(label: string, top: string, commit: string, o
     const o: { fleet?: string } = opts.fleet === undefined ? {} : { fleet: opts.fleet };
     const run = labelled(label, () => runWith(config, opts.policies ?? [], o, home, inTree));
     const inputs = await labelledAsync(label, () => treeInputs(tree, home, run.paths, o.fleet, run.ignored));
-    if (inputs) return { label, inputs, configure: run.configure, read: 'tree', ...(await topologyOf(tree, home, run.paths[0] ?? '.', cleanups)) };
+    if (inputs) return { label, inputs, configure: run.configure, ...(await topologyOf(tree, home, run.paths[0] ?? '.', cleanups)) };
   }
   const c = checkout(top, commit);
   cleanups.push(() => c.remove());
@@ -162,7 +161,7 @@ export async function readRevision(label: string, top: string, commit: string, o
     // why: the revision holds a link or a directory under the name; the checkout reads it as lint would.
     return loadConfig(found.in === 'files' ? found.path : join(c.dir, found.path), cwd);
   });
-  return readFiles(label, cwd, config, opts, DEFAULT_PATHS, 'checkout');
+  return readFiles(label, cwd, config, opts, DEFAULT_PATHS);
 }
 
 /** The revision's topology.json next to its policies, written to a temporary file for the topology reader. */
