@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { affectedClusters, diffRepositories } from '../../diff/index.js';
 import { CHANGE_KINDS, type ChangeKind, type DiffResult } from '../../diff/model.js';
@@ -10,7 +11,6 @@ import { readDirectory, readRevision, readWorkingTree, type SideOptions, type Si
 import { UsageError, writeOut } from '../io.js';
 import { defaultBase, repositoryTop, resolveRevision } from '../revisions.js';
 import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
-import { existsSync, statSync } from 'node:fs';
 
 interface DiffOptions extends TopologyOptions, SideOptions {
   format: 'stylish' | 'markdown' | 'json';
@@ -61,15 +61,15 @@ async function withSides(base: string | undefined, head: string | undefined, opt
 export function registerDiff(program: Command): void {
   addTopologyOptions(
     addConfigOptions(
-    program
-      .command('diff')
-      .description('review a policy change: per cluster, what changes in candidates, failovers, generated settings and findings')
-      .argument('[base]', 'base revision or directory (default: the merge base of HEAD with origin/HEAD, main or master)')
-      .argument('[head]', 'head revision or directory (default: the working tree)')
-      .option('--policies <paths...>', 'policy paths inside each side (default: policies/ in a revision, . in a directory)')
-      .option('--fleet <file>', 'fleet file to use on both sides (default: the configuration\'s fleet, else the nearest fleet.yaml)')
-      .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'markdown', 'json']).default('stylish'))
-      .option('--fail-on-change <kinds>', `exit 1 when such a change exists (comma list, repeatable): ${CHANGE_KINDS.join(', ')}`, parseKinds, []),
+      program
+        .command('diff')
+        .description('review a policy change: per cluster, what changes in candidates, failovers, generated settings and findings')
+        .argument('[base]', 'base revision or directory (default: the merge base of HEAD with origin/HEAD, main or master)')
+        .argument('[head]', 'head revision or directory (default: the working tree)')
+        .option('--policies <paths...>', 'policy paths inside each side (default: the configuration\'s paths, else policies/ in a revision, . in a directory)')
+        .option('--fleet <file>', 'fleet file to use on both sides (default: the configuration\'s fleet, else the nearest fleet.yaml)')
+        .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'markdown', 'json']).default('stylish'))
+        .option('--fail-on-change <kinds>', `exit 1 when such a change exists (comma list, repeatable): ${CHANGE_KINDS.join(', ')}`, parseKinds, []),
     ),
   ).action(async (base: string | undefined, head: string | undefined, opts: DiffOptions) => {
     if (base === undefined && head !== undefined) throw new UsageError('a head needs a base');
