@@ -41,18 +41,48 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const WORD = /[A-Za-z0-9_.-]/;
+const WORDS = /[A-Za-z0-9_.-]+/g;
+const ONE_WORD = /^[A-Za-z0-9_.-]+$/;
+/** Up to this many values are searched for with one regular expression. */
+const FEW = 64;
+
 /**
  * Whether a text holds one of `values` (names, deployments, hosts: letters, digits, `_`, `.`, `-`)
  * as a whole word of those characters: a YAML scalar equal to it is delimited by other characters
- * (blanks, quotes, flow indicators, `:`, `#`, line ends). A plain search first, since most texts
- * hold none.
+ * (blanks, quotes, flow indicators, `:`, `#`, line ends). Names compare with letter case folded
+ * (the schema bounds their length, so they fit a regular expression); deployments and hosts as
+ * written, by plain search (a deployment name has no length bound).
  */
-function whole(values: ReadonlySet<string>, flags: '' | 'i'): (text: string) => boolean {
+function whole(values: ReadonlySet<string>, folded: boolean): (text: string) => boolean {
   if (values.size === 0) return () => false;
+  if (values.size > FEW) {
+    // why: a change to many files would make a regular expression too large; every word is looked up
+    // instead, and what is not one word (an IPv6 host, never folded) searched for.
+    const wanted = new Set([...values].filter((v) => ONE_WORD.test(v)).map((v) => (folded ? v.toLowerCase() : v)));
+    const others = searched([...values].filter((v) => !ONE_WORD.test(v)));
+    return (text) => {
+      for (const [w] of text.matchAll(WORDS)) if (wanted.has(folded ? w.toLowerCase() : w)) return true;
+      return others(text);
+    };
+  }
+  if (!folded) return searched([...values]);
   const alternatives = [...values].map(escapeRegExp).join('|');
-  const somewhere = new RegExp(alternatives, flags);
-  const bounded = new RegExp(`(?<![A-Za-z0-9_.-])(?:${alternatives})(?![A-Za-z0-9_.-])`, flags);
+  const somewhere = new RegExp(alternatives, 'i');
+  const bounded = new RegExp(`(?<![A-Za-z0-9_.-])(?:${alternatives})(?![A-Za-z0-9_.-])`, 'i');
   return (text) => somewhere.test(text) && bounded.test(text);
+}
+
+/** Whether a text holds one of `values` as written, not next to a word character. */
+function searched(values: readonly string[]): (text: string) => boolean {
+  return (text) => {
+    for (const v of values) {
+      for (let at = text.indexOf(v); at >= 0; at = text.indexOf(v, at + 1)) {
+        if (!WORD.test(text[at - 1] ?? ' ') && !WORD.test(text[at + v.length] ?? ' ')) return true;
+      }
+    }
+    return false;
+  };
 }
 
 /**
@@ -60,21 +90,21 @@ function whole(values: ReadonlySet<string>, flags: '' | 'i'): (text: string) => 
  * duplicate-cluster-name compares them), cmon cluster ids or orchestrator deployments. Sound because
  * the schema allows only ASCII letters, digits, `_`, `.` and `-` in names and deployments: such a
  * value appears in the text as written, as a whole word, unless an escape spells it (files with a
- * backslash are read anyway: alwaysRead); an id appears as a number token of equal value unless a tag or a `%YAML`
- * directive reads it otherwise. A false positive costs one parse; a false negative would be a
- * wrong diff, so anything unsure counts as a match.
+ * backslash are read anyway: alwaysRead); an id appears as a number token of equal value unless a
+ * tag or a `%YAML` directive reads it otherwise. A false positive costs one parse; a false negative
+ * would be a wrong diff, so anything unsure counts as a match.
  */
 function mayHold(names: ReadonlySet<string>, ids: ReadonlySet<number>, deployments: ReadonlySet<string>): (text: string) => boolean {
-  const name = whole(names, 'i');
-  const deps = whole(deployments, '');
+  const name = whole(names, true);
+  const deps = whole(deployments, false);
   // why: a decimal integer equals an id exactly when its digits, leading zeros aside, are the id's.
-  const digits = [...ids].map(String);
+  const digits = ids.size > FEW ? [] : [...ids].map(String);
   const decimal = new RegExp(`(?:^|[\\s[{,:])\\+?0*(?:${digits.join('|')})(?=$|[\\s\\]},:#])`, 'm');
   return (text) => {
     if (name(text) || deps(text)) return true;
     if (ids.size === 0) return false;
     if (NUMBER_HIDERS.test(text) || (digits.some((d) => text.includes(d)) && decimal.test(text))) return true;
-    if (!UNUSUAL_NUMBER.test(text)) return false;
+    if (digits.length > 0 && !UNUSUAL_NUMBER.test(text)) return false;
     for (const m of text.matchAll(NUMBER)) {
       const v = numberValue(m[0]);
       // why: the yaml parser may round a long decimal to an integer; a neighbour costs only a parse.
@@ -169,7 +199,7 @@ export function analyzeChange(base: readonly PolicyInput[], head: readonly Polic
   const ids = new Set(mine.flatMap((c) => (c.cmon ? [c.cmon.clusterId] : [])));
   const needs = deploymentNeeds(before, after);
   const reaches = mayHold(names, ids, needs.whole);
-  const filters = [...needs.hosts].filter(([d]) => !needs.whole.has(d)).map(([d, hosts]) => [whole(new Set([d]), ''), whole(hosts, '')] as const);
+  const filters = [...needs.hosts].filter(([d]) => !needs.whole.has(d)).map(([d, hosts]) => [whole(new Set([d]), false), whole(hosts, false)] as const);
   const reach = rest.filter((i) => reaches(i.text) || filters.some(([deployment, host]) => deployment(i.text) && host(i.text)));
   const scoped = [...always, ...reach];
   return {

@@ -116,6 +116,7 @@ const CASES: [string, (r: PolicyInput[]) => PolicyInput[]][] = [
   ['a second fleet file added', (r) => [...r, { path: 'policies/b-fleet.yaml', text: fleet().text }]],
   ['a file that no longer parses', (r) => edit(r, c(4), 'hosts:', ': [\nhosts:')],
   ['a file that no longer validates', (r) => edit(r, c(4), 'primary:', 'primry:')],
+  ['a deployment name of 100,000 characters', (r) => edit(r, c(4), 'deployment: west', `deployment: ${'x'.repeat(100_000)}west`)],
   ['a suppression added', (r) => edit(r, c(4), 'candidates:', '# succession-disable-next-line single-promotable-candidate -- test\ncandidates:')],
 ];
 
@@ -159,6 +160,17 @@ describe('analyzeChange: the diff from the changed files and those they can reac
     const r = both(escaped, edit(escaped, c(4), 'primary:', 'description: x\nprimary:'));
     expect(r.fast).toBe(r.full);
     expect(r.result.clusters.flatMap((d) => d.findings.added.map((f) => f.ruleId))).toEqual([]);
+  });
+
+  it('holds when more files change than one search expression takes', { timeout: 60_000 }, () => {
+    const many = [fleet(), ...Array.from({ length: 80 }, (_, i) => cluster(i))];
+    // why: c0 to c69 change; c70 to c79 do not, and C75 must be found among them by name.
+    const head = many.map((i) => (/\/c[0-6]?[0-9]\.yaml$/.test(i.path) ? { ...i, text: i.text.replace('kind: cluster\n', 'kind: cluster\ndescription: edited\n') } : i));
+    const renamed = edit(head, c(5), 'name: c5', 'name: C75');
+    const r = both(many, renamed);
+    expect(r.scope).toBe('changed');
+    expect(r.fast).toBe(r.full);
+    expect(r.result.clusters.find((d) => d.name === 'C75')!.findings.added.map((f) => f.ruleId)).toContain('duplicate-cluster-name');
   });
 
   it('holds for any single edit of any file, damaging ones included', { timeout: 60_000 }, () => {
