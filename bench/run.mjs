@@ -86,6 +86,9 @@ try {
     return cached();
   });
   rows.push(oneChangedCached);
+  const { benchDiff } = await import('./diff.mjs');
+  const diffRow = benchDiff({ cli: CLI, count: COUNT, runs: RUNS });
+  rows.push(diffRow);
   const fleetRows = new Set(rows);
   const bare = bench('bare node -e ""', ['-e', ''], 7);
   rows.push(bare);
@@ -116,6 +119,7 @@ try {
   ratioLine('build --cache, nothing changed', rebuildCached, 1.3);
   ratioLine('build --check --cache, nothing changed', checkCached, 1.3);
   console.log(`build, one policy changed: ${(oneChanged.ms / 1000).toFixed(2)} s without a cache, ${(oneChangedCached.ms / 1000).toFixed(2)} s (${(oneChangedCached.ms / floor.ms).toFixed(2)}× the floor, ${oneChangedCached.rssMiB.toFixed(0)} MiB) with --cache (target < 2 s: ${verdict(oneChangedCached.ms < 2000)})`);
+  console.log(`diff, one-line change: ${(diffRow.ms / 1000).toFixed(2)} s (target < 3 s: ${verdict(diffRow.ms < 3000)})`);
   console.log(`one-policy lint / bare node: ${(one.ms / bare.ms).toFixed(2)}× (target < 3×)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -38,10 +38,13 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-/** Reads and checks a configuration file; any problem is a usage error naming file:line:column. */
-export function loadConfig(file: string, cwd: string): Config {
+/**
+ * Reads and checks a configuration file; any problem is a usage error naming file:line:column.
+ * `text` and `dir` when the file is not read from the file system (diff reads it from a revision).
+ */
+export function loadConfig(file: string, cwd: string, text?: string, dir = resolve(cwd, dirname(file))): Config {
   const shown = shownPath(file, cwd);
-  const { config, problems } = parseConfig(shown, readText(resolve(cwd, file)), resolve(cwd, dirname(file)));
+  const { config, problems } = parseConfig(shown, text ?? readText(resolve(cwd, file)), dir);
   if (config) return config;
   throw new UsageError([`invalid configuration file ${shown}:`, ...problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)]);
 }
@@ -65,8 +68,23 @@ export interface Run {
  */
 export function resolveRun(args: readonly string[], opts: ConfigOptions, cwd = process.cwd()): Run {
   const file = opts.config === false ? undefined : (opts.config ?? findConfig(cwd));
-  if (file === undefined) return { paths: args.length > 0 ? [...args] : DEFAULT_PATHS, origin: () => undefined, configure: (f) => [...f] };
-  const config = loadConfig(file, cwd);
+  return runWith(file === undefined ? undefined : loadConfig(file, cwd), args, opts, cwd);
+}
+
+/**
+ * resolveRun with the configuration already read (or none). `exists` tells whether the configured
+ * fleet file is there (diff asks a git revision, not the file system); `defaults` are the paths
+ * without arguments or configured paths.
+ */
+export function runWith(
+  config: Config | undefined,
+  args: readonly string[],
+  opts: ConfigOptions,
+  cwd: string,
+  exists = (path: string) => lstatSync(resolve(cwd, path), { throwIfNoEntry: false }) !== undefined,
+  defaults = DEFAULT_PATHS,
+): Run {
+  if (config === undefined) return { paths: args.length > 0 ? [...args] : defaults, origin: () => undefined, configure: (f) => [...f] };
   const origins = new Map<string, string>();
   let paths = [...args];
   if (paths.length === 0 && config.paths) {
@@ -76,10 +94,10 @@ export function resolveRun(args: readonly string[], opts: ConfigOptions, cwd = p
       return path;
     });
   }
-  if (paths.length === 0) paths = DEFAULT_PATHS;
+  if (paths.length === 0) paths = defaults;
   if (opts.fleet === undefined && config.fleet) {
     opts.fleet = configPath(config, config.fleet.value, cwd);
-    if (lstatSync(resolve(cwd, opts.fleet), { throwIfNoEntry: false }) === undefined) {
+    if (!exists(opts.fleet)) {
       throw new UsageError(`cannot read ${opts.fleet} (fleet in ${config.file}:${config.fleet.at.line}:${config.fleet.at.column}): no such file or directory`);
     }
   }

@@ -14,7 +14,7 @@ function git(args: readonly string[], cwd: string): { ok: boolean; out: string; 
 /** The top directory of the git working tree holding `cwd`. */
 export function repositoryTop(cwd: string): string {
   const r = git(['rev-parse', '--show-toplevel'], cwd);
-  if (!r.ok) throw new UsageError(`${cwd} is not inside a git repository: give two directories to compare, or run diff inside the policy repository`);
+  if (!r.ok) throw new UsageError(`${cwd} is not inside a git repository: name a directory instead of a revision, or run succession inside the policy repository`);
   return r.out;
 }
 

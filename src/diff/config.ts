@@ -1,7 +1,7 @@
 import { byCode } from '../compile/artifact.js';
 import { cmonEntries } from '../compile/cmon.js';
 import { mhaBlocks } from '../compile/mha.js';
-import { deploymentPolicy, metaRows, nodeConfig, raftNodes } from '../compile/orchestrator.js';
+import { deploymentPolicy, hostFilter, metaRows, nodeConfig, raftNodes } from '../compile/orchestrator.js';
 import { Notes } from '../compile/unexpressed.js';
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import { changes, flatten } from './facts.js';
@@ -86,6 +86,27 @@ export function deploymentDiff(
     if (c.length > 0) nodes.push({ node, changes: c });
   }
   if (nodes.length === 0) return undefined;
-  const runs = (cs: readonly ClusterPolicy[]) => cs.filter((c) => c.orchestrator?.deployment === name).map((c) => c.name);
-  return { name, clusters: [...new Set([...runs(before.clusters), ...runs(after.clusters)])].sort(byCode), nodes, nodeCount: Math.max(b.size, a.size) };
+  const mine = [...before.clusters, ...after.clusters].filter((c) => c.orchestrator?.deployment === name);
+  return { name, clusters: reached(nodes.flatMap((n) => n.changes), mine), nodes, nodeCount: Math.max(b.size, a.size) };
+}
+
+const CLUSTER_FILTERS = new Set(['RecoverMasterClusterFilters', 'RecoverIntermediateMasterClusterFilters']);
+
+/**
+ * The clusters of a deployment (either side) that its node-config changes reach: when only entries
+ * of the filter lists come and go, the clusters those entries name (`alias=…`) or whose hosts they
+ * are; any other key is the deployment's, and reaches all of them.
+ */
+function reached(changes: readonly SettingChange[], mine: readonly ClusterPolicy[]): string[] {
+  const all = () => [...new Set(mine.map((c) => c.name))].sort(byCode);
+  const out = new Set<string>();
+  for (const c of changes) {
+    if (c.added === undefined || c.removed === undefined) return all();
+    const entries = [...c.added, ...c.removed];
+    if (CLUSTER_FILTERS.has(c.setting)) for (const e of entries) out.add(e.slice('alias='.length));
+    else if (c.setting === 'PromotionIgnoreHostnameFilters') {
+      for (const owner of mine) if (metaRows(owner).some((r) => r.promotionRule === 'must_not' && entries.includes(hostFilter(r.host, r.port)))) out.add(owner.name);
+    } else return all();
+  }
+  return [...out].sort(byCode);
 }

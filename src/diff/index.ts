@@ -14,6 +14,8 @@ export interface Side {
   /** What the side is: a revision, a directory, or the working tree. */
   label: string;
   analysis: Analysis;
+  /** The side's configured rule severities (succession.config.yaml), applied to its findings. */
+  configure?: (findings: readonly Finding[]) => Finding[];
 }
 
 /** The first cluster of each name, by file path (a second of the same name is duplicate-cluster-name's finding). */
@@ -35,6 +37,8 @@ export function affectedClusters(base: Analysis, head: Analysis): ClusterPolicy[
   for (const name of [...new Set([...b.keys(), ...h.keys()])].sort(byCode)) {
     const was = b.get(name);
     const is = h.get(name);
+    // why: one parsed file read against one fleet file resolves alike; most clusters of a large repository are that.
+    if (was && is && was.file === is.file && base.repo.fleet?.file === head.repo.fleet?.file) continue;
     if (!was || !is || fingerprint(was, base.repo.fleet) !== fingerprint(is, head.repo.fleet)) out.push((is ?? was)!);
   }
   return out;
@@ -87,9 +91,10 @@ function fleetChanges(before: FleetPolicy | undefined, after: FleetPolicy | unde
  * change, its resolved settings, candidates, simulated single-host failures (against the cluster's
  * topology, when given), generated settings per engine and findings; the fleet settings that
  * change and the clusters they reach; the orchestrator deployments whose node configs change.
+ * `unchangedFiles`: how many policy files are the same on both sides (analyzeChange counts them).
  * Pure: the caller reads the revisions and the topology.
  */
-export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMap<string, Topology>): DiffResult {
+export function diffRepositories(base: Side, head: Side, unchangedFiles: number, topologies?: ReadonlyMap<string, Topology>): DiffResult {
   const b = byName(base.analysis);
   const h = byName(head.analysis);
   const fleets = { before: base.analysis.repo.fleet, after: head.analysis.repo.fleet };
@@ -97,9 +102,11 @@ export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMa
   // why: a file edited without changing the policy (a suppression comment) can still change its findings.
   const linted = new Set(affected);
   for (const [name, c] of h) if (b.has(name) && b.get(name)!.file.text !== c.file.text) linted.add(name);
-  const findings = { before: findingsOf(base.analysis, linted), after: findingsOf(head.analysis, linted) };
-  const fileOwner = (m: Map<string, ClusterPolicy>) => new Map([...m.values()].map((c) => [c.file.path, c.name]));
-  const owners = { before: fileOwner(b), after: fileOwner(h) };
+  const configured = (side: Side) => (side.configure ?? ((f: readonly Finding[]) => [...f]))(findingsOf(side.analysis, linted));
+  const findings = { before: configured(base), after: configured(head) };
+  // why: a finding in a cluster's file is about that cluster, even when another file of the same name comes first.
+  const fileOwner = (a: Analysis) => new Map(a.repo.clusters.map((c) => [c.file.path, c.name]));
+  const owners = { before: fileOwner(base.analysis), after: fileOwner(head.analysis) };
   const attributed = (fs: Finding[], owner: Map<string, string>, name: string) => fs.filter((f) => clustersOf(f, owner).includes(name));
 
   // why: a deployment's node configs depend on its fleet settings and its clusters; only those with a changed input are compiled.
@@ -115,8 +122,15 @@ export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMa
 
   const clusters: ClusterDiff[] = [];
   const notes = topologies ? [] : ['no topology: single-host failures are not simulated (keep a topology.json next to the policies, or give --topology)'];
-  for (const side of [base, head]) {
-    const broken = [...new Set(side.analysis.readFindings.map((f) => f.file))].sort(byCode);
+  const texts = (a: Analysis) => new Map(a.sources.map((f) => [f.path, f.text]));
+  const sides = [
+    [base, texts(head.analysis)],
+    [head, texts(base.analysis)],
+  ] as const;
+  for (const [side, other] of sides) {
+    const changed = (file: string) => side.analysis.sources.some((f) => f.path === file && other.get(file) !== f.text);
+    // why: a file that does not parse on either side, unchanged, defines nothing on either; lint reports it.
+    const broken = [...new Set(side.analysis.readFindings.map((f) => f.file))].filter(changed).sort(byCode);
     // why: a file that does not parse defines nothing; what it defined on the other side then reads as added or removed.
     if (broken.length > 0) notes.push(`${side.label}: ${broken.join(', ')} did not parse or validate (see the findings); the clusters they define are not compared`);
   }
@@ -160,6 +174,6 @@ export function diffRepositories(base: Side, head: Side, topologies?: ReadonlyMa
     deployments,
     findings: findingChanges(unowned(findings.before, owners.before), unowned(findings.after, owners.after)),
     notes,
-    unchanged: [...h.keys()].filter((n) => b.has(n) && !affected.has(n)).length,
+    unchanged: unchangedFiles,
   };
 }

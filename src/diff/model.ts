@@ -72,7 +72,11 @@ export interface ClusterDiff {
 /** The node configs of one orchestrator deployment. */
 export interface DeploymentDiff {
   name: string;
-  /** Clusters the deployment runs, on either side, sorted. */
+  /**
+   * Clusters the change reaches, sorted: those the added or removed filter entries name or hold
+   * (`alias=…`, promotion filters of their hosts) when nothing else changes; else every cluster
+   * the deployment runs, on either side.
+   */
   clusters: string[];
   /** Per raft node directory: key changes of its orchestrator.conf.json (a node on one side only: every key added or removed). */
   nodes: { node: string; changes: SettingChange[] }[];
@@ -95,6 +99,6 @@ export interface DiffResult {
   /** Findings of neither side's clusters (repository-wide, or in files that define no cluster). */
   findings: { added: Finding[]; resolved: Finding[] };
   notes: string[];
-  /** Clusters present on both sides whose inputs are the same. */
+  /** Policy files with the same path and text on both sides. */
   unchanged: number;
 }

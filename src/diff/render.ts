@@ -110,9 +110,9 @@ function sections(d: ClusterDiff, esc: Esc): { title: string; lines: string[] }[
 
 function summary(r: DiffResult): string {
   if (r.clusters.length === 0 && r.fleet.length === 0 && r.deployments.length === 0 && r.findings.added.length + r.findings.resolved.length === 0) {
-    return `no change in behaviour (${plural(r.unchanged, 'cluster')} unchanged)`;
+    return `no change in behaviour (${plural(r.unchanged, 'policy file')} unchanged)`;
   }
-  return `${plural(r.clusters.length, 'cluster')} changed, ${r.unchanged} unchanged`;
+  return `${plural(r.clusters.length, 'cluster')} changed, ${plural(r.unchanged, 'policy file')} unchanged`;
 }
 
 /** The report for a terminal. */

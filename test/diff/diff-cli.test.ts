@@ -161,7 +161,7 @@ describe('succession diff between git revisions', () => {
 
   it('says so when nothing changes', () => {
     const r = diff(['main', 'main']);
-    expect(r.stdout).toContain('no change in behaviour (2 clusters unchanged)');
+    expect(r.stdout).toContain('no change in behaviour (3 policy files unchanged)');
     expect(r.status).toBe(0);
   });
 

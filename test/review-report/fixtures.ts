@@ -27,7 +27,7 @@ export function exampleReport(opts: { topology?: boolean; base?: boolean; cluste
   const names = new Set(analysis.repo.clusters.map((c) => c.name));
   const topology = opts.topology === false ? undefined : { byCluster: everyCluster(analysis, TOPOLOGY), label: 'policies/topology.json' };
   const diff = opts.base
-    ? diffRepositories({ label: 'policies', analysis: analysisOf('policies') }, { label: 'proposed', analysis }, everyCluster(analysisOf('policies'), TOPOLOGY))
+    ? diffRepositories({ label: 'policies', analysis: analysisOf('policies') }, { label: 'proposed', analysis }, 0, everyCluster(analysisOf('policies'), TOPOLOGY))
     : undefined;
   return buildReport({
     title: 'example',

@@ -3,7 +3,6 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { findingsOf } from '../../diff/findings.js';
 import type { DiffResult } from '../../diff/model.js';
-import type { ReadCache } from '../../lint.js';
 import { analyze } from '../../lint.js';
 import { buildReport } from '../../review-report/build.js';
 import { renderReport } from '../../review-report/page.js';
@@ -14,7 +13,8 @@ import { addConfigOptions, resolveRun } from '../config.js';
 import { UsageError, readInputs, startDirOf, withFleet, writeOut } from '../io.js';
 import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
 import { writeAtomically } from '../write-file.js';
-import { compareSides, readSide, withSides } from './diff.js';
+import { readDirectory, readWorkingTree, type SideOptions } from '../diff-sides.js';
+import { compareSides, withSides } from './diff.js';
 
 interface ReportOptions extends TopologyOptions {
   out: string;
@@ -28,13 +28,13 @@ function isDirectory(p: string): boolean {
   return existsSync(p) && statSync(p).isDirectory();
 }
 
-/** The diff against `--base`: a revision as `succession diff REV` reads it (head: the working tree), or a policy directory. */
-async function baseDiff(base: string, paths: string[], opts: ReportOptions): Promise<DiffResult> {
-  if (isDirectory(base)) {
-    const cache: ReadCache = new Map();
-    return compareSides(readSide(base, resolve(base), ['.'], opts.fleet, cache), readSide('working tree', process.cwd(), paths, opts.fleet, cache), opts);
-  }
-  return withSides(base, undefined, { policies: paths, fleet: opts.fleet }, (b, h) => compareSides(b, h, opts));
+/**
+ * The diff against `--base`: a revision as `succession diff REV` reads it, or a policy directory
+ * read as `diff` reads one; the head is the working tree, read as `diff` reads it.
+ */
+async function baseDiff(base: string, sides: SideOptions, opts: ReportOptions): Promise<DiffResult> {
+  if (isDirectory(base)) return compareSides(readDirectory(base, { ...sides, policies: undefined }), readWorkingTree(sides), opts);
+  return withSides(base, undefined, sides, (b, h) => compareSides(b, h, opts));
 }
 
 /** Makes the output directory; a path that is a file, or one that cannot be made, is a usage error before anything is written. */
@@ -60,6 +60,8 @@ export function registerReport(program: Command): void {
         .option('--fleet <file>', 'fleet file to use (default: the nearest fleet.yaml)'),
     ),
   ).action(async (args: string[], opts: ReportOptions) => {
+    // why: each side of --base finds its own fleet and configuration, as diff's sides do.
+    const sides: SideOptions = { ...(args.length ? { policies: args } : {}), ...(opts.fleet === undefined ? {} : { fleet: opts.fleet }), ...(opts.config === undefined ? {} : { config: opts.config }) };
     const settings: { config?: string | false; fleet?: string } = { config: opts.config, fleet: opts.fleet };
     const run = resolveRun(args, settings);
     opts.fleet = settings.fleet;
@@ -80,7 +82,7 @@ export function registerReport(program: Command): void {
     const recorded = resolve(isDirectory(first) ? first : startDirOf(first), 'topology.json');
     const source = opts.topology ?? (existsSync(recorded) ? recorded : undefined);
     const topology = source === undefined ? undefined : { byCluster: await topologiesFor(clusters, { ...opts, topology: source }, analysis.repo.fleet), label: redactSecrets(opts.topology ?? relative(process.cwd(), source)) };
-    const diff = opts.base === undefined ? undefined : await baseDiff(opts.base, run.paths, opts);
+    const diff = opts.base === undefined ? undefined : await baseDiff(opts.base, sides, opts);
     const findings = run.configure(findingsOf(analysis, wantedSet));
     const title = opts.cluster !== undefined ? `succession report: cluster ${opts.cluster}` : `succession report: ${run.paths.join(', ')}`;
     const model = buildReport({ title, analysis, findings, clusters: wanted, ...(topology ? { topology } : {}), ...(diff ? { diff } : {}) });
