@@ -214,9 +214,18 @@ export function copyEntries(file: string, sum: string, entries: Iterable<Entry>,
     const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
     readSync(fd, head, 0, head.length, 0);
     if (head.toString('latin1', MAGIC.length + 1) !== sum) return;
+    // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
+    // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
+    const runs: Entry[][] = [];
     for (const e of entries) {
-      const b = Buffer.allocUnsafe(e.end - e.lineStart);
-      if (readSync(fd, b, 0, b.length, e.lineStart) !== b.length) throw new Error(`${file} is shorter than when it was read`);
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[last.length - 1]!.end + 1 === e.lineStart && e.end - last[0]!.lineStart <= 1 << 20) last.push(e);
+      else runs.push([e]);
+    }
+    for (const run of runs) {
+      const from = run[0]!.lineStart;
+      const b = Buffer.allocUnsafe(run[run.length - 1]!.end - from);
+      if (readSync(fd, b, 0, b.length, from) !== b.length) throw new Error(`${file} is shorter than when it was read`);
       out.line(b);
     }
   } finally {
