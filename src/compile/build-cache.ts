@@ -150,7 +150,7 @@ export class BuildCache {
     try {
       out.line(`K\t${this.stored.key}`);
       out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
-      for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify([rel, ...st])}`);
+      for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify(rel)}\t${st.join('\t')}`);
       if (this.hits.size > 0) copyEntries(file, this.stored.sum, this.hits.values(), out);
       for (const s of shards) {
         const valid = new Map(s.valid.map((v) => [v.path, v]));

@@ -19,11 +19,14 @@ export interface HostKey {
 export function parseHostKey(text: string, defaultPort: number): HostKey | undefined {
   let host: string;
   let portText: string | undefined;
-  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::([0-9]{1,5}))?$/.exec(text);
+  // why: the checks below run for every host of every cluster on each build; they avoid a regexp
+  // and an array where the first character or two indexOf calls decide.
+  const bracketed = text.startsWith('[') ? /^\[([0-9A-Fa-f:.]+)\](?::([0-9]{1,5}))?$/.exec(text) : null;
+  const colon = text.indexOf(':');
   if (bracketed) {
     host = bracketed[1]!;
     portText = bracketed[2];
-  } else if ((text.match(/:/g) ?? []).length > 1) {
+  } else if (colon >= 0 && text.indexOf(':', colon + 1) >= 0) {
     host = text;
   } else {
     const i = text.lastIndexOf(':');
@@ -69,9 +72,10 @@ export function canonicalHost(host: string): string | undefined {
 
 /** WHATWG's "ends in a number": the last label (a trailing dot aside) is decimal or 0x-hex. */
 function endsInNumber(host: string): boolean {
-  const labels = host.split('.');
-  if (labels.length > 1 && labels[labels.length - 1] === '') labels.pop();
-  return /^([0-9]+|0[xX][0-9a-fA-F]*)$/.test(labels[labels.length - 1]!);
+  let end = host.length;
+  if (host.endsWith('.')) end--;
+  const last = host.slice(host.lastIndexOf('.', end - 1) + 1, end);
+  return /^([0-9]+|0[xX][0-9a-fA-F]*)$/.test(last);
 }
 
 /** `host:port` with IPv6 hosts in brackets; the host is taken as given. */
