@@ -154,7 +154,7 @@ export async function startTopology(specs, options = {}) {
 }
 /**
  * Starts one server and waits until it accepts connections. A server that exits first fails at
- * once with the last error of its log, except that a port taken between asking the OS for it and
+ * once with the errors of its log, except that a port taken between asking the OS for it and
  * the server binding it is asked for again (when nothing points at the port yet).
  */
 async function startAndWait(node, spec, dir, mayMove) {
@@ -165,10 +165,10 @@ async function startAndWait(node, spec, dir, mayMove) {
     let last;
     for (;;) {
       if (proc.exitCode !== null || proc.signalCode !== null) {
-        const line = lastErrorLine(join(dir, `${node.name}.err`));
-        if (mayMove && attempt < 3 && /Address already in use/.test(line))
+        const errors = errorLines(join(dir, `${node.name}.err`));
+        if (mayMove && attempt < 3 && errors.some((l) => /Address already in use/.test(l)))
           break;
-        throw new Error(`${node.name}: mariadbd exited at start-up: ${line}`);
+        throw new Error(`${node.name}: mariadbd exited at start-up: ${errors.join(' / ')}`);
       }
       try {
         const c = await mysql.createConnection({ socketPath: node.socket, user: 'root', connectTimeout: 2000 });
@@ -187,12 +187,14 @@ async function startAndWait(node, spec, dir, mayMove) {
     node.key = `127.0.0.1:${node.port}`;
   }
 }
-function lastErrorLine(file) {
+/** The error lines of a server's log, without the closing "Aborting", which hides the cause (a taken port, say). */
+function errorLines(file) {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => /ERROR/.test(l)).at(-1) ?? 'no error logged';
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => /ERROR/.test(l) && !/\] Aborting\s*$/.test(l));
+    return lines.length > 0 ? lines : ['no error logged'];
   }
   catch {
-    return 'no error log';
+    return ['no error log'];
   }
 }
 /** Writes three transactions on `primary` and waits until each of `replicas` applied them; returns the position. */
