@@ -1,35 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, type CacheKey } from '../../src/compile/build-cache.js';
-import { FLEET, ROOT, cluster, tempDirs } from './helpers.js';
+import { BIN, FLEET, cluster, copyExample, fileTree, runBuilt, tempDirs } from './helpers.js';
 
 // The build cache (--cache): a build with it reports and writes exactly what a build without it
 // does; it only skips parsing and compiling the policies it holds unchanged.
-const BIN = join(ROOT, 'dist/bin/cli/main.js');
 
-function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
+const run = runBuilt;
 const tmp = tempDirs('succession-cache-');
+const tree = fileTree;
 
-function tree(dir: string): Map<string, string> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => [join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name), 'utf8')] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
-function exampleCopy(): string {
-  const d = tmp();
-  cpSync(join(ROOT, 'policies'), join(d, 'policies'), { recursive: true });
-  return d;
-}
+/** A copy of the example repository in a temporary directory. */
+const exampleCopy = () => copyExample(tmp());
 
 /** How many policy files the build took from the cache, out of how many. */
 function hits(stderr: string): [number, number] | undefined {

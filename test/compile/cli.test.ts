@@ -1,33 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FLEET, ROOT, cluster, tempDirs } from './helpers.js';
+import { FLEET, ROOT, cluster, copyExample, fileTree, runBuilt, tempDirs } from './helpers.js';
 
-const BIN = join(ROOT, 'dist/bin/cli/main.js');
-
-function run(args: string[], cwd: string = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
+const run = runBuilt;
 const tmp = tempDirs('succession-build-');
-
-function tree(dir: string): Map<string, string> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => [join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name), 'utf8')] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
+const tree = fileTree;
 
 /** A copy of the example repository in a temporary directory. */
-function exampleCopy(): string {
-  const d = tmp();
-  cpSync(join(ROOT, 'policies'), join(d, 'policies'), { recursive: true });
-  return d;
-}
+const exampleCopy = () => copyExample(tmp());
 
 describe('succession build', () => {
   it('builds the example repository into the golden tree, byte for byte, and again without writing', () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach } from 'vitest';
@@ -7,6 +8,29 @@ import { analyze, type PolicyInput } from '../../src/lint.js';
 import type { Repo } from '../../src/rules/rule.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(ROOT, 'dist/bin/cli/main.js');
+
+/** Runs the built CLI in `cwd`, without colour or GitHub annotations. */
+export function runBuilt(args: string[], cwd: string = ROOT): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file below `dir`: its path relative to `dir`, and its text, in path order. */
+export function fileTree(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name), 'utf8')] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+/** Copies the example repository (policies/) into `dir`; returns `dir`. */
+export function copyExample(dir: string): string {
+  cpSync(join(ROOT, 'policies'), join(dir, 'policies'), { recursive: true });
+  return dir;
+}
 
 /** A maker of temporary directories that are removed after each test of the calling file. */
 export function tempDirs(prefix: string): () => string {
