@@ -26,7 +26,8 @@ export interface SideOptions {
   config?: string | false;
 }
 
-function isDirectory(p: string): boolean {
+/** Whether `p` names a directory (through links). */
+export function isDirectory(p: string): boolean {
   return existsSync(p) && statSync(p).isDirectory();
 }
 

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { affectedClusters, diffRepositories } from '../../diff/index.js';
 import { CHANGE_KINDS, type ChangeKind, type DiffResult } from '../../diff/model.js';
@@ -7,7 +6,7 @@ import { analyzeChange } from '../../diff/scope.js';
 import type { ReadCache } from '../../lint.js';
 import type { Topology } from '../../topology/model.js';
 import { addConfigOptions } from '../config.js';
-import { readDirectory, readRevision, readWorkingTree, type SideOptions, type SideRead } from '../diff-sides.js';
+import { isDirectory, readDirectory, readRevision, readWorkingTree, type SideOptions, type SideRead } from '../diff-sides.js';
 import { UsageError, writeOut } from '../io.js';
 import { defaultBase, repositoryTop, resolveRevision } from '../revisions.js';
 import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
@@ -21,10 +20,6 @@ function parseKinds(text: string, previous: ChangeKind[]): ChangeKind[] {
   const names = text.split(',').map((k) => k.trim()).filter(Boolean);
   for (const n of names) if (!(CHANGE_KINDS as readonly string[]).includes(n)) throw new UsageError(`unknown --fail-on-change kind "${n}" (kinds: ${CHANGE_KINDS.join(', ')})`);
   return [...new Set([...previous, ...(names as ChangeKind[])])];
-}
-
-function isDirectory(p: string): boolean {
-  return existsSync(p) && statSync(p).isDirectory();
 }
 
 // why: an interrupted run must not leave checked-out revisions or temporary files behind.

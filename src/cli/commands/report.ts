@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { findingsOf } from '../../diff/findings.js';
@@ -13,7 +13,7 @@ import { addConfigOptions, resolveRun } from '../config.js';
 import { UsageError, readInputs, startDirOf, withFleet, writeOut } from '../io.js';
 import { addTopologyOptions, topologiesFor, type TopologyOptions } from '../topology.js';
 import { writeAtomically } from '../write-file.js';
-import { readDirectory, readWorkingTree, type SideOptions } from '../diff-sides.js';
+import { isDirectory, readDirectory, readWorkingTree, type SideOptions } from '../diff-sides.js';
 import { compareSides, withSides } from './diff.js';
 
 interface ReportOptions extends TopologyOptions {
@@ -22,10 +22,6 @@ interface ReportOptions extends TopologyOptions {
   base?: string;
   fleet?: string;
   config?: string | false;
-}
-
-function isDirectory(p: string): boolean {
-  return existsSync(p) && statSync(p).isDirectory();
 }
 
 /**
