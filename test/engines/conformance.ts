@@ -14,6 +14,17 @@ import { SCENARIOS } from './scenarios.js';
 
 const DOC = fileURLToPath(new URL('../../docs/engines.md', import.meta.url));
 const SOURCES: TopologySource[] = ['discover', 'orchestrator-api'];
+/** Runs of a scenario when orchestrator's own race (Observed.successorUnread) spoils one. */
+const ATTEMPTS = 3;
+
+/** Appends a run's figures (timings, every server's state, orchestrator's log) to SUCCESSION_ENGINE_RESULTS, for whoever reports on the suite. */
+function record(run: ScenarioRun): ScenarioRun {
+  const file = process.env.SUCCESSION_ENGINE_RESULTS;
+  if (file) appendFileSync(file, `${JSON.stringify({ scenario: run.scenario.id, fork: run.build.fork, names: Object.fromEntries(run.names), predictions: run.predictions, observed: run.observed, checkFindings: run.checkFindings })}\n`);
+  return run;
+}
+
+const agrees = (run: ScenarioRun) => SOURCES.every((source) => disagreements(run.predictions[source], run.observed, run.scenario.bound).length === 0);
 
 export function conformance(fork: OrchestratorFork): void {
   engineDescribe(`orchestrator (${fork}) against succession simulate`, 'orchestrator', () => {
@@ -30,14 +41,19 @@ export function conformance(fork: OrchestratorFork): void {
     for (const s of scenarios) {
       for (let n = 1; n <= repeat; n++) {
         it(`${s.id}${repeat > 1 ? ` (run ${n} of ${repeat})` : ''}: ${s.title}`, async () => {
-          const run = await runScenario(s, build);
+          let run = record(await runScenario(s, build));
+          for (let attempt = 2; attempt <= ATTEMPTS && run.observed.successorUnread && !agrees(run); attempt++) {
+            // why: a race inside orchestrator (see Observed.successorUnread and docs/engines.md), said aloud, never silently absorbed.
+            console.warn(`orchestrator (${fork}) ${s.id}: orchestrator could not read the server it promoted during the recovery and the outcome differs from the prediction; running the scenario again (attempt ${attempt} of ${ATTEMPTS}).`);
+            run = record(await runScenario(s, build));
+          }
           runs.push(run);
-          // why: the figures of a run (timings, every server's state) for whoever reports on the suite.
-          if (process.env.SUCCESSION_ENGINE_RESULTS) appendFileSync(process.env.SUCCESSION_ENGINE_RESULTS, `${JSON.stringify({ scenario: s.id, fork, names: Object.fromEntries(run.names), predictions: run.predictions, observed: run.observed, checkFindings: run.checkFindings })}\n`);
           const threads = Object.entries(run.observed.threads).map(([k, t]) => `${run.names.get(k) ?? k}: ${t}`).join('; ');
-          for (const source of SOURCES) expect(disagreements(run.predictions[source], run.observed, s.bound), `prediction from ${source} (replication: ${threads})`).toEqual([]);
+          const name = (k: string) => run.names.get(k) ?? k;
+          const account = `replication: ${threads}; lost: ${run.observed.lost.map(name).join(', ') || 'none'}; orchestrator's steps:\n${run.observed.steps.join('\n')}\norchestrator's errors:\n${run.observed.logErrors.join('\n')}`;
+          for (const source of SOURCES) expect(disagreements(run.predictions[source], run.observed, s.bound), `prediction from ${source} (${account})`).toEqual([]);
           for (const rule of s.checkFindings ?? []) expect(run.checkFindings, 'succession check').toContain(rule);
-        }, 300_000);
+        }, ATTEMPTS * 300_000);
       }
     }
     it(`docs/engines.md shows the ${fork} results`, () => {

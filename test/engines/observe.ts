@@ -3,6 +3,7 @@
  * (`/api/audit-failure-detection`, `/api/audit-recovery`), then the state of every surviving
  * server read from the server itself, then a timed INSERT on the writable primary.
  */
+import { readFileSync, statSync } from 'node:fs';
 import type mysql from 'mysql2/promise';
 import type { EnginePrediction, HostAfter } from '../../src/simulate/model.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
@@ -28,6 +29,20 @@ export interface Observed {
   /** Replication threads and errors of each replica as last read, for whoever reads a disagreement. */
   threads: Record<string, string>;
   errors: string[];
+  /** Replicas orchestrator recorded as lost (not moved under the successor). */
+  lost: string[];
+  /** orchestrator's own account of the recovery (`/api/audit-recovery-steps`), for whoever reads a disagreement. */
+  steps: string[];
+  /** The ERROR lines orchestrator logged from the failure on (errors of postponed relocations are only there). */
+  logErrors: string[];
+  /** Everything orchestrator logged from the failure on. */
+  log: string[];
+  /**
+   * orchestrator failed to read the server it promoted while it recovered (its poll raced the
+   * promotion's RESET SLAVE ALL). In such a run its regroup may leave replicas on the dead primary
+   * without recording them lost: an engine race, not an outcome simulate can predict.
+   */
+  successorUnread: boolean;
 }
 
 interface Key {
@@ -41,6 +56,8 @@ interface Detection {
 
 interface Recovery extends Detection {
   Id: number;
+  UID: string;
+  LostReplicas: Key[] | null;
   SuccessorKey: Key | null;
   IsSuccessful: boolean;
   RecoveryEndTimestamp: string;
@@ -88,8 +105,9 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
   const survivors = Object.values(topo.nodes).filter((n) => n !== failedNode);
   const conns = new Map<string, mysql.Connection>();
   for (const n of survivors) conns.set(n.key, await topo.admin(n.name));
-  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [], threads: {} };
+  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [], threads: {}, lost: [], steps: [], logErrors: [], log: [], successorUnread: false };
 
+  const logStart = new Map(orchestrator.nodes.map((n) => [n.logFile, statSync(n.logFile).size]));
   const t0 = performance.now();
   const since = () => (performance.now() - t0) / 1000;
   failedNode.process.kill('SIGKILL');
@@ -126,6 +144,21 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
     observed.errors = (recovery.AllErrors ?? []).filter(Boolean);
   }
   const settled = await settledStates(conns);
+  if (recovery) {
+    // why: read after the servers settled, so that steps orchestrator logs after the recovery's end are in.
+    const steps = await orchestrator.api<{ AuditAt: string; Message: string }[]>(`audit-recovery-steps/${recovery.UID}`).catch(() => []);
+    observed.steps = Array.isArray(steps) ? steps.map((st) => `${st.AuditAt} ${st.Message}`) : [];
+    const ended = await orchestrator.api<Recovery[]>('audit-recovery').catch(() => []);
+    const final = Array.isArray(ended) ? ended.find((r) => r.Id === recovery!.Id) : undefined;
+    observed.lost = (final?.LostReplicas ?? recovery.LostReplicas ?? []).map((k) => keyOf(k)!).filter(Boolean).sort();
+  }
+  for (const [file, start] of logStart) {
+    const text = readFileSync(file).subarray(start).toString('utf8');
+    observed.log.push(...text.split('\n'));
+    observed.logErrors.push(...text.split('\n').filter((l) => / ERROR /.test(l)));
+  }
+  const promoted = keyOf(recovery?.SuccessorKey);
+  observed.successorUnread = promoted !== undefined && observed.logErrors.some((l) => l.includes(`ReadTopologyInstance(${promoted})`));
   observed.hosts = settled.map((r) => r.host);
   for (const r of settled) if (r.threads) observed.threads[r.host.key] = r.threads;
   const writable = observed.hosts.filter((h) => !h.readOnly && h.source === undefined);

@@ -144,8 +144,9 @@ export async function startDeployment(
       writeFileSync(startedFile, JSON.stringify(started, null, 2));
       const logFile = join(nodeDir, 'orchestrator.log');
       const fd = openSync(logFile, 'w');
-      // why: orchestrator serves its web UI from `resources/` beside the binary.
-      const p = spawn(build.binary, ['-config', startedFile, 'http'], { cwd: dirname(build.binary), stdio: ['ignore', fd, fd] });
+      // why: orchestrator serves its web UI from `resources/` beside the binary. --debug logs each
+      // regroup's candidate and its ahead / equal / later replicas, which no API shows.
+      const p = spawn(build.binary, ['--debug', '-config', startedFile, 'http'], { cwd: dirname(build.binary), stdio: ['ignore', fd, fd] });
       closeSync(fd);
       live.add(p);
       if (p.pid !== undefined) startedPids.push(p.pid);

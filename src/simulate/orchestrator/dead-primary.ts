@@ -135,6 +135,12 @@ export function orchestratorFailover(ctx: FailureContext): EnginePrediction {
         s.replicating = false;
       }
     }
+    if (!legacy && moved.length > 0) {
+      // why: observed (docs/engines.md): StartReplication reads the new primary for its semi-sync decision, and moveInstanceBelowViaGTID ignores its error.
+      notes.push(
+        `with semi-sync enforcement on, a replica moved under ${candidate.key} can be left there with its replication stopped, yet recorded as moved: orchestrator reads ${candidate.key} before starting each one, and a read that meets the promotion's RESET SLAVE ALL fails (a race inside orchestrator, seen on MariaDB in a few percent of recoveries)`,
+      );
+    }
     promoted = handOver(ctx, candidate, moved, read, may, after, legacy, notes) ?? candidate;
   }
 
