@@ -34,8 +34,10 @@ export function parseSource(path: string, text: string): SourceFile {
     uniqueKeys: sameKeyInData,
     prettyErrors: false,
     merge: true,
-    // why: yaml's warnings (a key that is a collection) go to process.emitWarning, i.e. a stray
-    // "(node:123) Warning" on stderr; the schema already reports such a key at its line.
+    // why: a key means the text written: unquoted, the host key `10.10:` would be the number 10.1
+    // and `1e3:` the number 1000, another host than the one named, with nothing said.
+    stringKeys: true,
+    // why: yaml's warnings go to process.emitWarning, i.e. a stray "(node:123) Warning" on stderr.
     logLevel: 'error',
   });
   const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => {
@@ -43,14 +45,19 @@ export function parseSource(path: string, text: string): SourceFile {
     const end = lineCounter.linePos(Math.max(e.pos[1], e.pos[0] + 1));
     return {
       code: e.code,
-      message: firstLine(e.message),
+      // why: yaml's own words name its option (stringKeys), not the problem in the file.
+      message: e.code === 'NON_STRING_KEY' ? 'A key must be plain text, not a list, a map or an alias' : firstLine(e.message),
       line: start.line,
       column: start.col,
       endLine: end.line,
       endColumn: end.col,
     };
   });
-  if (syntaxErrors.length === 0) syntaxErrors.push(...unresolvedAliases(doc, lineCounter));
+  if (syntaxErrors.every((e) => e.code === 'NON_STRING_KEY')) {
+    // why: an alias used as a key is reported as such a key already; the others are still worth saying at once.
+    const keys = new Set(syntaxErrors.map((e) => `${e.line}:${e.column}`));
+    syntaxErrors.push(...unresolvedAliases(doc, lineCounter).filter((a) => !keys.has(`${a.line}:${a.column}`)));
+  }
   if (syntaxErrors.length === 0) {
     const escaped = loneSurrogateScalar(doc);
     if (escaped !== undefined) syntaxErrors.push(problemAt(lineCounter, escaped.offset, 'BAD_CHARACTER', escaped.message));
