@@ -1,5 +1,5 @@
 import { errnoText } from '../util/errno.js';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { NEW_DIRECTORY_MODE, eachConcurrently, flushDirectory, flushFiles, keptOf, syncEachFile, writeTemp, type Kept } from './durable.js';
 import { OutputError } from './output-error.js';
@@ -26,7 +26,7 @@ export function checkOutDir(dir: string): boolean {
   }
 }
 
-/** What readIfExists returns for a directory. */
+/** What readIfExists and holds return for a directory. */
 const DIRECTORY = Symbol('directory');
 
 /** The bytes of a file: bytes, not text, so that a file that is not UTF-8 never compares equal by accident. */
@@ -69,9 +69,47 @@ export interface Comparison {
   changed: Changed[];
 }
 
-/** The bytes a file should have equal the bytes it has (length first: most stale files differ in it). */
-function sameBytes(current: Buffer, content: string): boolean {
-  return current.length === Buffer.byteLength(content, 'utf8') && current.equals(Buffer.from(content, 'utf8'));
+/**
+ * Buffers reused by every comparison: a rebuild compares some 23,000 files, and allocating a
+ * buffer for each file's bytes and another for its expected bytes cost as much as reading them.
+ */
+let onDisk = Buffer.allocUnsafe(64 * 1024);
+let expected = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Whether `file` holds exactly the UTF-8 bytes of `content` (bytes, not text, so that a file that
+ * is not UTF-8 never compares equal by accident); undefined when it does not exist.
+ */
+function holds(file: string, content: string): boolean | typeof DIRECTORY | undefined {
+  const length = Buffer.byteLength(content, 'utf8');
+  if (onDisk.length <= length) {
+    onDisk = Buffer.allocUnsafe(length * 2);
+    expected = Buffer.allocUnsafe(length * 2);
+  }
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OutputError(`cannot read ${file}: ${errnoText(e)}`);
+  }
+  let got = 0;
+  try {
+    // why: reading one byte more than expected tells a longer file from an equal one without a stat.
+    while (got <= length) {
+      const n = readSync(fd, onDisk, got, length + 1 - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') return DIRECTORY;
+    throw new OutputError(`cannot read ${file}: ${errnoText(e)}`);
+  } finally {
+    closeSync(fd);
+  }
+  if (got !== length) return false;
+  expected.write(content, 0, 'utf8');
+  return onDisk.compare(expected, 0, length, 0, length) === 0;
 }
 
 /**
@@ -82,9 +120,9 @@ function sameBytes(current: Buffer, content: string): boolean {
 export function compareArtifacts(outDir: string | undefined, artifacts: readonly { path: string; content: string }[], into: Comparison = { paths: [], changed: [] }): Comparison {
   for (const a of artifacts) {
     into.paths.push(a.path);
-    const current = outDir === undefined ? undefined : readIfExists(join(outDir, a.path));
-    if (current === undefined) into.changed.push({ path: a.path, kind: 'missing', content: a.content });
-    else if (current === DIRECTORY || !sameBytes(current, a.content)) into.changed.push({ path: a.path, kind: 'stale', content: a.content });
+    const same = outDir === undefined ? undefined : holds(join(outDir, a.path), a.content);
+    if (same === undefined) into.changed.push({ path: a.path, kind: 'missing', content: a.content });
+    else if (same !== true) into.changed.push({ path: a.path, kind: 'stale', content: a.content });
   }
   return into;
 }
