@@ -106,14 +106,16 @@ export function locate(file: SourceFile, path: JsonPath, target: Target = 'value
 }
 
 /**
- * Spans already located, per file: a fleet default that every cluster inherits is the place of a
- * compile note or finding for each of them (some 30,000 times on a fleet of 10,000 clusters), and
- * an AST walk for each was a sixth of the compile's time. A file's AST never changes once parsed.
+ * Spans already located in fleet files: a fleet default that every cluster inherits is the place of
+ * a compile note or finding for each of them (some 30,000 times on a fleet of 10,000 clusters), and
+ * an AST walk for each was a sixth of the compile's time. Not for cluster files, whose few places
+ * are each located about once. A file's AST never changes once parsed.
  */
 const located = new WeakMap<SourceFile, Map<string, Span>>();
 
-/** `locate`, remembered per file and path. The span is shared: callers copy it, never change it. */
+/** `locate`, remembered for a fleet file. The span is shared: callers copy it, never change it. */
 export function locateOnce(file: SourceFile, path: JsonPath, target: Target = 'value'): Span {
+  if ((file.data as { kind?: unknown } | undefined)?.kind !== 'fleet') return locate(file, path, target);
   let spans = located.get(file);
   if (spans === undefined) located.set(file, (spans = new Map()));
   const key = `${target}${JSON.stringify(path)}`;
