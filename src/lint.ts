@@ -1,5 +1,5 @@
 import { atLeast, compareFindings, type Finding, type RelatedLocation, type Severity } from './findings.js';
-import { locate } from './policy/locate.js';
+import { locateOnce } from './policy/locate.js';
 import type { ClusterPolicy, FleetPolicy } from './policy/model.js';
 import { documentKind, validateSchema, type DocumentKind } from './policy/schema.js';
 import { resolveCluster, resolveFleet } from './policy/resolve.js';
@@ -120,10 +120,10 @@ export function runStaticRules(repo: Repo): Finding[] {
 
 /** Turns a rule's path-based report into a positioned finding. */
 export function position(ruleId: string, severity: Severity, r: Report): Finding {
-  const finding: Finding = { ruleId, severity: r.severity ?? severity, message: r.message, file: r.file.path, ...locate(r.file, r.path, r.target) };
+  const finding: Finding = { ruleId, severity: r.severity ?? severity, message: r.message, file: r.file.path, ...locateOnce(r.file, r.path, r.target) };
   if (r.hint) finding.hint = r.hint;
   if (r.related?.length) {
-    finding.related = r.related.map((rel) => ({ file: rel.file.path, message: rel.message, ...locate(rel.file, rel.path) }));
+    finding.related = r.related.map((rel) => ({ file: rel.file.path, message: rel.message, ...locateOnce(rel.file, rel.path) }));
   }
   return finding;
 }

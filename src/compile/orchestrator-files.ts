@@ -28,8 +28,16 @@ export function orchestratorDeploymentFiles(repo: Pick<Repo, 'clusters' | 'fleet
   const artifacts: Artifact[] = [];
   const fleet = repo.fleet;
   if (!fleet) return { artifacts, reports: [] };
+  const byDeployment = new Map<string, ClusterPolicy[]>();
+  for (const c of repo.clusters) {
+    const name = c.orchestrator?.deployment;
+    if (name === undefined) continue;
+    const members = byDeployment.get(name);
+    if (members) members.push(c);
+    else byDeployment.set(name, [c]);
+  }
   for (const dep of [...fleet.deployments.values()].sort((a, b) => byCode(a.name, b.name))) {
-    const clusters = repo.clusters.filter((c) => c.orchestrator?.deployment === dep.name).sort((a, b) => byCode(a.name, b.name));
+    const clusters = (byDeployment.get(dep.name) ?? []).sort((a, b) => byCode(a.name, b.name));
     const sources = sourcesOf(fleet.file.path, ...clusters.map((c) => c.file.path));
     const base = `orchestrator/${dep.name}`;
     const nodes = raftNodes(dep);

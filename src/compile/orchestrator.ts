@@ -160,6 +160,9 @@ export function urlHost(host: string): string {
 export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
   const first = clusters[0];
   const enforcement = first?.semiSync.enforcement ?? 'off';
+  const aliases = clusters.map((c) => `alias=${c.name}`).sort(byCode);
+  // why: a host orchestrator must never promote; decided as metaRows does (must_not when barred), without its rows.
+  const barred = clusters.flatMap((c) => verdicts(c).filter((v) => v.reasons.length > 0 || v.host.promotion === 'must_not'));
   const config: Record<string, unknown> = {
     ...detectQueries(dep.metaSchema),
     EnforceExactSemiSyncReplicas: enforcement === 'exact',
@@ -167,12 +170,10 @@ export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly
     PreventCrossDataCenterMasterFailover: first?.datacenters.preventCrossDatacenter ?? false,
     RecoveryPeriodBlockSeconds: first?.antiFlapping.recoveryBlockSeconds ?? DEFAULTS.recoveryBlockSeconds,
     ReasonableLockedSemiSyncMasterSeconds: first?.semiSync.lockedMasterSeconds ?? DEFAULTS.lockedMasterSeconds,
-    RecoverMasterClusterFilters: clusters.map((c) => `alias=${c.name}`).sort(byCode),
+    RecoverMasterClusterFilters: aliases,
     // why: without it orchestrator leaves the replicas of a failed intermediate primary stranded.
-    RecoverIntermediateMasterClusterFilters: clusters.map((c) => `alias=${c.name}`).sort(byCode),
-    PromotionIgnoreHostnameFilters: [
-      ...new Set(clusters.flatMap((c) => metaRows(c).filter((r) => r.promotionRule === 'must_not')).map((r) => hostFilter(r.host, r.port))),
-    ].sort(byCode),
+    RecoverIntermediateMasterClusterFilters: [...aliases],
+    PromotionIgnoreHostnameFilters: [...new Set(barred.map((v) => hostFilter(v.host.name, v.host.port)))].sort(byCode),
   };
   for (const name of HOOK_NAMES) config[ORCHESTRATOR_HOOK_KEYS[name]] = first?.hooks[name] ?? [];
   return config;

@@ -33,6 +33,34 @@ export interface ScriptHook {
   at: Origin;
 }
 
+/** A hook command split for a single-script target; `shown` (redacted) and `words` only when it has arguments. */
+interface CommandParts {
+  executable: string;
+  rest: string;
+  shown: string;
+  words: string[];
+}
+
+/**
+ * Hook commands already split, by text: a fleet default hook is the same string in every cluster
+ * that inherits it, split and redacted twice per cluster (cmon, MHA). Bounded, since the clusters'
+ * own hooks are mostly different strings.
+ */
+const splitCommands = new Map<string, CommandParts>();
+const MAX_SPLIT_COMMANDS = 1024;
+
+function commandParts(command: string): CommandParts {
+  let parts = splitCommands.get(command);
+  if (parts !== undefined) return parts;
+  const { executable, rest } = splitCommand(command);
+  // why: the arguments may hold a password (hook-password-literal); a message never shows it.
+  const shown = rest === '' ? '' : splitCommand(redactSecrets(command)).rest;
+  parts = { executable, rest, shown, words: rest === '' ? [] : placeholders(shown) };
+  if (splitCommands.size >= MAX_SPLIT_COMMANDS) splitCommands.clear();
+  splitCommands.set(command, parts);
+  return parts;
+}
+
 /**
  * Maps a cluster's hook lists onto a target that takes one script per event and calls it with
  * its own arguments: the first command's executable is used; further commands, arguments and
@@ -59,15 +87,12 @@ export function singleScriptHooks(
         notes.add(origin.file, path, `runs one ${key}; this command (number ${i + 1} of ${name}) is not run.`, 'Wrap the commands in one script.');
         return;
       }
-      const { executable, rest } = splitCommand(command);
+      const { executable, rest, shown, words } = commandParts(command);
       if (executable === '') {
         notes.add(origin.file, path, `the command is blank; no ${key} is written.`);
         return;
       }
       if (rest !== '') {
-        // why: the arguments may hold a password (hook-password-literal); a message never shows it.
-        const shown = splitCommand(redactSecrets(command)).rest;
-        const words = placeholders(shown);
         const what = words.length > 0 ? `the placeholders ${words.map((w) => `{${w}}`).join(' ')} are not replaced` : 'the arguments are not passed';
         notes.add(origin.file, path, `${key} is a script path that ${calling}; only ${executable} is written and ${what} ("${shown}").`);
       }

@@ -90,6 +90,35 @@ describe('compareArtifacts / diffTree', () => {
     expect(drift(out, ARTIFACTS.slice(0, 1), ['cmon'])).toEqual([{ path: 'cmon/cmon_1.cnf', kind: 'stale' }]);
   });
 
+  it('holds a file stale when any byte differs: longer, shorter, same length, a directory, past the first read buffer', () => {
+    const out = tmp();
+    const big = 'x'.repeat(200_000);
+    const on = (path: string, bytes: string | Buffer) => {
+      mkdirSync(join(out, path, '..'), { recursive: true });
+      writeFileSync(join(out, path), bytes);
+    };
+    on('cmon/longer.cnf', 'a=1\nb=2\n');
+    on('cmon/shorter.cnf', 'a=1');
+    on('cmon/same-length.cnf', 'a=2\n');
+    on('cmon/equal.cnf', 'é=1\n');
+    on('cmon/latin1.cnf', Buffer.from('é=1\n', 'latin1'));
+    mkdirSync(join(out, 'cmon/dir.cnf'));
+    on('mha/big.cnf', big);
+    on('mha/big-edited.cnf', `${big.slice(0, -1)}y`);
+    on('mha/small-after-big.cnf', 'x');
+    const artifacts = ['longer', 'shorter', 'same-length', 'equal', 'latin1', 'dir'].map((n) => art(`cmon/${n}.cnf`, n === 'equal' || n === 'latin1' ? 'é=1\n' : 'a=1\n'));
+    artifacts.push(art('mha/big.cnf', big), art('mha/big-edited.cnf', big), art('mha/small-after-big.cnf', 'x'), art('mha/absent.cnf', 'x'));
+    expect(compareArtifacts(out, artifacts).changed.map((c) => `${c.kind} ${c.path}`)).toEqual([
+      'stale cmon/longer.cnf',
+      'stale cmon/shorter.cnf',
+      'stale cmon/same-length.cnf',
+      'stale cmon/latin1.cnf',
+      'stale cmon/dir.cnf',
+      'stale mha/big-edited.cnf',
+      'missing mha/absent.cnf',
+    ]);
+  });
+
   it('reports everything missing for an absent directory, and nothing for an up-to-date one', async () => {
     const out = join(tmp(), 'absent');
     expect(drift(out, ARTIFACTS, ['cmon']).map((d) => d.kind)).toEqual(['missing', 'missing', 'missing']);
