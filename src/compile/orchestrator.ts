@@ -32,14 +32,19 @@ export interface MetaRow {
  * bars (not whitelisted, blacklisted, a role, outside the home DC, must_not), else its level.
  */
 export function metaRows(cluster: ClusterPolicy): MetaRow[] {
-  return verdicts(cluster).map(({ host, reasons }) => ({
-    host: host.name,
-    port: host.port,
+  return verdicts(cluster).map((v) => ({
+    host: v.host.name,
+    port: v.host.port,
     clusterAlias: cluster.name,
-    dataCenter: host.dc ?? '',
-    promotionRule: reasons.length > 0 ? 'must_not' : host.promotion,
-    semiSyncPriority: host.semiSyncPriority,
+    dataCenter: v.host.dc ?? '',
+    promotionRule: promotionRule(v),
+    semiSyncPriority: v.host.semiSyncPriority,
   }));
+}
+
+/** The promotion rule orchestrator is to read for a host: must_not when the policy bars it, else the host's own. */
+function promotionRule({ host, reasons }: ReturnType<typeof verdicts>[number]): MetaRow['promotionRule'] {
+  return reasons.length > 0 ? 'must_not' : host.promotion;
 }
 
 /** A MySQL identifier, backquoted. */
@@ -161,8 +166,8 @@ export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly
   const first = clusters[0];
   const enforcement = first?.semiSync.enforcement ?? 'off';
   const aliases = clusters.map((c) => `alias=${c.name}`).sort(byCode);
-  // why: a host orchestrator must never promote; decided as metaRows does (must_not when barred), without its rows.
-  const barred = clusters.flatMap((c) => verdicts(c).filter((v) => v.reasons.length > 0 || v.host.promotion === 'must_not'));
+  // why: the hosts whose meta row says must_not, without building the rows.
+  const barred = clusters.flatMap((c) => verdicts(c).filter((v) => promotionRule(v) === 'must_not'));
   const config: Record<string, unknown> = {
     ...detectQueries(dep.metaSchema),
     EnforceExactSemiSyncReplicas: enforcement === 'exact',
