@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { disagreements } from './agree.js';
 import { engineDescribe, ORCHESTRATOR_BUILDS, type OrchestratorFork } from './engines.js';
 import { renderSection, replaceSection } from './report.js';
+import { logErrors } from './observe.js';
 import { runScenario, type ScenarioRun, type TopologySource } from './scenario.js';
 import { SCENARIOS } from './scenarios.js';
 
@@ -50,7 +51,7 @@ export function conformance(fork: OrchestratorFork): void {
           runs.push(run);
           const threads = Object.entries(run.observed.threads).map(([k, t]) => `${run.names.get(k) ?? k}: ${t}`).join('; ');
           const name = (k: string) => run.names.get(k) ?? k;
-          const account = `replication: ${threads}; lost: ${run.observed.lost.map(name).join(', ') || 'none'}; orchestrator's steps:\n${run.observed.steps.join('\n')}\norchestrator's errors:\n${run.observed.logErrors.join('\n')}`;
+          const account = `replication: ${threads}; lost: ${run.observed.lost.map(name).join(', ') || 'none'}; orchestrator's steps:\n${run.observed.steps.join('\n')}\norchestrator's errors:\n${logErrors(run.observed).join('\n')}`;
           for (const source of SOURCES) expect(disagreements(run.predictions[source], run.observed, s.bound), `prediction from ${source} (${account})`).toEqual([]);
           for (const rule of s.checkFindings ?? []) expect(run.checkFindings, 'succession check').toContain(rule);
         }, ATTEMPTS * 300_000);

@@ -33,8 +33,6 @@ export interface Observed {
   lost: string[];
   /** orchestrator's own account of the recovery (`/api/audit-recovery-steps`), for whoever reads a disagreement. */
   steps: string[];
-  /** The ERROR lines orchestrator logged from the failure on (errors of postponed relocations are only there). */
-  logErrors: string[];
   /** Everything orchestrator logged from the failure on. */
   log: string[];
   /**
@@ -66,6 +64,11 @@ interface Recovery extends Detection {
 
 const keyOf = (k: Key | null | undefined) => (k && k.Hostname ? `${k.Hostname}:${k.Port}` : undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The ERROR lines orchestrator logged from the failure on (errors of postponed relocations are only there). */
+export function logErrors(o: Observed): string[] {
+  return o.log.filter((l) => l.includes(' ERROR '));
+}
 
 /** How long to wait for orchestrator to finish a recovery (hooks included). */
 const RECOVERY_TIMEOUT_MS = 120_000;
@@ -105,7 +108,7 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
   const survivors = Object.values(topo.nodes).filter((n) => n !== failedNode);
   const conns = new Map<string, mysql.Connection>();
   for (const n of survivors) conns.set(n.key, await topo.admin(n.name));
-  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [], threads: {}, lost: [], steps: [], logErrors: [], log: [], successorUnread: false };
+  const observed: Observed = { recovered: false, hosts: [], ackers: [], errors: [], threads: {}, lost: [], steps: [], log: [], successorUnread: false };
 
   const logStart = new Map(orchestrator.nodes.map((n) => [n.logFile, statSync(n.logFile).size]));
   const t0 = performance.now();
@@ -142,23 +145,20 @@ export async function observeFailover(ctx: ScenarioContext, s: Scenario, fail: s
     const successor = keyOf(recovery.SuccessorKey);
     if (successor && recovery.IsSuccessful) observed.successor = successor;
     observed.errors = (recovery.AllErrors ?? []).filter(Boolean);
+    // why: orchestrator writes the lost replicas with the recovery's end, so this record holds them.
+    observed.lost = (recovery.LostReplicas ?? []).map((k) => keyOf(k)).filter((k) => k !== undefined).sort();
   }
   const settled = await settledStates(conns);
   if (recovery) {
     // why: read after the servers settled, so that steps orchestrator logs after the recovery's end are in.
     const steps = await orchestrator.api<{ AuditAt: string; Message: string }[]>(`audit-recovery-steps/${recovery.UID}`).catch(() => []);
     observed.steps = Array.isArray(steps) ? steps.map((st) => `${st.AuditAt} ${st.Message}`) : [];
-    const ended = await orchestrator.api<Recovery[]>('audit-recovery').catch(() => []);
-    const final = Array.isArray(ended) ? ended.find((r) => r.Id === recovery!.Id) : undefined;
-    observed.lost = (final?.LostReplicas ?? recovery.LostReplicas ?? []).map((k) => keyOf(k)!).filter(Boolean).sort();
   }
   for (const [file, start] of logStart) {
-    const text = readFileSync(file).subarray(start).toString('utf8');
-    observed.log.push(...text.split('\n'));
-    observed.logErrors.push(...text.split('\n').filter((l) => / ERROR /.test(l)));
+    observed.log.push(...readFileSync(file).subarray(start).toString('utf8').split('\n'));
   }
   const promoted = keyOf(recovery?.SuccessorKey);
-  observed.successorUnread = promoted !== undefined && observed.logErrors.some((l) => l.includes(`ReadTopologyInstance(${promoted})`));
+  observed.successorUnread = promoted !== undefined && logErrors(observed).some((l) => l.includes(`ReadTopologyInstance(${promoted})`));
   observed.hosts = settled.map((r) => r.host);
   for (const r of settled) if (r.threads) observed.threads[r.host.key] = r.threads;
   const writable = observed.hosts.filter((h) => !h.readOnly && h.source === undefined);
