@@ -58,9 +58,12 @@ export interface CompileJob {
   hashes?: boolean;
 }
 
-/** One cluster's compiled files as hashes, and its compile findings as indices into the shard's extraFindings. */
+/** One cluster's compiled files as hashes, its compile findings as indices into the shard's extraFindings, and what groups it with other clusters. */
 export interface ClusterOutputs {
   path: string;
+  name: string;
+  cmonId: number | null;
+  deployment: string | null;
   extra: number[];
   /** [path relative to the output directory, sha256 of its content]. */
   outputs: [string, string][];

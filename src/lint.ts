@@ -113,6 +113,31 @@ export function runRepoRules(repo: Repo): Finding[] {
   return REPO_RULES.flatMap((rule) => rule.check(repo).map((r) => position(rule.id, rule.severity, r)));
 }
 
+/** A repository-wide rule's finding with the identity of its report (see reportKey). */
+export interface KeyedFinding {
+  key: string;
+  finding: Finding;
+}
+
+/**
+ * A report's identity without its position: what it says and where by JSON path. A scoped cached
+ * build (see scoped-build.ts) recognises the findings it must replace by it, having the data of
+ * the files as they were, but not their text.
+ */
+export function reportKey(ruleId: string, r: Report): string {
+  return JSON.stringify([ruleId, r.severity ?? null, r.file.path, r.path, r.target ?? null, r.message, r.hint ?? null, (r.related ?? []).map((x) => [x.file.path, x.path, x.message])]);
+}
+
+/** The keys of the repository-wide rules' reports, unpositioned. */
+export function repoReportKeys(repo: Repo): string[] {
+  return REPO_RULES.flatMap((rule) => rule.check(repo).map((r) => reportKey(rule.id, r)));
+}
+
+/** The repository-wide rules' findings, each with its report's key. */
+export function runRepoRulesKeyed(repo: Repo): KeyedFinding[] {
+  return REPO_RULES.flatMap((rule) => rule.check(repo).map((r) => ({ key: reportKey(rule.id, r), finding: position(rule.id, rule.severity, r) })));
+}
+
 /** Runs every static rule; returns findings with positions (not yet suppressed or sorted). */
 export function runStaticRules(repo: Repo): Finding[] {
   return [...runClusterRules(repo.clusters, repo), ...runRepoRules(repo)];
@@ -179,6 +204,8 @@ export interface LintResult {
    * what a target cannot express), de-duplicated; absent when no shards ran.
    */
   extraFindings?: Finding[];
+  /** The repository-wide rules' findings, before grouping and suppression (when shards ran; the build cache keeps them). */
+  repoFindings?: KeyedFinding[];
 }
 
 /** Extra per-cluster work a shard runs while the cluster's AST is at hand, e.g. compile notes. */
@@ -202,14 +229,18 @@ export interface ShardResult {
   files: { path: string; from: number; to: number }[];
 }
 
+/** The fleet in force among the files that may be fleet files (see fleetCandidates), and every valid fleet file. */
+export function fleetOf(fleetInputs: readonly PolicyInput[]): { fleet?: FleetPolicy; fleetFiles: SourceFile[] } {
+  return pickFleet(fleetInputs.map(read).filter((r) => r.valid).map((r) => r.source));
+}
+
 /**
  * The per-file half of lint for a share of the files: parse, schema, and the cluster rules,
  * which need nothing but the cluster and the fleet. `fleetInputs` are the files that may be
  * fleet files; each shard resolves the fleet from them itself (a YAML AST cannot cross threads).
  */
 export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[], perCluster?: PerCluster): ShardResult {
-  const fleetReads = fleetInputs.map(read);
-  const { fleet, fleetFiles } = pickFleet(fleetReads.filter((r) => r.valid).map((r) => r.source));
+  const { fleet, fleetFiles } = fleetOf(fleetInputs);
   const repoContext: Repo = { clusters: [], fleet, fleetFiles };
   const findings: Finding[] = [];
   const extraFindings: Finding[] = [];
@@ -254,9 +285,10 @@ export function mergeShards(inputs: readonly PolicyInput[], shards: readonly Sha
     shardFindings = [...shardFindings.filter((f) => !clusterRuleIds.has(f.ruleId)), ...runClusterRules(clusters, repo)];
   }
   const readFindings = shardFindings.filter((f) => f.ruleId === 'syntax' || f.ruleId === 'schema');
-  const findings = finish([...shardFindings, ...runRepoRules(repo)], sources);
+  const repoFindings = runRepoRulesKeyed(repo);
+  const findings = finish([...shardFindings, ...repoFindings.map((k) => k.finding)], sources);
   const extra = new Map(shards.flatMap((s) => s.extraFindings).map((f) => [`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f]));
-  return { findings, analysis: { sources, repo, readFindings }, extraFindings: [...extra.values()].sort(compareFindings) };
+  return { findings, analysis: { sources, repo, readFindings }, extraFindings: [...extra.values()].sort(compareFindings), repoFindings };
 }
 
 /** Files that could be the fleet file: cheap to find, checked exactly once parsed. */

@@ -47,7 +47,16 @@ export function runShard(job: ShardJob): ShardOutput {
         }
         extra.push(at);
       }
-      if (build.hashes) clusterOutputs.push({ path: cluster.file.path, extra, outputs: artifacts.map((a) => [a.path, contentHash(a.content)]) });
+      if (build.hashes) {
+        clusterOutputs.push({
+          path: cluster.file.path,
+          name: cluster.name,
+          cmonId: cluster.cmon?.clusterId ?? null,
+          deployment: cluster.orchestrator?.deployment ?? null,
+          extra,
+          outputs: artifacts.map((a) => [a.path, contentHash(a.content)]),
+        });
+      }
       return fresh;
     });
   const linted = lintShard(job.inputs, job.fleetInputs, perCluster);

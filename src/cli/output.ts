@@ -51,15 +51,25 @@ export function exitCodeOf(findings: readonly Finding[], opts: Pick<ReportOption
 /** The formats a person reads; the others are for machines and always carry every finding. */
 const HUMAN_FORMATS: ReadonlySet<FormatName> = new Set(['stylish', 'github']);
 
+function formatName(opts: ReportOptions): FormatName {
+  return opts.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
+}
+
+/** Whether a build's info findings are only counted (see emitFindings): then they need not even be read. */
+export function infoCounted(opts: ReportOptions): boolean {
+  return !opts.verbose && !opts.quiet && opts.failOn !== 'info' && HUMAN_FORMATS.has(formatName(opts));
+}
+
 /**
  * Prints the findings in the chosen format (or writes them to --output-file) and returns the exit
  * code they call for. With `collapseInfo` (build), a human format shows the info findings as one
- * count on standard error unless --verbose asks for them or --fail-on info fails the run on them.
+ * count on standard error unless --verbose asks for them or --fail-on info fails the run on them;
+ * `uncounted` more info findings were not even read (see infoCounted).
  */
-export async function emitFindings(findings: readonly Finding[], opts: ReportOptions, filesChecked: number, collapseInfo = false): Promise<0 | 1> {
+export async function emitFindings(findings: readonly Finding[], opts: ReportOptions, filesChecked: number, collapseInfo = false, uncounted = 0): Promise<0 | 1> {
   const code = exitCodeOf(findings, opts);
-  const name: FormatName = opts.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
-  const collapsed = collapseInfo && !opts.verbose && !opts.quiet && opts.failOn !== 'info' && HUMAN_FORMATS.has(name);
+  const name = formatName(opts);
+  const collapsed = collapseInfo && infoCounted(opts);
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : collapsed ? findings.filter((f) => f.severity !== 'info') : findings;
   const toFile = opts.outputFile !== undefined;
   const color = useColor(opts.color, process.env, !toFile && process.stdout.isTTY === true);
@@ -73,7 +83,7 @@ export async function emitFindings(findings: readonly Finding[], opts: ReportOpt
   else await writeOut(text);
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) reportFatal(`too many warnings (${warnings}; --max-warnings ${opts.maxWarnings})`);
-  const notes = collapsed ? findings.length - shown.length : 0;
+  const notes = collapsed ? findings.length - shown.length + uncounted : 0;
   if (notes > 0) reportFatal(`${notes} info note${notes === 1 ? '' : 's'}; --verbose shows them`);
   return code;
 }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import type { Finding } from '../findings.js';
+import type { KeyedFinding } from '../lint.js';
 import type { DocumentKind } from '../policy/schema.js';
 
 // The build cache's file (see build-cache.ts): its format, reading it, and writing it.
 
 /** The first line of a cache file; another format or another program's file is ignored. */
-export const MAGIC = 'succession build cache 3';
+export const MAGIC = 'succession build cache 4';
 
 /**
  * A generated file recorded unchanged since it was hashed: its stat, compared before its bytes are
@@ -14,26 +15,46 @@ export const MAGIC = 'succession build cache 3';
  */
 export type OutputStat = [sha: string, size: string, mtimeNs: string, ctimeNs: string, ino: string, dev: string];
 
-/** A file's results, as stored: JSON, parsed only when the file is unchanged. */
-export type EntryData = [
-  kind: DocumentKind,
-  valid: boolean,
-  /** The document's data, for a valid file (schema-valid data is JSON). */
-  data: unknown,
-  findings: Finding[],
-  /** Compile findings in this file. */
+/**
+ * What a build must know of every file to find the clusters a change can meet (see scoped-build.ts):
+ * its kind, whether it is schema-valid, and of a valid cluster its name, cmon cluster id and
+ * orchestrator deployment as resolved.
+ */
+export type EntryIndex = [kind: DocumentKind, valid: boolean, name: string | null, cmonId: number | null, deployment: string | null];
+
+/** A cluster's compile results: what it gave the build besides its lint findings. */
+export type EntryCompiled = [
+  /** Compile findings in this file that are not info notes. */
   own: Finding[],
   /** Compile findings in other files (a fleet default noted for every cluster), as indices into the shared table. */
   shared: number[],
   /** Generated files: [path relative to the output directory, sha256]. */
   outputs: [string, string][],
+  /** How many info notes the file has (the last field), so that they are counted without being read. */
+  notes: number,
 ];
 
-/** Where a file's entry is in the cache file: its line is copied into the next cache as it is, its JSON parsed only when the file is unchanged. */
+/**
+ * A file's results, as stored: one JSON value per field, each parsed only when needed. The data
+ * (schema-valid data is JSON) is needed only for the clusters a change can meet, the info notes
+ * (about half of the cache on the bench fleet) only when they are shown.
+ */
+export interface EntryFields {
+  index: EntryIndex;
+  findings: Finding[];
+  compiled: EntryCompiled;
+  data: unknown;
+  notes: Finding[];
+}
+
+const FIELDS: readonly (keyof EntryFields)[] = ['index', 'findings', 'compiled', 'data', 'notes'];
+
+/** Where a file's entry is in the cache file: its line is copied into the next cache as it is, its fields parsed only when needed. */
 export interface Entry {
   sha: string;
   lineStart: number;
-  jsonStart: number;
+  /** Where the first field starts. */
+  fieldsStart: number;
   end: number;
 }
 
@@ -49,6 +70,12 @@ export interface Stored {
   tableLines: string[];
   files: Map<string, Entry>;
   stats: Map<string, OutputStat>;
+  /** The repository-wide rules' findings, before grouping and suppression. */
+  repoFindings: KeyedFinding[];
+  /** Each orchestrator deployment's generated files, [path, sha256]. */
+  deployments: Map<string, [string, string][]>;
+  /** Whether every file of the build that wrote the cache has its entry (see scoped-build.ts). */
+  complete: boolean;
 }
 
 export function sha256(data: string | Buffer): string {
@@ -62,12 +89,15 @@ export interface LoadedCache {
 }
 
 export function empty(key: string): Stored {
-  return { key, sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map() };
+  return { key, sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map(), repoFindings: [], deployments: new Map(), complete: false };
 }
 
 // The file: the magic line, the sha256 of the rest, then lines of a letter, a tab and fields:
 // K key, F fleet path (JSON), T a shared finding (JSON), S path (JSON) and the six fields of its
-// OutputStat (hex and decimal digits) separated by tabs, E path (JSON), tab, sha, tab, entry (JSON).
+// OutputStat (hex and decimal digits) separated by tabs, E path (JSON), sha and the EntryFields
+// (JSON each) separated by tabs, R a repository-wide finding's key and the finding (JSON each), D a
+// deployment's name and its generated files (JSON each), C (with nothing after the tab) when every
+// file of the build has its entry. JSON never holds a raw tab.
 // why: the stats are tab-separated, not JSON, because the bench fleet has 23,000 of them to read on every build.
 
 /** Reads the cache at `file`; a missing, corrupt or foreign file, or one for another key, gives an empty cache. */
@@ -109,7 +139,14 @@ function parseBody(bytes: Buffer, from: number, sum: string, key: string): Store
       const a = bytes.indexOf(TAB, start + 2);
       const b = bytes.indexOf(TAB, a + 1);
       if (a < 0 || b < 0 || b >= end) throw new Error('bad entry');
-      stored.files.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, { sha: bytes.toString('latin1', a + 1, b), lineStart: start, jsonStart: b + 1, end });
+      stored.files.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, { sha: bytes.toString('latin1', a + 1, b), lineStart: start, fieldsStart: b + 1, end });
+    } else if (kind === 'R' || kind === 'D') {
+      const a = bytes.indexOf(TAB, start + 2);
+      if (a < 0 || a >= end) throw new Error('bad line');
+      const first = JSON.parse(bytes.toString('utf8', start + 2, a)) as string;
+      const second: unknown = JSON.parse(bytes.toString('utf8', a + 1, end));
+      if (kind === 'R') stored.repoFindings.push({ key: first, finding: second as Finding });
+      else stored.deployments.set(first, second as [string, string][]);
     } else if (kind === 'S') {
       const a = bytes.indexOf(TAB, start + 2);
       if (a < 0 || a >= end) throw new Error('bad stat');
@@ -119,6 +156,8 @@ function parseBody(bytes: Buffer, from: number, sum: string, key: string): Store
     } else if (kind === 'T') {
       stored.table.push(JSON.parse(rest()) as Finding);
       stored.tableLines.push(bytes.toString('utf8', start, end));
+    } else if (kind === 'C') {
+      stored.complete = true;
     } else if (kind === 'F') {
       stored.fleetPath = (JSON.parse(rest()) as string | null) ?? undefined;
     } else {
@@ -145,8 +184,29 @@ export function exactJson(value: unknown): string | undefined {
   }
 }
 
-export function entryData(bytes: Buffer, e: Entry): EntryData {
-  return JSON.parse(bytes.toString('utf8', e.jsonStart, e.end)) as EntryData;
+/** One field of an entry, parsed. */
+export function entryField<K extends keyof EntryFields>(bytes: Buffer, e: Entry, name: K): EntryFields[K] {
+  const n = FIELDS.indexOf(name);
+  let from = e.fieldsStart;
+  for (let i = 0; i < n; i++) {
+    const tab = bytes.indexOf(TAB, from);
+    if (tab < 0 || tab >= e.end) throw new Error('bad entry');
+    from = tab + 1;
+  }
+  const to = n === FIELDS.length - 1 ? e.end : bytes.indexOf(TAB, from);
+  if (to < from || to > e.end) throw new Error('bad entry');
+  return JSON.parse(bytes.toString('utf8', from, to)) as EntryFields[K];
+}
+
+/** An entry's line (without its letter and path), or undefined when a field is not exact JSON (the file is then not cached). */
+export function entryLine(path: string, sha: string, fields: EntryFields): string | undefined {
+  const parts: string[] = [];
+  for (const name of FIELDS) {
+    const json = exactJson(fields[name]);
+    if (json === undefined) return undefined;
+    parts.push(json);
+  }
+  return `E\t${JSON.stringify(path)}\t${sha}\t${parts.join('\t')}`;
 }
 
 const NEWLINE_BYTE = Buffer.from('\n');
@@ -206,19 +266,19 @@ export class LineWriter {
 /**
  * Copies the lines of `entries` from the cache file, if it is still the one loaded (its checksum
  * line is `sum`: another build may have replaced it since, and then they are left out). Read
- * through one descriptor, so that a replacement meanwhile cannot mix two files.
+ * through one descriptor, so that a replacement meanwhile cannot mix two files. Whether they were copied.
  */
-export function copyEntries(file: string, sum: string, entries: Iterable<Entry>, out: LineWriter): void {
+export function copyEntries(file: string, sum: string, entries: Iterable<Entry>, out: LineWriter): boolean {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return;
+    return false;
   }
   try {
     const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
     readSync(fd, head, 0, head.length, 0);
-    if (head.toString('latin1', MAGIC.length + 1) !== sum) return;
+    if (head.toString('latin1', MAGIC.length + 1) !== sum) return false;
     // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
     // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
     const runs: Entry[][] = [];
@@ -233,6 +293,7 @@ export function copyEntries(file: string, sum: string, entries: Iterable<Entry>,
       if (readSync(fd, b, 0, b.length, from) !== b.length) throw new Error(`${file} is shorter than when it was read`);
       out.line(b);
     }
+    return true;
   } finally {
     closeSync(fd);
   }

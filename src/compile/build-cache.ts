@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import type { Finding } from '../findings.js';
 import type { CachedShard, ShardOutput } from '../lint-parallel.js';
 import type { PolicyInput } from '../lint.js';
-import { MAGIC, LineWriter, copyEntries, entryData, exactJson, sha256, type Entry, type EntryData, type OutputStat, type Stored } from './build-cache-file.js';
+import type { KeyedFinding } from '../lint.js';
+import { MAGIC, LineWriter, copyEntries, entryField, entryLine, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
 import { findingKey } from './index.js';
 
 export { loadCache, type LoadedCache } from './build-cache-file.js';
@@ -46,7 +47,7 @@ function sameStat(r: OutputStat, st: BigIntStats): boolean {
  * Whether each of `outputs` has the content of its hash under `outDir`: by the stat recorded when
  * it was last hashed, else by hashing its bytes (then recorded in `stats`, unless racy).
  */
-function outputsHold(outDir: string, outputs: readonly [string, string][], old: Map<string, OutputStat>, stats: Map<string, OutputStat>, nowNs: bigint): boolean {
+export function outputsHold(outDir: string, outputs: readonly [string, string][], old: Map<string, OutputStat>, stats: Map<string, OutputStat>, nowNs: bigint): boolean {
   for (const [rel, sha] of outputs) {
     const file = join(outDir, rel);
     let st: BigIntStats | undefined;
@@ -78,11 +79,14 @@ function outputsHold(outDir: string, outputs: readonly [string, string][], old: 
 
 /** A build's use of the cache: the files it answers for, and what the next build's cache will hold. */
 export class BuildCache {
-  private readonly shas = new Map<string, string>();
-  private readonly hits = new Map<string, Entry>();
-  private readonly stats = new Map<string, OutputStat>();
+  /** The sha256 of each input's text. */
+  readonly shas = new Map<string, string>();
+  /** The entries the cache answers for. */
+  readonly hits = new Map<string, Entry>();
+  /** The outputs verified by this build, for the next one. */
+  readonly stats = new Map<string, OutputStat>();
 
-  constructor(private readonly stored: Stored) {}
+  constructor(readonly stored: Stored) {}
 
   /**
    * The files whose text is the one cached and whose generated files under `outDir` are intact, as
@@ -97,14 +101,16 @@ export class BuildCache {
       this.shas.set(input.path, sha);
       const e = this.stored.files.get(input.path);
       if (outDir === undefined || e === undefined || e.sha !== sha) continue;
-      const [kind, valid, data, findings, own, sharedAt, outputs] = entryData(this.stored.bytes!, e);
+      const bytes = this.stored.bytes!;
+      const [own, sharedAt, outputs, notes] = entryField(bytes, e, 'compiled');
       if (!outputsHold(outDir, outputs, this.stored.stats, this.stats, nowNs)) continue;
       this.hits.set(input.path, e);
+      const [kind, valid] = entryField(bytes, e, 'index');
       const from = output.findings.length;
-      output.findings.push(...findings);
+      output.findings.push(...entryField(bytes, e, 'findings'));
       output.files.push({ path: input.path, from, to: output.findings.length });
-      if (valid) output.valid.push({ path: input.path, kind, data });
-      output.extraFindings.push(...own);
+      if (valid) output.valid.push({ path: input.path, kind, data: entryField(bytes, e, 'data') });
+      output.extraFindings.push(...own, ...(notes > 0 ? entryField(bytes, e, 'notes') : []));
       for (const i of sharedAt) shared.add(i);
       for (const [rel] of outputs) output.comparison!.paths.push(rel);
     }
@@ -120,11 +126,13 @@ export class BuildCache {
 
   /**
    * Writes the cache for the next build: the entries used (their lines as they were), those of the
-   * files just done, and the verified stats. Nothing is written when nothing changed.
+   * files just done, the repository-wide findings and deployment files of this build, and the
+   * verified stats. Nothing is written when nothing changed.
    */
-  save(file: string, fleetPath: string | undefined, shards: readonly ShardOutput[]): void {
+  save(file: string, fleetPath: string | undefined, shards: readonly ShardOutput[], repoFindings: readonly KeyedFinding[], deployments: ReadonlyMap<string, [string, string][]> | undefined): void {
     const sameStats = this.stats.size === this.stored.stats.size && [...this.stats].every(([k, st]) => this.stored.stats.get(k) === st);
-    const unchanged = shards.every((s) => s.files.length === 0) && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath;
+    // why: with no file changed the repository-wide findings and the deployment files are those of the build that wrote the cache.
+    const unchanged = shards.every((s) => s.files.length === 0) && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath && (this.stored.complete || deployments === undefined);
     if (unchanged) return;
     const table = [...this.stored.table];
     const tableLines = [...this.stored.tableLines];
@@ -151,7 +159,7 @@ export class BuildCache {
       out.line(`K\t${this.stored.key}`);
       out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
       for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify(rel)}\t${st.join('\t')}`);
-      if (this.hits.size > 0) copyEntries(file, this.stored.sum, this.hits.values(), out);
+      let complete = this.hits.size === 0 || copyEntries(file, this.stored.sum, this.hits.values(), out);
       for (const s of shards) {
         const valid = new Map(s.valid.map((v) => [v.path, v]));
         const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
@@ -161,20 +169,23 @@ export class BuildCache {
           const v = valid.get(f.path);
           const c = compiled.get(f.path);
           const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
-          const data: EntryData = [
-            v?.kind ?? 'cluster',
-            v !== undefined,
-            v?.data ?? null,
-            s.findings.slice(f.from, f.to),
-            extra.filter((x) => x.file === f.path),
-            extra.filter((x) => x.file !== f.path).map(intern),
-            c?.outputs ?? [],
-          ];
-          const json = exactJson(data);
-          if (json !== undefined) out.line(`E\t${JSON.stringify(f.path)}\t${sha}\t${json}`);
+          const own = extra.filter((x) => x.file === f.path);
+          const notes = own.filter((x) => x.severity === 'info');
+          const line = entryLine(f.path, sha, {
+            index: [v?.kind ?? 'cluster', v !== undefined, c?.name ?? null, c?.cmonId ?? null, c?.deployment ?? null],
+            findings: s.findings.slice(f.from, f.to),
+            compiled: [own.filter((x) => x.severity !== 'info'), extra.filter((x) => x.file !== f.path).map(intern), c?.outputs ?? [], notes.length],
+            data: v?.data ?? null,
+            notes,
+          });
+          if (line !== undefined) out.line(line);
+          else complete = false;
         }
       }
+      for (const r of repoFindings) out.line(`R\t${JSON.stringify(r.key)}\t${JSON.stringify(r.finding)}`);
+      for (const [name, outputs] of deployments ?? []) out.line(`D\t${JSON.stringify(name)}\t${JSON.stringify(outputs)}`);
       for (const l of tableLines) out.line(l);
+      if (complete && deployments !== undefined) out.line('C\t');
       out.close();
       renameSync(temp, file);
     } catch (e) {

@@ -62,9 +62,17 @@ export function compileCluster(cluster: ClusterPolicy, fleet: FleetPolicy | unde
   return { artifacts: parts.flatMap((p) => p.artifacts), findings: positioned(parts.flatMap((p) => p.reports)) };
 }
 
-/** The files that depend on a whole orchestrator deployment (node configs, client env, provenance) and the deployments' own problems. */
-export function compileDeployments(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[]): { artifacts: Artifact[]; findings: Finding[] } {
-  if (!targets.includes('orchestrator')) return { artifacts: [], findings: [] };
-  const r = orchestratorDeploymentFiles(repo);
-  return { artifacts: r.artifacts, findings: positioned(r.reports) };
+/**
+ * The files that depend on a whole orchestrator deployment (node configs, client env, provenance),
+ * also by deployment, and the deployments' own problems; with `only`, the files of those
+ * deployments alone (see orchestratorDeploymentFiles).
+ */
+export function compileDeployments(
+  repo: Pick<Repo, 'clusters' | 'fleet'>,
+  targets: readonly TargetName[],
+  only?: ReadonlySet<string>,
+): { artifacts: Artifact[]; findings: Finding[]; byDeployment: Map<string, Artifact[]> } {
+  if (!targets.includes('orchestrator')) return { artifacts: [], findings: [], byDeployment: new Map() };
+  const r = orchestratorDeploymentFiles(repo, only);
+  return { artifacts: r.artifacts, findings: positioned(r.reports), byDeployment: r.byDeployment };
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Finding } from '../findings.js';
 import type { Repo } from '../rules/rule.js';
+import { sha256, type Artifact } from './artifact.js';
 import { compileCluster, compileDeployments, findingKey, type TargetName } from './index.js';
 import { compareArtifacts, OutputError, type Comparison } from './emit.js';
 
@@ -14,6 +15,13 @@ export interface BuildOutputs {
   findings: Finding[];
   /** Why the output directory could not be read; raised only when the build gets as far as writing or checking. */
   outputError?: string;
+  /** Each orchestrator deployment's files, [path, sha256] (the build cache keeps them). */
+  deployments: Map<string, [string, string][]>;
+}
+
+/** Each deployment's files as [path, sha256 of the content]. */
+export function deploymentHashes(byDeployment: ReadonlyMap<string, readonly Artifact[]>): Map<string, [string, string][]> {
+  return new Map([...byDeployment].map(([name, artifacts]) => [name, artifacts.map((a): [string, string] => [a.path, sha256(a.content)])]));
 }
 
 /** What the worker threads compiled and compared (see ParallelResult.clusterFiles), with their findings. */
@@ -62,5 +70,5 @@ export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: re
   const d = compileDeployments(repo, targets);
   add(d.artifacts, d.findings);
   comparison.changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { comparison, findings: [...findings.values()], ...(outputError === undefined ? {} : { outputError }) };
+  return { comparison, findings: [...findings.values()], ...(outputError === undefined ? {} : { outputError }), deployments: deploymentHashes(d.byDeployment) };
 }

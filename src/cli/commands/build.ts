@@ -2,7 +2,9 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
-import { exitCodeFor, fleetCandidates, position, type PolicyInput } from '../../lint.js';
+import { exitCodeFor, fleetCandidates, position, type KeyedFinding, type PolicyInput } from '../../lint.js';
+import { scopedBuild, type ScopedBuild } from '../../compile/scoped-build.js';
+import targetCannotExpress from '../../rules/target-cannot-express.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
 import { lintParallel, programIdentity, type ShardOutput } from '../../lint-parallel.js';
 import { BuildCache, cacheKey, loadCache } from '../../compile/build-cache.js';
@@ -19,7 +21,7 @@ import type { Repo } from '../../rules/rule.js';
 import { addConfigOptions, resolveRun, type ConfigOptions } from '../config.js';
 import { UsageError, readInputs, reportFatal, startDirOf, withFleet } from '../io.js';
 import { errnoText } from '../../util/errno.js';
-import { addReportOptions, emitFindings, type ReportOptions } from '../output.js';
+import { addReportOptions, emitFindings, infoCounted, type ReportOptions } from '../output.js';
 
 interface BuildOptions extends ReportOptions, ConfigOptions {
   out?: string;
@@ -115,36 +117,65 @@ export function registerBuild(program: Command): void {
     // worker threads also compile each cluster and compare its files with the output directory.
     const outDir = existingDir(opts.out);
     const cache = opts.out !== undefined && (opts.cache || opts.cacheLocation !== undefined) ? openCache(opts.cacheLocation ?? DEFAULT_CACHE, targets, opts.out, inputs) : undefined;
-    const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}) };
-    const cached = cache?.cache.lookup(inputs, outDir);
-    const linted = await lintParallel(inputs, undefined, { compile: compileJob, ...(cached && cached.paths.size > 0 ? { cached } : {}) });
-    const { analysis, extraFindings, clusterFiles } = linted;
-    if (cache) saveCache(cache, linted.analysis.repo.fleetFiles[0]?.path, linted.shards, inputs.length);
-    const gate = run.configure(linted.findings);
+    const scoped = cache && outDir !== undefined && opts.mergeInto === undefined ? scopedBuild(cache.cache, inputs, outDir, targets, fleetCandidates(inputs)) : undefined;
+    let lintFindings: Finding[];
+    let outputs: () => BuildOutputs;
+    let repo: Repo | undefined;
+    let stopped = () => {};
+    if (scoped) {
+      lintFindings = scoped.findings;
+      outputs = () => scoped.outputs;
+      saveCache(cache!, cache!.cache.stored.fleetPath, [scoped.shard], inputs.length, scoped.repoFindings, scoped.outputs.deployments, scoped);
+    } else {
+      // why: the same lint as `succession lint`, so a build never accepts what lint rejects. The
+      // worker threads also compile each cluster and compare its files with the output directory.
+      const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}) };
+      const cached = cache?.cache.lookup(inputs, outDir);
+      const linted = await lintParallel(inputs, undefined, { compile: compileJob, ...(cached && cached.paths.size > 0 ? { cached } : {}) });
+      const { analysis, extraFindings, clusterFiles } = linted;
+      lintFindings = linted.findings;
+      repo = analysis.repo;
+      const shards = clusterFiles && { ...clusterFiles, findings: extraFindings ?? [] };
+      const save = (deployments?: ReadonlyMap<string, [string, string][]>) => {
+        if (cache) saveCache(cache, analysis.repo.fleetFiles[0]?.path, linted.shards, inputs.length, linted.repoFindings ?? [], deployments);
+      };
+      let built: BuildOutputs | undefined;
+      outputs = () => {
+        if (built === undefined) save((built = buildOutputs(analysis.repo, targets, outDir, shards)).deployments);
+        return built;
+      };
+      // why: a build stopped by its lint findings compiles no deployment; its cache then cannot serve a scoped build.
+      stopped = () => save();
+    }
+    const gate = run.configure(lintFindings);
     if (exitCodeFor(gate, opts.failOn) === 1) {
+      stopped();
       await emitFindings(gate, opts, inputs.length, true);
       reportFatal('build stopped by the findings above; nothing was written.');
       process.exitCode = 1;
       return;
     }
-    const shards = clusterFiles && { ...clusterFiles, findings: extraFindings ?? [] };
-    const outputs = buildOutputs(analysis.repo, targets, outDir, shards);
-    const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, analysis.repo);
+    const built = outputs();
+    const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, repo!);
+    // why: the unchanged files' info notes come from the cache only when they are shown or configured.
+    const notes = scoped?.notes;
+    const readNotes = notes !== undefined && notes.count > 0 && (!infoCounted(opts) || NOTE_RULES.some((id) => run.config?.rules.has(id)));
+    const uncounted = notes === undefined || readNotes ? 0 : notes.count;
     // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
-    const findings = run.configure([...gate, ...outputs.findings, ...(merged?.findings ?? [])]).sort(compareFindings);
+    const findings = run.configure([...gate, ...built.findings, ...(readNotes ? notes.read() : []), ...(merged?.findings ?? [])]).sort(compareFindings);
     if (exitCodeFor(findings, opts.failOn) === 1) {
-      await emitFindings(findings, opts, inputs.length, true);
+      await emitFindings(findings, opts, inputs.length, true, uncounted);
       reportFatal('build stopped by the findings above; nothing was written.');
       process.exitCode = 1;
       return;
     }
     try {
-      if (outputs.outputError !== undefined) throw new OutputError(outputs.outputError);
+      if (built.outputError !== undefined) throw new OutputError(built.outputError);
       if (opts.check) {
-        await check(opts, targets, outputs, merged, findings, inputs.length);
+        await check(opts, targets, built, merged, findings, inputs.length, uncounted);
       } else {
-        await write(opts, targets, outputs, merged);
-        process.exitCode = await emitFindings(findings, opts, inputs.length, true);
+        await write(opts, targets, built, merged);
+        process.exitCode = await emitFindings(findings, opts, inputs.length, true, uncounted);
       }
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
@@ -153,6 +184,9 @@ export function registerBuild(program: Command): void {
     }
   });
 }
+
+/** The rules of the compile findings a build may leave unread (see DeferredNotes). */
+const NOTE_RULES = [targetCannotExpress.id, unsafeEngineValue.id];
 
 /** The default --cache-location, in the working directory as ESLint's .eslintcache. */
 const DEFAULT_CACHE = '.successioncache';
@@ -169,11 +203,20 @@ function openCache(location: string, targets: readonly TargetName[], out: string
  * file in force (see lintParallel) keeps nothing. The cache is not output: failing to write it is
  * said, not fatal.
  */
-function saveCache(c: { location: string; cache: BuildCache }, fleetPath: string | undefined, shards: ShardOutput[] | undefined, files: number): void {
-  reportFatal(`${c.cache.hitCount} of ${files} policy file(s) unchanged since the cached build (${c.location}).`);
+function saveCache(
+  c: { location: string; cache: BuildCache },
+  fleetPath: string | undefined,
+  shards: ShardOutput[] | undefined,
+  files: number,
+  repoFindings: readonly KeyedFinding[],
+  deployments: ReadonlyMap<string, [string, string][]> | undefined,
+  scoped?: ScopedBuild,
+): void {
+  const scope = scoped === undefined ? '' : `; built again: ${scoped.shard.files.length} changed file(s), with the ${scoped.met} unchanged cluster(s) sharing a name, cmon id or orchestrator deployment with them`;
+  reportFatal(`${c.cache.hitCount} of ${files} policy file(s) unchanged since the cached build (${c.location})${scope}.`);
   if (shards === undefined) return;
   try {
-    c.cache.save(c.location, fleetPath, shards);
+    c.cache.save(c.location, fleetPath, shards, repoFindings, deployments);
   } catch (e) {
     reportFatal(`cannot write the build cache ${c.location}: ${errnoText(e)}.`);
   }
@@ -181,7 +224,7 @@ function saveCache(c: { location: string; cache: BuildCache }, fleetPath: string
 
 type Merged = ReturnType<typeof merge>;
 
-async function check(opts: BuildOptions, targets: TargetName[], outputs: BuildOutputs, merged: Merged | undefined, findings: Finding[], files: number): Promise<void> {
+async function check(opts: BuildOptions, targets: TargetName[], outputs: BuildOutputs, merged: Merged | undefined, findings: Finding[], files: number, uncounted: number): Promise<void> {
   const drift: Finding[] = [];
   const diffs: (string | undefined)[] = [];
   // why: a diff is only worth computing for the files shown; the rest are counted.
@@ -199,7 +242,7 @@ async function check(opts: BuildOptions, targets: TargetName[], outputs: BuildOu
     drift.push(driftFinding(opts.mergeInto, 'stale'));
     diffs.push(diff(opts.mergeInto, () => merged.current, merged.bytes));
   }
-  process.exitCode = await emitFindings([...findings, ...drift], opts, files, true);
+  process.exitCode = await emitFindings([...findings, ...drift], opts, files, true, uncounted);
   if (drift.length === 0) reportFatal('generated files are up to date.');
   else showDiffs(diffs);
 }
