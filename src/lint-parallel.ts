@@ -152,7 +152,9 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const fleetInputs = fleetCandidates(sorted);
   const todo = opts.cached ? sorted.filter((i) => !opts.cached!.paths.has(i.path)) : sorted;
-  const job = (s: PolicyInput[]): ShardJob => ({ inputs: s, fleetInputs, ...(opts.compile ? { compile: opts.compile } : {}) });
+  // why: a text the build cache vouches for is read when used (PolicyInput.known); a worker gets it read.
+  const plain = (s: readonly PolicyInput[]) => s.map((i) => ({ path: i.path, text: i.text }));
+  const job = (s: PolicyInput[]): ShardJob => ({ inputs: plain(s), fleetInputs: plain(fleetInputs), ...(opts.compile ? { compile: opts.compile } : {}) });
   // why: loaded only here, so that `lint` does not load the compilers.
   const inThread = async (s: PolicyInput[]) => (await import('./shard-work.js')).runShard(job(s));
   const ran = todo.length === 0 ? [] : todo.length < minFiles || workers < 2 ? [await inThread(todo)] : await inWorkersAndHere(shard(todo, workers), job, inThread);

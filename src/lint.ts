@@ -1,4 +1,5 @@
 import { atLeast, compareFindings, type Finding, type RelatedLocation, type Severity } from './findings.js';
+import { mayBeFleet } from './policy/fleet-candidate.js';
 import { locateOnce } from './policy/locate.js';
 import type { ClusterPolicy, FleetPolicy } from './policy/model.js';
 import { documentKind, validateSchema, type DocumentKind } from './policy/schema.js';
@@ -12,7 +13,23 @@ import { configProblems } from './config/config.js';
 /** One input file: its display path and its text. */
 export interface PolicyInput {
   path: string;
+  /** The file's text; for a file the build cache vouches for (`known`), read only when first used. */
   text: string;
+  /** The file's stat before it was read (see inputStat); absent when too recent to be trusted later. */
+  stat?: string;
+  /** What the build cache knows of the text, vouched for by the file's stat being the one recorded. */
+  known?: KnownText;
+}
+
+/** Facts of a file's text that a build needs of every file, kept by the build cache so that an unchanged file need not be read. */
+export interface KnownText {
+  sha: string;
+  /** Whether the text holds "fleet" (see fleetCandidates). */
+  mayBeFleet: boolean;
+  /** Whether the text holds a suppression comment (see parseDirectives). */
+  directives: boolean;
+  /** Whether a directory walk takes the file for a policy (see isPolicyDocument). */
+  policy: boolean;
 }
 
 /** The parsed repository plus the findings raised while reading it (syntax, schema). */
@@ -239,8 +256,8 @@ export function fleetOf(fleetInputs: readonly PolicyInput[]): { fleet?: FleetPol
  * which need nothing but the cluster and the fleet. `fleetInputs` are the files that may be
  * fleet files; each shard resolves the fleet from them itself (a YAML AST cannot cross threads).
  */
-export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[], perCluster?: PerCluster): ShardResult {
-  const { fleet, fleetFiles } = fleetOf(fleetInputs);
+export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[], perCluster?: PerCluster, fleetRead = fleetOf(fleetInputs)): ShardResult {
+  const { fleet, fleetFiles } = fleetRead;
   const repoContext: Repo = { clusters: [], fleet, fleetFiles };
   const findings: Finding[] = [];
   const extraFindings: Finding[] = [];
@@ -291,9 +308,9 @@ export function mergeShards(inputs: readonly PolicyInput[], shards: readonly Sha
   return { findings, analysis: { sources, repo, readFindings }, extraFindings: [...extra.values()].sort(compareFindings), repoFindings };
 }
 
-/** Files that could be the fleet file: cheap to find, checked exactly once parsed. */
+/** The files that could be the fleet file (see mayBeFleet). */
 export function fleetCandidates(inputs: readonly PolicyInput[]): PolicyInput[] {
-  return inputs.filter((i) => i.text.includes('fleet'));
+  return inputs.filter(mayBeFleet);
 }
 
 /** Exit code for a set of findings: 1 when any is at or above the threshold, else 0. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compileCluster, findingKey } from './compile/index.js';
 import { compareArtifacts, type Comparison } from './compile/emit.js';
-import { lintShard, type PerCluster } from './lint.js';
+import { fleetOf, lintShard, type PerCluster } from './lint.js';
 import type { ClusterOutputs, ShardJob, ShardOutput } from './lint-parallel.js';
 
 /** The sha256 of a generated file's bytes (its text as UTF-8), hex. */
@@ -14,7 +14,7 @@ export function contentHash(content: string | Buffer): string {
  * the output directory. Runs on a worker thread, or on the main thread when few files are left to
  * do (a build whose cache answered for the others).
  */
-export function runShard(job: ShardJob): ShardOutput {
+export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>): ShardOutput {
   const build = job.compile;
   const comparison: Comparison = { paths: [], changed: [] };
   let outputError: string | undefined;
@@ -59,6 +59,6 @@ export function runShard(job: ShardJob): ShardOutput {
       }
       return fresh;
     });
-  const linted = lintShard(job.inputs, job.fleetInputs, perCluster);
+  const linted = lintShard(job.inputs, job.fleetInputs, perCluster, fleetRead);
   return { ...linted, ...(build ? { comparison, outputError } : {}), ...(build?.hashes ? { clusterOutputs } : {}) };
 }

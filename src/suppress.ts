@@ -24,8 +24,11 @@ const CANDIDATE = /#\s*succession-disable-(?:next-line|file)\b/g;
  */
 export const UNSUPPRESSIBLE = new Set(['syntax', 'schema', 'suppression-without-reason', 'unused-suppression', 'hook-password-literal']);
 
+/** What every suppression comment holds: a text without it has none. */
+export const DIRECTIVE_MARK = 'succession-disable-';
+
 export function parseDirectives(text: string): Directive[] {
-  if (!text.includes('succession-disable-')) return [];
+  if (!text.includes(DIRECTIVE_MARK)) return [];
   const lines = text.split(/\r?\n/);
   const lineStarts = [0, ...[...text.matchAll(/\r?\n/g)].map((b) => b.index! + b[0].length)];
   const comments = commentRanges(text);

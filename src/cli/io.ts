@@ -1,10 +1,11 @@
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { PolicyInput } from '../lint.js';
+import type { KnownText, PolicyInput } from '../lint.js';
+import { mayBeFleet } from '../policy/fleet-candidate.js';
 import { documentKind, isPolicyDocument } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
 import { redactSecrets } from '../topology/http.js';
-import { InputError, readInputFile, readStdinText } from '../util/input-file.js';
+import { InputError, inputStat, readInputFile, readStdinText } from '../util/input-file.js';
 import { errnoText } from '../util/errno.js';
 import { terminalText } from '../util/terminal-text.js';
 import { UsageError } from './errors.js';
@@ -30,6 +31,11 @@ export interface ReadOptions {
   ignored?: Ignored | undefined;
   /** Where a path came from when not from the command line (a configuration file's line), for messages. */
   origin?: (path: string) => string | undefined;
+  /**
+   * Record each file's stat (PolicyInput.stat), and take the text of a file whose stat this
+   * vouches for as known (PolicyInput.known): it is then read only when used. The build cache.
+   */
+  vouch?: (path: string, stat: string) => KnownText | undefined;
 }
 
 /**
@@ -50,6 +56,18 @@ export function readInputs(paths: readonly string[], opts: ReadOptions = {}): Po
     if (text === undefined) texts.set(f.real, (text = readText(f.path)));
     return text;
   };
+  // why: taken before the file is read, so that a change during the read shows as another stat next time.
+  const stats = new Map<string, { stat?: string; known?: KnownText }>();
+  const vouched = (path: string) => {
+    let v = stats.get(path);
+    if (v === undefined) {
+      const stat = inputStat(path);
+      const known = stat === undefined ? undefined : opts.vouch!(path, stat);
+      stats.set(path, (v = { ...(stat === undefined ? {} : { stat }), ...(known === undefined ? {} : { known }) }));
+    }
+    return v;
+  };
+  const isPolicy = (f: FoundFile) => (opts.vouch && vouched(f.path).known?.policy) ?? isPolicyDocument(f.path, textOf(f));
   const inputs: PolicyInput[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -59,15 +77,35 @@ export function readInputs(paths: readonly string[], opts: ReadOptions = {}): Po
     let ignoredCount = 0;
     const ignored = opts.ignored && ((path: string) => opts.ignored!(path) && ++ignoredCount > 0);
     const matched = expandArgument(p, ignored);
-    const policies = matched.filter((m) => !m.walked || isPolicyDocument(m.path, textOf(m)));
+    const policies = matched.filter((m) => !m.walked || isPolicy(m));
     if (policies.length === 0) throw new UsageError(`no policy files found at "${p}"${origin(p, opts)}${noPolicyReason(matched.length, ignoredCount)}`);
     for (const m of policies) {
       const known = byReal.get(m.real);
       if (known === undefined || m.path < known) byReal.set(m.real, m.path);
     }
   }
-  for (const [real, f] of [...byReal].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) inputs.push({ path: f, text: texts.get(real) ?? readText(f) });
+  for (const [real, f] of [...byReal].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
+    if (!opts.vouch) {
+      inputs.push({ path: f, text: texts.get(real) ?? readText(f) });
+      continue;
+    }
+    const { stat, known } = vouched(f);
+    inputs.push(known === undefined ? { path: f, text: texts.get(real) ?? readText(f), ...(stat === undefined ? {} : { stat }) } : knownInput(f, stat!, known));
+  }
   return inputs;
+}
+
+/** An input whose text the build cache vouches for: read when first used (a build scoped to a change uses few). */
+function knownInput(path: string, stat: string, known: KnownText): PolicyInput {
+  let text: string | undefined;
+  return {
+    path,
+    stat,
+    known,
+    get text() {
+      return (text ??= readText(path));
+    },
+  };
 }
 
 function origin(p: string, opts: ReadOptions): string {
@@ -126,7 +164,7 @@ export function withFleet(inputs: PolicyInput[], explicit: string | undefined, s
   if (explicit !== undefined) {
     return inputs.some((i) => i.path === explicit) ? inputs : [...inputs, { path: explicit, text: readText(explicit) }];
   }
-  if (inputs.some((i) => i.text.includes('fleet') && documentKind(parseSource(i.path, i.text).data) === 'fleet')) return inputs;
+  if (inputs.some((i) => mayBeFleet(i) && documentKind(parseSource(i.path, i.text).data) === 'fleet')) return inputs;
   for (let dir = resolve(startDir); ; dir = dirname(dir)) {
     for (const name of FLEET_NAMES) {
       const candidate = join(dir, name);

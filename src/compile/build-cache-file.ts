@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import type { Finding } from '../findings.js';
-import type { KeyedFinding } from '../lint.js';
+import type { KeyedFinding, KnownText } from '../lint.js';
 import type { DocumentKind } from '../policy/schema.js';
 
 // The build cache's file (see build-cache.ts): its format, reading it, and writing it.
@@ -34,24 +34,29 @@ export type EntryCompiled = [
   notes: number,
 ];
 
+/** What a build needs of every unchanged file: its index, its lint findings and its compile results. */
+export type EntryHead = [index: EntryIndex, findings: Finding[], compiled: EntryCompiled];
+
 /**
  * A file's results, as stored: one JSON value per field, each parsed only when needed. The data
  * (schema-valid data is JSON) is needed only for the clusters a change can meet, the info notes
  * (about half of the cache on the bench fleet) only when they are shown.
  */
 export interface EntryFields {
-  index: EntryIndex;
-  findings: Finding[];
-  compiled: EntryCompiled;
+  head: EntryHead;
   data: unknown;
   notes: Finding[];
 }
 
-const FIELDS: readonly (keyof EntryFields)[] = ['index', 'findings', 'compiled', 'data', 'notes'];
+const FIELDS: readonly (keyof EntryFields)[] = ['head', 'data', 'notes'];
 
 /** Where a file's entry is in the cache file: its line is copied into the next cache as it is, its fields parsed only when needed. */
 export interface Entry {
   sha: string;
+  /** The file's stat when it was read (see inputStat), or '' when it was too recent to trust. */
+  stat: string;
+  /** What the text holds, vouched for by the stat. */
+  known: KnownText;
   lineStart: number;
   /** Where the first field starts. */
   fieldsStart: number;
@@ -60,6 +65,8 @@ export interface Entry {
 
 export interface Stored {
   key: string;
+  /** The program that wrote the cache (see MAGIC's line): only its own facts of a text are trusted. */
+  program: string;
   /** The checksum line of the file read (the entries' offsets are into it). */
   sum: string;
   /** The file's bytes until the lookup is done: the cache's text is not kept through the build. */
@@ -89,42 +96,59 @@ export interface LoadedCache {
 }
 
 export function empty(key: string): Stored {
-  return { key, sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map(), repoFindings: [], deployments: new Map(), complete: false };
+  return { key, program: '', sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map(), repoFindings: [], deployments: new Map(), complete: false };
 }
 
 // The file: the magic line, the sha256 of the rest, then lines of a letter, a tab and fields:
-// K key, F fleet path (JSON), T a shared finding (JSON), S path (JSON) and the six fields of its
-// OutputStat (hex and decimal digits) separated by tabs, E path (JSON), sha and the EntryFields
-// (JSON each) separated by tabs, R a repository-wide finding's key and the finding (JSON each), D a
+// P program, K key, F fleet path (JSON), T a shared finding (JSON), S path (JSON) and the six fields
+// of its OutputStat (hex and decimal digits) separated by tabs, E path (JSON), sha, stat, the letters
+// of the KnownText flags that hold (f, d, p) and the EntryFields (JSON each) separated by tabs, R a repository-wide finding's key and the finding (JSON each), D a
 // deployment's name and its generated files (JSON each), C (with nothing after the tab) when every
 // file of the build has its entry. JSON never holds a raw tab.
 // why: the stats are tab-separated, not JSON, because the bench fleet has 23,000 of them to read on every build.
 
-/** Reads the cache at `file`; a missing, corrupt or foreign file, or one for another key, gives an empty cache. */
-export function loadCache(file: string, key: string): LoadedCache {
+/** Reads the cache at `file`; a missing, corrupt or foreign file gives an empty cache (see keyed). */
+export function loadCache(file: string): LoadedCache {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
-    return { stored: empty(key) };
+    return { stored: empty('') };
   }
   const first = bytes.indexOf(10);
   const second = bytes.indexOf(10, first + 1);
-  if (first < 0 || bytes.toString('latin1', 0, first) !== MAGIC || second < 0) return { stored: empty(key), ignored: 'not a succession build cache' };
+  if (first < 0 || bytes.toString('latin1', 0, first) !== MAGIC || second < 0) return { stored: empty(''), ignored: 'not a succession build cache' };
   const sum = bytes.toString('latin1', first + 1, second);
-  if (sha256(bytes.subarray(second + 1)) !== sum) return { stored: empty(key), ignored: 'corrupt (its checksum does not match)' };
+  if (sha256(bytes.subarray(second + 1)) !== sum) return { stored: empty(''), ignored: 'corrupt (its checksum does not match)' };
   try {
-    return { stored: parseBody(bytes, second + 1, sum, key) };
+    return { stored: parseBody(bytes, second + 1, sum) };
   } catch {
-    return { stored: empty(key), ignored: 'corrupt' };
+    return { stored: empty(''), ignored: 'corrupt' };
   }
+}
+
+/** The cache if it was written for `key`, else an empty one: everything an entry says depends on what the key covers. */
+export function keyed(stored: Stored, key: string): Stored {
+  return stored.key === key ? stored : empty(key);
+}
+
+/** The text facts of an entry, vouched for when `program` wrote the cache and the file's stat is the one recorded. */
+export function vouchedFacts(stored: Stored, program: string, path: string, stat: string): KnownText | undefined {
+  if (stored.program !== program) return undefined;
+  const e = stored.files.get(path);
+  return e !== undefined && e.stat === stat ? e.known : undefined;
+}
+
+/** An entry's KnownText flags as letters. */
+export function flagLetters(k: Omit<KnownText, 'sha'>): string {
+  return `${k.mayBeFleet ? 'f' : ''}${k.directives ? 'd' : ''}${k.policy ? 'p' : ''}`;
 }
 
 const TAB = 9;
 const NEWLINE = 10;
 
-function parseBody(bytes: Buffer, from: number, sum: string, key: string): Stored {
-  const stored: Stored = { ...empty(key), sum, bytes };
+function parseBody(bytes: Buffer, from: number, sum: string): Stored {
+  const stored: Stored = { ...empty(''), sum, bytes };
   let keyed = false;
   for (let start = from; start < bytes.length; ) {
     let end = bytes.indexOf(NEWLINE, start);
@@ -132,14 +156,24 @@ function parseBody(bytes: Buffer, from: number, sum: string, key: string): Store
     if (bytes[start + 1] !== TAB) throw new Error('bad line');
     const kind = String.fromCharCode(bytes[start]!);
     const rest = () => bytes.toString('utf8', start + 2, end);
-    if (!keyed) {
-      if (kind !== 'K' || rest() !== key) return empty(key);
+    if (kind === 'P' && !keyed) {
+      stored.program = rest();
+    } else if (!keyed) {
+      if (kind !== 'K') throw new Error('no key');
+      stored.key = rest();
       keyed = true;
     } else if (kind === 'E') {
-      const a = bytes.indexOf(TAB, start + 2);
-      const b = bytes.indexOf(TAB, a + 1);
-      if (a < 0 || b < 0 || b >= end) throw new Error('bad entry');
-      stored.files.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, { sha: bytes.toString('latin1', a + 1, b), lineStart: start, fieldsStart: b + 1, end });
+      const tabs = [start + 1];
+      for (let i = 0; i < 4; i++) {
+        const t = bytes.indexOf(TAB, tabs[i]! + 1);
+        if (t < 0 || t >= end) throw new Error('bad entry');
+        tabs.push(t);
+      }
+      const [, a, b, c, d] = tabs as [number, number, number, number, number];
+      const flags = bytes.toString('latin1', c + 1, d);
+      const sha = bytes.toString('latin1', a + 1, b);
+      const known = { sha, mayBeFleet: flags.includes('f'), directives: flags.includes('d'), policy: flags.includes('p') };
+      stored.files.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, { sha, stat: bytes.toString('latin1', b + 1, c), known, lineStart: start, fieldsStart: d + 1, end });
     } else if (kind === 'R' || kind === 'D') {
       const a = bytes.indexOf(TAB, start + 2);
       if (a < 0 || a >= end) throw new Error('bad line');
@@ -165,7 +199,8 @@ function parseBody(bytes: Buffer, from: number, sum: string, key: string): Store
     }
     start = end + 1;
   }
-  return keyed ? stored : empty(key);
+  if (!keyed) throw new Error('no key');
+  return stored;
 }
 
 /** Not JSON: what would not come back as it was (YAML's .inf, .nan and -0). */
@@ -198,15 +233,15 @@ export function entryField<K extends keyof EntryFields>(bytes: Buffer, e: Entry,
   return JSON.parse(bytes.toString('utf8', from, to)) as EntryFields[K];
 }
 
-/** An entry's line (without its letter and path), or undefined when a field is not exact JSON (the file is then not cached). */
-export function entryLine(path: string, sha: string, fields: EntryFields): string | undefined {
+/** An entry's line, or undefined when a field is not exact JSON (the file is then not cached). */
+export function entryLine(path: string, known: KnownText, stat: string | undefined, fields: EntryFields): string | undefined {
   const parts: string[] = [];
   for (const name of FIELDS) {
     const json = exactJson(fields[name]);
     if (json === undefined) return undefined;
     parts.push(json);
   }
-  return `E\t${JSON.stringify(path)}\t${sha}\t${parts.join('\t')}`;
+  return `E\t${JSON.stringify(path)}\t${known.sha}\t${stat ?? ''}\t${flagLetters(known)}\t${parts.join('\t')}`;
 }
 
 const NEWLINE_BYTE = Buffer.from('\n');

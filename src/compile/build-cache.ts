@@ -2,12 +2,15 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, type BigIntStats } from
 import { dirname, join } from 'node:path';
 import type { Finding } from '../findings.js';
 import type { CachedShard, ShardOutput } from '../lint-parallel.js';
-import type { PolicyInput } from '../lint.js';
-import type { KeyedFinding } from '../lint.js';
+import type { KeyedFinding, KnownText, PolicyInput } from '../lint.js';
+import { mayBeFleet } from '../policy/fleet-candidate.js';
+import { isPolicyDocument } from '../policy/schema.js';
+import { DIRECTIVE_MARK } from '../suppress.js';
+import { RACY_NS } from '../util/input-file.js';
 import { MAGIC, LineWriter, copyEntries, entryField, entryLine, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
 import { findingKey } from './index.js';
 
-export { loadCache, type LoadedCache } from './build-cache-file.js';
+export { keyed, loadCache, vouchedFacts, type LoadedCache } from './build-cache-file.js';
 
 // The build cache (`build --cache`): what each policy file gave the last build — its lint findings,
 // its plain data (for the repository-wide rules and the deployment files, which are computed anew),
@@ -16,12 +19,6 @@ export { loadCache, type LoadedCache } from './build-cache-file.js';
 // (any longer) what they should be. Everything a build reports is what a build without the cache
 // reports: the cache only ever answers for a file whose results are a function of what it checks.
 
-/**
- * A file changed this recently may be changed again within the same tick of the file system's
- * clock (coarse: up to 10 ms) without its stat showing it; its stat is not recorded (it is hashed
- * again next time), as git does with a racily clean index entry.
- */
-const RACY_NS = 2_000_000_000n;
 
 /** What every entry depends on besides its own file: a change to any of it empties the cache. */
 export interface CacheKey {
@@ -79,14 +76,28 @@ export function outputsHold(outDir: string, outputs: readonly [string, string][]
 
 /** A build's use of the cache: the files it answers for, and what the next build's cache will hold. */
 export class BuildCache {
-  /** The sha256 of each input's text. */
-  readonly shas = new Map<string, string>();
+  /** What each input's text holds (see sha). */
+  readonly facts = new Map<string, { known: KnownText; stat?: string }>();
   /** The entries the cache answers for. */
   readonly hits = new Map<string, Entry>();
   /** The outputs verified by this build, for the next one. */
   readonly stats = new Map<string, OutputStat>();
 
-  constructor(readonly stored: Stored) {}
+  /** `program`: the identity of the program, whose facts of a text a later build may trust (see vouchedFacts). */
+  constructor(
+    readonly stored: Stored,
+    private readonly program: string,
+  ) {}
+
+  /** The sha256 of an input's text, from what the cache vouches for or by reading it; kept for the next cache with the rest of its facts. */
+  sha(input: PolicyInput): string {
+    let f = this.facts.get(input.path);
+    if (f === undefined) {
+      const known = input.known ?? { sha: sha256(input.text), mayBeFleet: mayBeFleet(input), directives: input.text.includes(DIRECTIVE_MARK), policy: isPolicyDocument(input.path, input.text) };
+      this.facts.set(input.path, (f = { known, ...(input.stat === undefined ? {} : { stat: input.stat }) }));
+    }
+    return f.known.sha;
+  }
 
   /**
    * The files whose text is the one cached and whose generated files under `outDir` are intact, as
@@ -97,17 +108,15 @@ export class BuildCache {
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const shared = new Set<number>();
     for (const input of inputs) {
-      const sha = sha256(input.text);
-      this.shas.set(input.path, sha);
+      const sha = this.sha(input);
       const e = this.stored.files.get(input.path);
       if (outDir === undefined || e === undefined || e.sha !== sha) continue;
       const bytes = this.stored.bytes!;
-      const [own, sharedAt, outputs, notes] = entryField(bytes, e, 'compiled');
+      const [[kind, valid], findings, [own, sharedAt, outputs, notes]] = entryField(bytes, e, 'head');
       if (!outputsHold(outDir, outputs, this.stored.stats, this.stats, nowNs)) continue;
       this.hits.set(input.path, e);
-      const [kind, valid] = entryField(bytes, e, 'index');
       const from = output.findings.length;
-      output.findings.push(...entryField(bytes, e, 'findings'));
+      output.findings.push(...findings);
       output.files.push({ path: input.path, from, to: output.findings.length });
       if (valid) output.valid.push({ path: input.path, kind, data: entryField(bytes, e, 'data') });
       output.extraFindings.push(...own, ...(notes > 0 ? entryField(bytes, e, 'notes') : []));
@@ -156,6 +165,7 @@ export class BuildCache {
     const temp = `${file}.${process.pid}.tmp`;
     const out = new LineWriter(temp);
     try {
+      out.line(`P\t${this.program}`);
       out.line(`K\t${this.stored.key}`);
       out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
       for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify(rel)}\t${st.join('\t')}`);
@@ -164,17 +174,19 @@ export class BuildCache {
         const valid = new Map(s.valid.map((v) => [v.path, v]));
         const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
         for (const f of s.files) {
-          const sha = this.shas.get(f.path);
-          if (sha === undefined) continue;
+          const facts = this.facts.get(f.path);
+          if (facts === undefined) continue;
           const v = valid.get(f.path);
           const c = compiled.get(f.path);
           const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
           const own = extra.filter((x) => x.file === f.path);
           const notes = own.filter((x) => x.severity === 'info');
-          const line = entryLine(f.path, sha, {
-            index: [v?.kind ?? 'cluster', v !== undefined, c?.name ?? null, c?.cmonId ?? null, c?.deployment ?? null],
-            findings: s.findings.slice(f.from, f.to),
-            compiled: [own.filter((x) => x.severity !== 'info'), extra.filter((x) => x.file !== f.path).map(intern), c?.outputs ?? [], notes.length],
+          const line = entryLine(f.path, facts.known, facts.stat, {
+            head: [
+              [v?.kind ?? 'cluster', v !== undefined, c?.name ?? null, c?.cmonId ?? null, c?.deployment ?? null],
+              s.findings.slice(f.from, f.to),
+              [own.filter((x) => x.severity !== 'info'), extra.filter((x) => x.file !== f.path).map(intern), c?.outputs ?? [], notes.length],
+            ],
             data: v?.data ?? null,
             notes,
           });

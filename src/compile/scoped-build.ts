@@ -6,7 +6,7 @@ import { resolveCluster } from '../policy/resolve.js';
 import { lazySource, type SourceFile } from '../policy/source.js';
 import { runShard } from '../shard-work.js';
 import { outputsHold, type BuildCache } from './build-cache.js';
-import { entryField, sha256, type Entry, type EntryCompiled } from './build-cache-file.js';
+import { entryField, type Entry, type EntryHead } from './build-cache-file.js';
 import { compareArtifacts, OutputError, type Comparison } from './emit.js';
 import { compileDeployments, findingKey, type TargetName } from './index.js';
 import { deploymentHashes, type BuildOutputs } from './outputs.js';
@@ -75,7 +75,7 @@ const byPath = (a: ClusterPolicy, b: ClusterPolicy) => (a.file.path < b.file.pat
 interface Unchanged {
   input: PolicyInput;
   entry: Entry;
-  compiled: EntryCompiled;
+  head: EntryHead;
 }
 
 /**
@@ -91,19 +91,19 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
   const changed: PolicyInput[] = [];
   const unchanged: Unchanged[] = [];
   for (const input of inputs) {
-    const sha = sha256(input.text);
-    cache.shas.set(input.path, sha);
+    const sha = cache.sha(input);
     const entry = stored.files.get(input.path);
-    const compiled = entry?.sha === sha ? entryField(bytes, entry, 'compiled') : undefined;
+    const head = entry?.sha === sha ? entryField(bytes, entry, 'head') : undefined;
     // why: a file whose generated files were edited or removed is compiled again, as a changed one.
-    if (entry === undefined || compiled === undefined || !outputsHold(outDir, compiled[2], stored.stats, cache.stats, nowNs)) {
+    if (entry === undefined || head === undefined || !outputsHold(outDir, head[2][2], stored.stats, cache.stats, nowNs)) {
       changed.push(input);
       if (changed.length > SCOPED_LIMIT) return undefined;
     } else {
-      unchanged.push({ input, entry, compiled });
+      unchanged.push({ input, entry, head });
     }
   }
-  const { fleet, fleetFiles } = fleetOf(fleetInputs);
+  const fleetRead = fleetOf(fleetInputs);
+  const { fleet, fleetFiles } = fleetRead;
   if (fleetFiles[0]?.path !== stored.fleetPath) return undefined;
 
   // The changed files as they were (from the cache) and as they are (parsed, linted and compiled).
@@ -112,13 +112,13 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
   const same = new Set(unchanged.map((u) => u.input.path));
   for (const [path, entry] of stored.files) {
     if (same.has(path)) continue;
-    const [kind, valid, name, cmonId, deployment] = entryField(bytes, entry, 'index');
+    const [kind, valid, name, cmonId, deployment] = entryField(bytes, entry, 'head')[0];
     if (kind !== 'cluster') return undefined;
     if (!valid) continue;
     before.push(resolveCluster(dataOnly(path, entryField(bytes, entry, 'data')), fleet));
     beforeGroups.push([name!, cmonId, deployment]);
   }
-  const shard = runShard({ inputs: changed, fleetInputs: [...fleetInputs], compile: { targets, outDir, hashes: true } });
+  const shard = runShard({ inputs: changed, fleetInputs: [...fleetInputs], compile: { targets, outDir, hashes: true } }, fleetRead);
   if (shard.valid.some((v) => v.kind !== 'cluster')) return undefined;
   const texts = new Map(changed.map((i) => [i.path, i.text]));
   const after = shard.valid.map((v) => resolveCluster(lazySource(v.path, texts.get(v.path)!, v.data), fleet));
@@ -143,10 +143,10 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
   // The unchanged clusters a change can meet, resolved from their cached data.
   const met: ClusterPolicy[] = [];
   for (const u of unchanged) {
-    const [kind, valid, name, cmonId, deployment] = entryField(bytes, u.entry, 'index');
+    const [kind, valid, name, cmonId, deployment] = u.head[0];
     if (kind !== 'cluster' || !valid || name === null) continue;
     if (!names.has(name.toLowerCase()) && !(cmonId !== null && ids.has(cmonId)) && !(deployment !== null && deployments.has(deployment))) continue;
-    met.push(resolveCluster(lazySource(u.input.path, u.input.text, entryField(bytes, u.entry, 'data')), fleet));
+    met.push(resolveCluster(lazySource(u.input.path, () => u.input.text, entryField(bytes, u.entry, 'data')), fleet));
   }
 
   const repoOf = (side: readonly ClusterPolicy[]) => ({ clusters: [...met, ...side].sort(byPath), fleet, fleetFiles });
@@ -170,8 +170,9 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
   repoFindings.push(...runRepoRulesKeyed(newRepo));
 
   const lintFindings: Finding[] = [...shard.findings, ...repoFindings.map((r) => r.finding)];
-  for (const u of unchanged) lintFindings.push(...entryField(bytes, u.entry, 'findings'));
-  const sources = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((i) => lazySource(i.path, i.text, undefined));
+  for (const u of unchanged) lintFindings.push(...u.head[1]);
+  // why: suppressions are all the sources are needed for here; a file known to have none need not be read.
+  const sources = inputs.filter((i) => i.known?.directives !== false).map((i) => lazySource(i.path, i.text, undefined));
   const findings = finish(lintFindings, sources);
 
   const compileFindings = new Map<string, Finding>();
@@ -179,7 +180,7 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
   let notes = 0;
   const comparison: Comparison = { paths: [], changed: [] };
   for (const u of unchanged) {
-    const [own, sharedAt, outputs, count] = u.compiled;
+    const [own, sharedAt, outputs, count] = u.head[2];
     for (const f of own) compileFindings.set(findingKey(f), f);
     for (const i of sharedAt) shared.add(i);
     for (const [rel] of outputs) comparison.paths.push(rel);
@@ -209,6 +210,6 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
     ...(outputError === undefined ? {} : { outputError }),
     deployments: new Map([...keptDeployments, ...deploymentHashes(d.byDeployment)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
-  const read = () => unchanged.flatMap((u) => (u.compiled[3] > 0 ? entryField(bytes, u.entry, 'notes') : []));
+  const read = () => unchanged.flatMap((u) => (u.head[2][3] > 0 ? entryField(bytes, u.entry, 'notes') : []));
   return { findings, outputs, notes: { count: notes, read }, shard, repoFindings, met: met.length };
 }

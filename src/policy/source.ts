@@ -165,16 +165,21 @@ export function hasLoneSurrogate(data: unknown): boolean {
 }
 
 /**
- * A source whose plain data is already known (parsed in a worker thread) and whose YAML AST is
- * only built when something asks for a position in it: most files of a large repository never
- * produce a finding, so their AST is never needed on the main thread.
+ * A source whose plain data is already known (parsed in a worker thread, or kept by the build
+ * cache) and whose YAML AST is only built when something asks for a position in it: most files of
+ * a large repository never produce a finding, so their AST is never needed on the main thread. A
+ * text given as a function is read only then, too.
  */
-export function lazySource(path: string, text: string, data: unknown): SourceFile {
+export function lazySource(path: string, text: string | (() => string), data: unknown): SourceFile {
   let parsed: SourceFile | undefined;
-  const full = () => (parsed ??= parseSource(path, text));
+  let written = typeof text === 'string' ? text : undefined;
+  const textOf = () => (written ??= (text as () => string)());
+  const full = () => (parsed ??= parseSource(path, textOf()));
   return {
     path,
-    text,
+    get text() {
+      return textOf();
+    },
     data,
     syntaxErrors: [],
     get doc() {

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { errnoText } from './errno.js';
 
 /**
@@ -7,6 +7,30 @@ import { errnoText } from './errno.js';
  * (a log, a dump) that the YAML parser would chew on for minutes.
  */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file changed this recently may change again within the same tick of the file system's clock
+ * (coarse: up to 10 ms) without its stat showing it; such a stat is never trusted, as git does
+ * with a racily clean index entry.
+ */
+export const RACY_NS = 2_000_000_000n;
+
+/**
+ * The stat of a regular file, through links, as one string (size, mtime, ctime, inode, device), by
+ * which a file whose stat is unchanged is taken to have an unchanged text; undefined when it is
+ * no regular file or changed too recently to tell (see RACY_NS). ctime cannot be set back by a
+ * user and changes with any write, rename or chmod.
+ */
+export function inputStat(path: string, nowNs = BigInt(Date.now()) * 1_000_000n): string | undefined {
+  let st;
+  try {
+    st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (st === undefined || !st.isFile() || st.ctimeNs >= nowNs - RACY_NS) return undefined;
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
+}
 
 /** Input refused before it is parsed; the message names the file, and the position when there is one. */
 export class InputError extends Error {}

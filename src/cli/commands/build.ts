@@ -2,12 +2,13 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
-import { exitCodeFor, fleetCandidates, position, type KeyedFinding, type PolicyInput } from '../../lint.js';
+import { exitCodeFor, fleetCandidates, position, type KeyedFinding } from '../../lint.js';
 import { scopedBuild, type ScopedBuild } from '../../compile/scoped-build.js';
 import targetCannotExpress from '../../rules/target-cannot-express.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
 import { lintParallel, programIdentity, type ShardOutput } from '../../lint-parallel.js';
-import { BuildCache, cacheKey, loadCache } from '../../compile/build-cache.js';
+import { BuildCache, cacheKey, keyed, loadCache, vouchedFacts } from '../../compile/build-cache.js';
+import { sha256 } from '../../compile/build-cache-file.js';
 import { VERSION } from '../../version.js';
 import { TARGETS, type TargetName } from '../../compile/index.js';
 import { buildOutputs, existingDir, type BuildOutputs } from '../../compile/outputs.js';
@@ -112,11 +113,19 @@ export function registerBuild(program: Command): void {
     if (opts.out === undefined && opts.mergeInto === undefined) throw new UsageError('build needs --out DIR (or --merge-into FILE)');
     const run = resolveRun(args, opts);
     const first = run.paths.find((p) => p !== '-');
-    const inputs = withFleet(readInputs(run.paths, { ignored: run.ignored, origin: run.origin }), opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
-    // why: the same lint as `succession lint`, so a build never accepts what lint rejects. The
-    // worker threads also compile each cluster and compare its files with the output directory.
+    const location = opts.out !== undefined && (opts.cache || opts.cacheLocation !== undefined) ? (opts.cacheLocation ?? DEFAULT_CACHE) : undefined;
+    const program = `${VERSION}\u0000${programIdentity()}`;
+    const loaded = location === undefined ? undefined : loadCache(location);
+    if (loaded?.ignored !== undefined) reportFatal(`ignored the build cache ${location}: ${loaded.ignored}; it is rewritten.`);
+    const programSha = sha256(program);
+    const vouch = loaded && ((path: string, stat: string) => vouchedFacts(loaded.stored, programSha, path, stat));
+    const read = readInputs(run.paths, { ignored: run.ignored, origin: run.origin, ...(vouch ? { vouch } : {}) });
+    const inputs = withFleet(read, opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const outDir = existingDir(opts.out);
-    const cache = opts.out !== undefined && (opts.cache || opts.cacheLocation !== undefined) ? openCache(opts.cacheLocation ?? DEFAULT_CACHE, targets, opts.out, inputs) : undefined;
+    const cache = loaded && {
+      location: location!,
+      cache: new BuildCache(keyed(loaded.stored, cacheKey({ program, targets, outDir: resolve(opts.out!), fleetInputs: fleetCandidates(inputs) })), programSha),
+    };
     const scoped = cache && outDir !== undefined && opts.mergeInto === undefined ? scopedBuild(cache.cache, inputs, outDir, targets, fleetCandidates(inputs)) : undefined;
     let lintFindings: Finding[];
     let outputs: () => BuildOutputs;
@@ -191,13 +200,6 @@ const NOTE_RULES = [targetCannotExpress.id, unsafeEngineValue.id];
 /** The default --cache-location, in the working directory as ESLint's .eslintcache. */
 const DEFAULT_CACHE = '.successioncache';
 
-function openCache(location: string, targets: readonly TargetName[], out: string, inputs: readonly PolicyInput[]): { location: string; cache: BuildCache } {
-  const key = cacheKey({ program: `${VERSION}\u0000${programIdentity()}`, targets, outDir: resolve(out), fleetInputs: fleetCandidates(inputs) });
-  const loaded = loadCache(location, key);
-  if (loaded.ignored !== undefined) reportFatal(`ignored the build cache ${location}: ${loaded.ignored}; it is rewritten.`);
-  return { location, cache: new BuildCache(loaded.stored) };
-}
-
 /**
  * Keeps what this build learnt for the next one; a build whose shards could not all use the fleet
  * file in force (see lintParallel) keeps nothing. The cache is not output: failing to write it is
@@ -212,7 +214,7 @@ function saveCache(
   deployments: ReadonlyMap<string, [string, string][]> | undefined,
   scoped?: ScopedBuild,
 ): void {
-  const scope = scoped === undefined ? '' : `; built again: ${scoped.shard.files.length} changed file(s), with the ${scoped.met} unchanged cluster(s) sharing a name, cmon id or orchestrator deployment with them`;
+  const scope = scoped === undefined || scoped.shard.files.length === 0 ? '' : `; built again: ${scoped.shard.files.length} changed file(s), with the ${scoped.met} unchanged cluster(s) sharing a name, cmon id or orchestrator deployment with them`;
   reportFatal(`${c.cache.hitCount} of ${files} policy file(s) unchanged since the cached build (${c.location})${scope}.`);
   if (shards === undefined) return;
   try {
