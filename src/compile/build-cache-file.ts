@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, type BigIntStats } from 'node:fs';
 import type { Finding } from '../findings.js';
 import type { KeyedFinding, KnownText } from '../lint.js';
 import type { DocumentKind } from '../policy/schema.js';
@@ -13,7 +13,12 @@ export const MAGIC = 'succession build cache 4';
  * A generated file recorded unchanged since it was hashed: its stat, compared before its bytes are
  * trusted. ctime cannot be set back by a user and changes with any write, rename or chmod.
  */
-export type OutputStat = [sha: string, size: string, mtimeNs: string, ctimeNs: string, ino: string, dev: string];
+export type OutputStat = string;
+
+/** An OutputStat: the file's sha256, size, mtime and ctime (ns), inode and device, separated by tabs (see outputsHold). */
+export function outputStat(sha: string, st: BigIntStats): OutputStat {
+  return `${sha}\t${st.size}\t${st.mtimeNs}\t${st.ctimeNs}\t${st.ino}\t${st.dev}`;
+}
 
 /**
  * What a build must know of every file to find the clusters a change can meet (see scoped-build.ts):
@@ -83,7 +88,14 @@ export interface Stored {
   deployments: Map<string, [string, string][]>;
   /** Whether every file of the build that wrote the cache has its entry (see scoped-build.ts). */
   complete: boolean;
+  /** Where the file's checksummed body ends and its journal starts. */
+  bodyEnd: number;
+  /** How much of the file the state was read from (a torn or foreign append after it is left out); the next journal record goes there. */
+  length: number;
 }
+
+const TAB = 9;
+const NEWLINE = 10;
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -96,16 +108,24 @@ export interface LoadedCache {
 }
 
 export function empty(key: string): Stored {
-  return { key, program: '', sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map(), repoFindings: [], deployments: new Map(), complete: false };
+  return { key, program: '', sum: '', bytes: undefined, fleetPath: undefined, table: [], tableLines: [], files: new Map(), stats: new Map(), repoFindings: [], deployments: new Map(), complete: false, bodyEnd: 0, length: 0 };
 }
 
-// The file: the magic line, the sha256 of the rest, then lines of a letter, a tab and fields:
-// P program, K key, F fleet path (JSON), T a shared finding (JSON), S path (JSON) and the six fields
-// of its OutputStat (hex and decimal digits) separated by tabs, E path (JSON), sha, stat, the letters
-// of the KnownText flags that hold (f, d, p) and the EntryFields (JSON each) separated by tabs, R a repository-wide finding's key and the finding (JSON each), D a
-// deployment's name and its generated files (JSON each), C (with nothing after the tab) when every
-// file of the build has its entry. JSON never holds a raw tab.
+// The file: the magic line; the sha256 of the body and its length (16 digits); the body, lines of a
+// letter, a tab and fields: P program, K key, F fleet path (JSON), T a shared finding (JSON), S path
+// (JSON) and the six fields of its OutputStat (hex and decimal digits) separated by tabs, E path
+// (JSON), sha, stat, the letters of the KnownText flags that hold (f, d, p) and the EntryFields
+// (JSON each) separated by tabs, R a repository-wide finding's key and the finding (JSON each), D a
+// deployment's name and its generated files (JSON each), C (nothing after the tab) when every file
+// of the build has its entry. JSON never holds a raw tab.
 // why: the stats are tab-separated, not JSON, because the bench fleet has 23,000 of them to read on every build.
+//
+// Then the journal: a build that changed a few entries appends a record rather than rewriting tens
+// of MiB. A record is a line `A`, the sha256 of its lines, their length and the offset the record
+// was written for (the file's length its writer read), then its lines: N first (the repository-wide
+// findings, the deployments and C start afresh), E for a changed file, - and a path (JSON) for a
+// file gone, S, T, R, D and C as above. A record that is torn, or was written for another offset (a
+// concurrent build appended first), ends the journal: what is before it is one build's whole state.
 
 /** Reads the cache at `file`; a missing, corrupt or foreign file gives an empty cache (see keyed). */
 export function loadCache(file: string): LoadedCache {
@@ -115,13 +135,28 @@ export function loadCache(file: string): LoadedCache {
   } catch {
     return { stored: empty('') };
   }
-  const first = bytes.indexOf(10);
-  const second = bytes.indexOf(10, first + 1);
+  const first = bytes.indexOf(NEWLINE);
+  const second = bytes.indexOf(NEWLINE, first + 1);
   if (first < 0 || bytes.toString('latin1', 0, first) !== MAGIC || second < 0) return { stored: empty(''), ignored: 'not a succession build cache' };
   const sum = bytes.toString('latin1', first + 1, second);
-  if (sha256(bytes.subarray(second + 1)) !== sum) return { stored: empty(''), ignored: 'corrupt (its checksum does not match)' };
+  const head = /^([0-9a-f]{64}) ([0-9]{16})$/.exec(sum);
+  const bodyEnd = second + 1 + Number(head?.[2] ?? 0);
+  if (head === null || bodyEnd > bytes.length || sha256(bytes.subarray(second + 1, bodyEnd)) !== head[1]) return { stored: empty(''), ignored: 'corrupt (its checksum does not match)' };
   try {
-    return { stored: parseBody(bytes, second + 1, sum) };
+    const stored = parseLines(bytes, second + 1, bodyEnd, { ...empty(''), sum, bytes, bodyEnd });
+    if (stored.key === '') throw new Error('no key');
+    let at = bodyEnd;
+    for (;;) {
+      const end = bytes.indexOf(NEWLINE, at);
+      const record = end < 0 ? null : /^A\t([0-9a-f]{64})\t([0-9]+)\t([0-9]+)$/.exec(bytes.toString('latin1', at, end));
+      if (record === null || Number(record[3]) !== at) break;
+      const to = end + 1 + Number(record[2]);
+      if (to > bytes.length || sha256(bytes.subarray(end + 1, to)) !== record[1]) break;
+      parseLines(bytes, end + 1, to, stored);
+      at = to;
+    }
+    stored.length = at;
+    return { stored };
   } catch {
     return { stored: empty(''), ignored: 'corrupt' };
   }
@@ -144,24 +179,27 @@ export function flagLetters(k: Omit<KnownText, 'sha'>): string {
   return `${k.mayBeFleet ? 'f' : ''}${k.directives ? 'd' : ''}${k.policy ? 'p' : ''}`;
 }
 
-const TAB = 9;
-const NEWLINE = 10;
 
-function parseBody(bytes: Buffer, from: number, sum: string): Stored {
-  const stored: Stored = { ...empty(''), sum, bytes };
-  let keyed = false;
-  for (let start = from; start < bytes.length; ) {
+/** Reads the lines from `from` to `to` into `stored`: the body (into an empty one), or a journal record. */
+function parseLines(bytes: Buffer, from: number, to: number, stored: Stored): Stored {
+  const body = stored.key === '';
+  for (let start = from; start < to; ) {
     let end = bytes.indexOf(NEWLINE, start);
-    if (end < 0) end = bytes.length;
+    if (end < 0 || end > to) end = to;
     if (bytes[start + 1] !== TAB) throw new Error('bad line');
     const kind = String.fromCharCode(bytes[start]!);
     const rest = () => bytes.toString('utf8', start + 2, end);
-    if (kind === 'P' && !keyed) {
-      stored.program = rest();
-    } else if (!keyed) {
-      if (kind !== 'K') throw new Error('no key');
-      stored.key = rest();
-      keyed = true;
+    if (body && stored.key === '') {
+      if (kind === 'P') stored.program = rest();
+      else if (kind === 'K') stored.key = rest();
+      else throw new Error('no key');
+    } else if (!body && start === from) {
+      if (kind !== 'N') throw new Error('bad record');
+      stored.repoFindings = [];
+      stored.deployments = new Map();
+      stored.complete = false;
+    } else if (kind === '-' && !body) {
+      stored.files.delete(JSON.parse(rest()) as string);
     } else if (kind === 'E') {
       const tabs = [start + 1];
       for (let i = 0; i < 4; i++) {
@@ -184,22 +222,19 @@ function parseBody(bytes: Buffer, from: number, sum: string): Stored {
     } else if (kind === 'S') {
       const a = bytes.indexOf(TAB, start + 2);
       if (a < 0 || a >= end) throw new Error('bad stat');
-      const stat = bytes.toString('latin1', a + 1, end).split('\t');
-      if (stat.length !== 6) throw new Error('bad stat');
-      stored.stats.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, stat as OutputStat);
+      stored.stats.set(JSON.parse(bytes.toString('utf8', start + 2, a)) as string, bytes.toString('latin1', a + 1, end));
     } else if (kind === 'T') {
       stored.table.push(JSON.parse(rest()) as Finding);
       stored.tableLines.push(bytes.toString('utf8', start, end));
     } else if (kind === 'C') {
       stored.complete = true;
-    } else if (kind === 'F') {
+    } else if (kind === 'F' && body) {
       stored.fleetPath = (JSON.parse(rest()) as string | null) ?? undefined;
     } else {
       throw new Error('bad line');
     }
     start = end + 1;
   }
-  if (!keyed) throw new Error('no key');
   return stored;
 }
 
@@ -242,95 +277,5 @@ export function entryLine(path: string, known: KnownText, stat: string | undefin
     parts.push(json);
   }
   return `E\t${JSON.stringify(path)}\t${known.sha}\t${stat ?? ''}\t${flagLetters(known)}\t${parts.join('\t')}`;
-}
-
-const NEWLINE_BYTE = Buffer.from('\n');
-
-/**
- * Writes a cache file a megabyte at a time (a whole cache held at once is tens of MiB more peak
- * RSS), the checksum line first as a placeholder, filled in at the end.
- */
-export class LineWriter {
-  private readonly fd: number;
-  private readonly hash = createHash('sha256');
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private readonly sumAt = Buffer.byteLength(`${MAGIC}\n`);
-
-  constructor(private readonly file: string) {
-    this.fd = openSync(file, 'w', 0o644);
-    writeSync(this.fd, `${MAGIC}\n${'0'.repeat(64)}\n`);
-  }
-
-  line(l: string | Buffer): void {
-    const b = typeof l === 'string' ? Buffer.from(l, 'utf8') : l;
-    this.chunks.push(b, NEWLINE_BYTE);
-    this.size += b.length + 1;
-    if (this.size >= 1 << 20) this.flush();
-  }
-
-  private flush(): void {
-    const b = Buffer.concat(this.chunks);
-    this.hash.update(b);
-    writeSync(this.fd, b);
-    this.chunks = [];
-    this.size = 0;
-  }
-
-  close(): void {
-    this.flush();
-    writeSync(this.fd, this.hash.digest('hex'), this.sumAt, 'latin1');
-    closeSync(this.fd);
-  }
-
-  /** Closes and removes the file after a failure. */
-  abandon(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    try {
-      unlinkSync(this.file);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/**
- * Copies the lines of `entries` from the cache file, if it is still the one loaded (its checksum
- * line is `sum`: another build may have replaced it since, and then they are left out). Read
- * through one descriptor, so that a replacement meanwhile cannot mix two files. Whether they were copied.
- */
-export function copyEntries(file: string, sum: string, entries: Iterable<Entry>, out: LineWriter): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
-    readSync(fd, head, 0, head.length, 0);
-    if (head.toString('latin1', MAGIC.length + 1) !== sum) return false;
-    // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
-    // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
-    const runs: Entry[][] = [];
-    for (const e of entries) {
-      const last = runs[runs.length - 1];
-      if (last !== undefined && last[last.length - 1]!.end + 1 === e.lineStart && e.end - last[0]!.lineStart <= 1 << 20) last.push(e);
-      else runs.push([e]);
-    }
-    for (const run of runs) {
-      const from = run[0]!.lineStart;
-      const b = Buffer.allocUnsafe(run[run.length - 1]!.end - from);
-      if (readSync(fd, b, 0, b.length, from) !== b.length) throw new Error(`${file} is shorter than when it was read`);
-      out.line(b);
-    }
-    return true;
-  } finally {
-    closeSync(fd);
-  }
 }
 

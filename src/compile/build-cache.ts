@@ -7,7 +7,8 @@ import { mayBeFleet } from '../policy/fleet-candidate.js';
 import { isPolicyDocument } from '../policy/schema.js';
 import { DIRECTIVE_MARK } from '../suppress.js';
 import { RACY_NS } from '../util/input-file.js';
-import { MAGIC, LineWriter, copyEntries, entryField, entryLine, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
+import { MAGIC, entryField, entryLine, outputStat, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
+import { LineWriter, appendRecord, copyEntries } from './build-cache-write.js';
 import { findingKey } from './index.js';
 
 export { keyed, loadCache, vouchedFacts, type LoadedCache } from './build-cache-file.js';
@@ -36,10 +37,6 @@ export function cacheKey(k: CacheKey): string {
   return sha256(JSON.stringify([MAGIC, k.program, k.targets, k.outDir, fleet]));
 }
 
-function sameStat(r: OutputStat, st: BigIntStats): boolean {
-  return r[1] === String(st.size) && r[2] === String(st.mtimeNs) && r[3] === String(st.ctimeNs) && r[4] === String(st.ino) && r[5] === String(st.dev);
-}
-
 /**
  * Whether each of `outputs` has the content of its hash under `outDir`: by the stat recorded when
  * it was last hashed, else by hashing its bytes (then recorded in `stats`, unless racy).
@@ -55,7 +52,7 @@ export function outputsHold(outDir: string, outputs: readonly [string, string][]
     }
     if (st === undefined || !st.isFile()) return false;
     const r = old.get(rel);
-    if (r !== undefined && r[0] === sha && sameStat(r, st)) {
+    if (r !== undefined && r === outputStat(sha, st)) {
       stats.set(rel, r);
       continue;
     }
@@ -68,7 +65,7 @@ export function outputsHold(outDir: string, outputs: readonly [string, string][]
     if (sha256(bytes) !== sha) return false;
     const after = lstatSync(file, { bigint: true, throwIfNoEntry: false });
     if (after !== undefined && after.ctimeNs === st.ctimeNs && after.ctimeNs < nowNs - RACY_NS) {
-      stats.set(rel, [sha, String(after.size), String(after.mtimeNs), String(after.ctimeNs), String(after.ino), String(after.dev)]);
+      stats.set(rel, outputStat(sha, after));
     }
   }
   return true;
@@ -144,7 +141,7 @@ export class BuildCache {
     const unchanged = shards.every((s) => s.files.length === 0) && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath && (this.stored.complete || deployments === undefined);
     if (unchanged) return;
     const table = [...this.stored.table];
-    const tableLines = [...this.stored.tableLines];
+    const tableLines: string[] = [];
     const tableAt = new Map(table.map((f, i) => [findingKey(f), i]));
     const intern = (f: Finding) => {
       const k = findingKey(f);
@@ -156,6 +153,45 @@ export class BuildCache {
       }
       return at;
     };
+    // The files just done: their entries, and whether every one of them could be kept.
+    const entries: string[] = [];
+    let complete = deployments !== undefined;
+    for (const s of shards) {
+      const valid = new Map(s.valid.map((v) => [v.path, v]));
+      const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
+      for (const f of s.files) {
+        const facts = this.facts.get(f.path);
+        if (facts === undefined) continue;
+        const v = valid.get(f.path);
+        const c = compiled.get(f.path);
+        const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
+        const own = extra.filter((x) => x.file === f.path);
+        const notes = own.filter((x) => x.severity === 'info');
+        const line = entryLine(f.path, facts.known, facts.stat, {
+          head: [
+            [v?.kind ?? 'cluster', v !== undefined, c?.name ?? null, c?.cmonId ?? null, c?.deployment ?? null],
+            s.findings.slice(f.from, f.to),
+            [own.filter((x) => x.severity !== 'info'), extra.filter((x) => x.file !== f.path).map(intern), c?.outputs ?? [], notes.length],
+          ],
+          data: v?.data ?? null,
+          notes,
+        });
+        if (line !== undefined) entries.push(line);
+        else complete = false;
+      }
+    }
+    const results = [
+      ...repoFindings.map((r) => `R\t${JSON.stringify(r.key)}\t${JSON.stringify(r.finding)}`),
+      ...[...(deployments ?? [])].map(([name, outputs]) => `D\t${JSON.stringify(name)}\t${JSON.stringify(outputs)}`),
+      ...tableLines,
+    ];
+    const statLine = (rel: string, st: OutputStat) => `S\t${JSON.stringify(rel)}\t${st}`;
+    if (fleetPath === this.stored.fleetPath) {
+      const written = new Set(entries.map((l) => l.slice(2, l.indexOf('\t', 2))));
+      const gone = [...this.stored.files.keys()].filter((p) => !this.hits.has(p) && !written.has(JSON.stringify(p))).map((p) => `-\t${JSON.stringify(p)}`);
+      const stats = [...this.stats].filter(([rel, st]) => this.stored.stats.get(rel) !== st).map(([rel, st]) => statLine(rel, st));
+      if (appendRecord(file, this.stored, [...stats, ...gone, ...entries, ...results, ...(complete ? ['C\t'] : [])])) return;
+    }
     try {
       // why: not recursive (see makeDirs in emit.ts); a cache location two directories deep must exist but for its last.
       mkdirSync(dirname(file));
@@ -168,36 +204,13 @@ export class BuildCache {
       out.line(`P\t${this.program}`);
       out.line(`K\t${this.stored.key}`);
       out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
-      for (const [rel, st] of this.stats) out.line(`S\t${JSON.stringify(rel)}\t${st.join('\t')}`);
-      let complete = this.hits.size === 0 || copyEntries(file, this.stored.sum, this.hits.values(), out);
-      for (const s of shards) {
-        const valid = new Map(s.valid.map((v) => [v.path, v]));
-        const compiled = new Map((s.clusterOutputs ?? []).map((c) => [c.path, c]));
-        for (const f of s.files) {
-          const facts = this.facts.get(f.path);
-          if (facts === undefined) continue;
-          const v = valid.get(f.path);
-          const c = compiled.get(f.path);
-          const extra = (c?.extra ?? []).map((i) => s.extraFindings[i]!);
-          const own = extra.filter((x) => x.file === f.path);
-          const notes = own.filter((x) => x.severity === 'info');
-          const line = entryLine(f.path, facts.known, facts.stat, {
-            head: [
-              [v?.kind ?? 'cluster', v !== undefined, c?.name ?? null, c?.cmonId ?? null, c?.deployment ?? null],
-              s.findings.slice(f.from, f.to),
-              [own.filter((x) => x.severity !== 'info'), extra.filter((x) => x.file !== f.path).map(intern), c?.outputs ?? [], notes.length],
-            ],
-            data: v?.data ?? null,
-            notes,
-          });
-          if (line !== undefined) out.line(line);
-          else complete = false;
-        }
-      }
-      for (const r of repoFindings) out.line(`R\t${JSON.stringify(r.key)}\t${JSON.stringify(r.finding)}`);
-      for (const [name, outputs] of deployments ?? []) out.line(`D\t${JSON.stringify(name)}\t${JSON.stringify(outputs)}`);
-      for (const l of tableLines) out.line(l);
-      if (complete && deployments !== undefined) out.line('C\t');
+      for (const [rel, st] of this.stats) out.line(statLine(rel, st));
+      // why: entries that could not be copied (another build replaced the file) leave the state incomplete.
+      if (this.hits.size > 0 && !copyEntries(file, this.stored.sum, this.hits.values(), out)) complete = false;
+      for (const l of entries) out.line(l);
+      for (const l of this.stored.tableLines) out.line(l);
+      for (const l of results) out.line(l);
+      if (complete) out.line('C\t');
       out.close();
       renameSync(temp, file);
     } catch (e) {

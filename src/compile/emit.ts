@@ -134,16 +134,15 @@ export function compareArtifacts(outDir: string | undefined, artifacts: readonly
 
 /**
  * The drift of `outDir` from a comparison: its stale and missing files, and any other file under
- * the managed subdirectories (one per target) as extra. Reads directories only.
+ * the managed subdirectories (one per target) as extra. Reads directories only, unless `files`
+ * already lists what is under them.
  */
-export function diffTree(outDir: string, comparison: Comparison, managedDirs: readonly string[]): Drift[] {
+export function diffTree(outDir: string, comparison: Comparison, managedDirs: readonly string[], files?: readonly string[]): Drift[] {
   const exists = checkOutDir(outDir);
   const drift: Drift[] = comparison.changed.map((c) => ({ path: c.path, kind: c.kind }));
   if (exists) {
     const wanted = new Set(comparison.paths);
-    for (const d of managedDirs) {
-      for (const rel of walk(outDir, d)) if (!wanted.has(rel)) drift.push({ path: rel, kind: 'extra' });
-    }
+    for (const rel of files ?? managedDirs.flatMap((d) => walk(outDir, d))) if (!wanted.has(rel)) drift.push({ path: rel, kind: 'extra' });
   }
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -186,18 +185,23 @@ function isRunning(pid: number): boolean {
 /**
  * Deletes temporary files a killed build left in the managed directories (a kill between write
  * and rename leaves one; the target itself is still whole). Files of a build that is still
- * running are left alone. Returns the paths removed, relative.
+ * running are left alone. Returns the paths removed and the files left, relative (diffTree need
+ * not walk the directories again).
  */
-export function removeStaleTemps(outDir: string, managedDirs: readonly string[]): string[] {
-  if (!checkOutDir(outDir)) return [];
+export function removeStaleTemps(outDir: string, managedDirs: readonly string[]): { removed: string[]; remaining: string[] } {
+  if (!checkOutDir(outDir)) return { removed: [], remaining: [] };
   const removed: string[] = [];
+  const remaining: string[] = [];
   for (const d of managedDirs) {
     for (const rel of walk(outDir, d)) {
       const f = join(outDir, rel);
       const pid = TEMP_FILE.exec(basename(f))?.[1];
       // why: a temporary file with this process's own id is from an earlier build that had the same
       // pid (containers start every run as the same pid); left alone, it would block writing that file.
-      if (pid === undefined || (Number(pid) !== process.pid && isRunning(Number(pid)))) continue;
+      if (pid === undefined || (Number(pid) !== process.pid && isRunning(Number(pid)))) {
+        remaining.push(rel);
+        continue;
+      }
       try {
         unlinkSync(f);
       } catch (e) {
@@ -206,7 +210,7 @@ export function removeStaleTemps(outDir: string, managedDirs: readonly string[])
       removed.push(rel);
     }
   }
-  return removed.sort();
+  return { removed: removed.sort(), remaining };
 }
 
 export interface FileToWrite {

@@ -18,7 +18,7 @@ describe('temporary file left by a killed build with the same pid as this one', 
     mkdirSync(join(out, 'cmon'), { recursive: true });
     const stale = `.cmon_1.cnf.succession-${process.pid}.tmp`;
     writeFileSync(join(out, 'cmon', stale), 'cluster_id=1\nhalf-writ');
-    expect(removeStaleTemps(out, ['cmon'])).toEqual([`cmon/${stale}`]);
+    expect(removeStaleTemps(out, ['cmon']).removed).toEqual([`cmon/${stale}`]);
     const r = await writeFiles([{ file: join(out, 'cmon', 'cmon_1.cnf'), content: 'cluster_id=1\n', label: 'cmon/cmon_1.cnf' }]);
     expect(r.written).toEqual(['cmon/cmon_1.cnf']);
     expect(readFileSync(join(out, 'cmon', 'cmon_1.cnf'), 'utf8')).toBe('cluster_id=1\n');
@@ -31,7 +31,7 @@ describe('temporary file left by a killed build with the same pid as this one', 
     const live = join(out, 'mha', '.shop.cnf.succession-1.tmp');
     writeFileSync(live, 'being written');
     expect(process.pid).not.toBe(1);
-    expect(removeStaleTemps(out, ['mha'])).toEqual([]);
+    expect(removeStaleTemps(out, ['mha']).removed).toEqual([]);
     expect(existsSync(live)).toBe(true);
   });
 });

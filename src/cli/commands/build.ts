@@ -271,8 +271,9 @@ async function write(opts: BuildOptions, targets: TargetName[], outputs: BuildOu
   let extra: Drift[] = [];
   let total = 0;
   if (opts.out !== undefined) {
-    for (const t of removeStaleTemps(opts.out, targets)) reportFatal(`removed ${join(opts.out, t)}, left by an interrupted build.`);
-    extra = diffTree(opts.out, outputs.comparison, targets).filter((d) => d.kind === 'extra');
+    const { removed, remaining } = removeStaleTemps(opts.out, targets);
+    for (const t of removed) reportFatal(`removed ${join(opts.out, t)}, left by an interrupted build.`);
+    extra = diffTree(opts.out, outputs.comparison, targets, remaining).filter((d) => d.kind === 'extra');
     // why: the files found equal to the build's are not read again; writeFiles still compares the others.
     files.push(...treeFiles(opts.out, outputs.comparison.changed));
     total += outputs.comparison.paths.length;
