@@ -7,7 +7,7 @@ import { mayBeFleet } from '../policy/fleet-candidate.js';
 import { isPolicyDocument } from '../policy/schema.js';
 import { DIRECTIVE_MARK } from '../suppress.js';
 import { RACY_NS } from '../util/input-file.js';
-import { MAGIC, entryField, entryLine, outputStat, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
+import { MAGIC, entryField, entryLine, flagLetters, outputStat, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
 import { LineWriter, appendRecord, copyEntries } from './build-cache-write.js';
 import { findingKey } from './index.js';
 
@@ -77,6 +77,8 @@ export class BuildCache {
   readonly facts = new Map<string, { known: KnownText; stat?: string }>();
   /** The entries the cache answers for. */
   readonly hits = new Map<string, Entry>();
+  /** Lines of hits whose file's stat can now be trusted where it could not be when recorded: kept for the next cache instead of their old lines. */
+  private readonly restated = new Map<string, string>();
   /** The outputs verified by this build, for the next one. */
   readonly stats = new Map<string, OutputStat>();
 
@@ -111,7 +113,7 @@ export class BuildCache {
       const bytes = this.stored.bytes!;
       const [[kind, valid], findings, [own, sharedAt, outputs, notes]] = entryField(bytes, e, 'head');
       if (!outputsHold(outDir, outputs, this.stored.stats, this.stats, nowNs)) continue;
-      this.hits.set(input.path, e);
+      this.hit(input.path, e, bytes);
       const from = output.findings.length;
       output.findings.push(...findings);
       output.files.push({ path: input.path, from, to: output.findings.length });
@@ -123,6 +125,16 @@ export class BuildCache {
     for (const i of shared) output.extraFindings.push(this.stored.table[i]!);
     this.stored.bytes = undefined;
     return { paths: new Set(this.hits.keys()), output };
+  }
+
+  /** Records that the cache answers for `path` with `entry`, read from `bytes`. */
+  hit(path: string, entry: Entry, bytes: Buffer): void {
+    this.hits.set(path, entry);
+    const stat = this.facts.get(path)?.stat;
+    // why: a file the cache met too soon after a change has no stat recorded; now it can have one, and need not be read next time.
+    if (stat !== undefined && stat !== entry.stat) {
+      this.restated.set(path, `E\t${JSON.stringify(path)}\t${entry.sha}\t${stat}\t${flagLetters(entry.known)}\t${bytes.toString('utf8', entry.fieldsStart, entry.end)}`);
+    }
   }
 
   /** How many files the cache answered for. */
@@ -138,7 +150,13 @@ export class BuildCache {
   save(file: string, fleetPath: string | undefined, shards: readonly ShardOutput[], repoFindings: readonly KeyedFinding[], deployments: ReadonlyMap<string, [string, string][]> | undefined): void {
     const sameStats = this.stats.size === this.stored.stats.size && [...this.stats].every(([k, st]) => this.stored.stats.get(k) === st);
     // why: with no file changed the repository-wide findings and the deployment files are those of the build that wrote the cache.
-    const unchanged = shards.every((s) => s.files.length === 0) && this.hits.size === this.stored.files.size && sameStats && fleetPath === this.stored.fleetPath && (this.stored.complete || deployments === undefined);
+    const unchanged =
+      shards.every((s) => s.files.length === 0) &&
+      this.hits.size === this.stored.files.size &&
+      this.restated.size === 0 &&
+      sameStats &&
+      fleetPath === this.stored.fleetPath &&
+      (this.stored.complete || deployments === undefined);
     if (unchanged) return;
     const table = [...this.stored.table];
     const tableLines: string[] = [];
@@ -154,7 +172,7 @@ export class BuildCache {
       return at;
     };
     // The files just done: their entries, and whether every one of them could be kept.
-    const entries: string[] = [];
+    const entries: string[] = [...this.restated.values()];
     let complete = deployments !== undefined;
     for (const s of shards) {
       const valid = new Map(s.valid.map((v) => [v.path, v]));
@@ -206,7 +224,8 @@ export class BuildCache {
       out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
       for (const [rel, st] of this.stats) out.line(statLine(rel, st));
       // why: entries that could not be copied (another build replaced the file) leave the state incomplete.
-      if (this.hits.size > 0 && !copyEntries(file, this.stored.sum, this.hits.values(), out)) complete = false;
+      const copied = [...this.hits].filter(([path]) => !this.restated.has(path)).map(([, e]) => e);
+      if (copied.length > 0 && !copyEntries(file, this.stored.sum, copied, out)) complete = false;
       for (const l of entries) out.line(l);
       for (const l of this.stored.tableLines) out.line(l);
       for (const l of results) out.line(l);
