@@ -312,8 +312,10 @@ const EDITS: Record<string, Edit> = {
     if (!existsSync(plain)) return undefined;
     const files = [...fileTree(plain).keys()];
     if (files.length === 0) return undefined;
+    // why: a cluster's own files are what the cache answers for; a deployment's are compiled anew on every build.
+    const own = files.filter((f) => !/^orchestrator\/[^/]+\/(?!meta\/)/.test(f));
     const how = rand.pick(['append', 'same size and mtime', 'delete', 'extra']);
-    const rel = how === 'extra' ? 'cmon/cmon_999.cnf' : rand.pick(files);
+    const rel = how === 'extra' ? 'cmon/cmon_999.cnf' : rand.pick(own.length > 0 && rand.int(3) > 0 ? own : files);
     for (const out of outs) {
       const file = join(out, rel);
       if (how === 'delete') rmSync(file);
