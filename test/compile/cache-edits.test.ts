@@ -396,14 +396,14 @@ function randFrom(picks: number[]): Rand {
   return { int, pick: (xs) => xs[int(xs.length)]! };
 }
 
-const CACHE_LINE = /^succession: ([0-9]+) of ([0-9]+) policy file\(s\) unchanged since the cached build \(.*\)\.$/;
+const CACHE_LINE = /^succession: ([0-9]+) of ([0-9]+) policy file\(s\) unchanged since the cached build \([^)]*\)(?:; built again: [0-9]+ changed file\(s\), with the [0-9]+ unchanged cluster\(s\) sharing a name, cmon id or orchestrator deployment with them)?\.$/;
 
 const tmp = tempDirs('succession-cache-edits-');
 
 describe('succession build --cache over random edits to a policy repository', () => {
   it('reports and writes exactly what a build without the cache does, after every edit', { timeout: 240_000 }, () => {
     // What the sequences exercised: a seed whose sequences miss part of it judges nothing there.
-    const seen = { built: 0, refused: 0, rebuiltAfterHandEdit: 0, findingsMovedInUntouchedFile: 0, findingGoneFromUntouchedFile: 0, reverts: 0, edits: new Set<string>() };
+    const seen = { scoped: 0, built: 0, refused: 0, rebuiltAfterHandEdit: 0, findingsMovedInUntouchedFile: 0, findingGoneFromUntouchedFile: 0, reverts: 0, edits: new Set<string>() };
     let run = 0;
     fc.assert(
       fc.property(sequenceArb, ({ focus, edits }) => {
@@ -452,6 +452,7 @@ describe('succession build --cache over random edits to a policy repository', ()
           const cacheLines = lines.filter((l) => CACHE_LINE.test(l));
           expect(cacheLines, `${what}\nthe cache's own line`).toHaveLength(1);
           const [, hit, total] = CACHE_LINE.exec(cacheLines[0]!)!;
+          if (cacheLines[0]!.includes('built again')) seen.scoped++;
           expect(Number(total), `${what}\n${cacheLines[0]}`).toBe(written.size);
           expect(Number(hit), `${what}\n${cacheLines[0]}`).toBeLessThanOrEqual(written.size);
           expect(lines.filter((l) => !CACHE_LINE.test(l)), `${what}\nstandard error other than the cache's line`).toEqual(without.stderr.split('\n'));
@@ -527,6 +528,7 @@ describe('succession build --cache over random edits to a policy repository', ()
     );
     expect([...seen.edits].sort(), 'every edit of the catalogue was made').toEqual(Object.keys(EDITS).sort());
     // why: a catalogue whose edits always broke the build would compare nothing but findings.
+    expect(seen.scoped, 'builds scoped to a change (src/compile/scoped-build.ts)').toBeGreaterThanOrEqual(2 * RUNS);
     expect(seen.built).toBeGreaterThan(2 * RUNS);
     expect(seen.refused).toBeGreaterThan(RUNS);
     expect(seen.rebuiltAfterHandEdit, 'builds that had to notice a generated file edited by hand').toBeGreaterThanOrEqual(3);
