@@ -36,13 +36,22 @@ export function programIdentity(): string {
   }
 }
 
-/** Splits inputs into `n` contiguous shards of about equal text size (the parse cost). */
-export function shard(inputs: readonly PolicyInput[], n: number): PolicyInput[][] {
+/**
+ * How much more of the text the first shard (this thread's) takes than each other shard: a worker
+ * first starts an isolate and loads the code, and its smaller young generation (see below) costs it
+ * more garbage collection. Measured on the bench fleet with two shards of equal text size, this
+ * thread waited 0.7 s of its 5 s for the worker.
+ */
+export const FIRST_SHARD_WEIGHT = 1.14;
+
+/** Splits inputs into `n` contiguous shards of about equal parse cost (text size), the first weighted by FIRST_SHARD_WEIGHT. */
+export function shard(inputs: readonly PolicyInput[], n: number, firstWeight = FIRST_SHARD_WEIGHT): PolicyInput[][] {
   const total = inputs.reduce((sum, i) => sum + i.text.length, 0);
+  const unit = total / (firstWeight + n - 1);
   const shards: PolicyInput[][] = [[]];
   let size = 0;
   for (const input of inputs) {
-    if (size >= (total / n) * shards.length && shards.length < n) shards.push([]);
+    if (size >= unit * (firstWeight + shards.length - 1) && shards.length < n) shards.push([]);
     shards[shards.length - 1]!.push(input);
     size += input.text.length;
   }
