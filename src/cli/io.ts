@@ -32,8 +32,8 @@ export interface ReadOptions {
   /** Where a path came from when not from the command line (a configuration file's line), for messages. */
   origin?: (path: string) => string | undefined;
   /**
-   * Record each file's stat (PolicyInput.stat), and take the text of a file whose stat this
-   * vouches for as known (PolicyInput.known): it is then read only when used. The build cache.
+   * The build cache's: record each file's stat (PolicyInput.stat), and take the text of a file
+   * whose stat this vouches for as known (PolicyInput.known), to be read only when used.
    */
   vouch?: (path: string, stat: string) => KnownText | undefined;
 }

@@ -70,7 +70,7 @@ export interface Entry {
 
 export interface Stored {
   key: string;
-  /** The program that wrote the cache (see MAGIC's line): only its own facts of a text are trusted. */
+  /** The program that wrote the cache (its P line, a sha256): only its own facts of a text are trusted. */
   program: string;
   /** The checksum line of the file read (the entries' offsets are into it). */
   sum: string;

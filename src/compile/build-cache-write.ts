@@ -60,6 +60,13 @@ export class LineWriter {
   }
 }
 
+/** Whether the open cache file is the one whose checksum line was `sum` when it was loaded. */
+function isLoaded(fd: number, sum: string): boolean {
+  const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
+  readSync(fd, head, 0, head.length, 0);
+  return head.toString('latin1', MAGIC.length + 1) === sum;
+}
+
 /**
  * Copies the lines of `entries` from the cache file, if it is still the one loaded (its checksum
  * line is `sum`: another build may have replaced it since, and then they are left out). Read
@@ -73,9 +80,7 @@ export function copyEntries(file: string, sum: string, entries: Iterable<Entry>,
     return false;
   }
   try {
-    const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
-    readSync(fd, head, 0, head.length, 0);
-    if (head.toString('latin1', MAGIC.length + 1) !== sum) return false;
+    if (!isLoaded(fd, sum)) return false;
     // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
     // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
     const runs: Entry[][] = [];
@@ -96,7 +101,6 @@ export function copyEntries(file: string, sum: string, entries: Iterable<Entry>,
   }
 }
 
-
 /** The journal may grow to this share of the body before a build rewrites the whole file. */
 const JOURNAL_SHARE = 0.25;
 
@@ -114,9 +118,7 @@ export function appendRecord(file: string, stored: Stored, lines: readonly strin
     return false;
   }
   try {
-    const head = Buffer.alloc(MAGIC.length + 1 + stored.sum.length);
-    readSync(fd, head, 0, head.length, 0);
-    if (head.toString('latin1', MAGIC.length + 1) !== stored.sum || fstatSync(fd).size !== stored.length) return false;
+    if (!isLoaded(fd, stored.sum) || fstatSync(fd).size !== stored.length) return false;
     writeSync(fd, Buffer.concat([Buffer.from(`A\t${sha256(body)}\t${body.length}\t${stored.length}\n`, 'latin1'), body]));
     return true;
   } finally {

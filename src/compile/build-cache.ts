@@ -14,12 +14,13 @@ import { findingKey } from './index.js';
 export { keyed, loadCache, vouchedFacts, type LoadedCache } from './build-cache-file.js';
 
 // The build cache (`build --cache`): what each policy file gave the last build — its lint findings,
-// its plain data (for the repository-wide rules and the deployment files, which are computed anew),
-// its compile findings and its generated files by hash — keyed by the sha256 of the file's text.
-// A build parses and compiles only the files whose text changed, or whose generated files are not
-// (any longer) what they should be. Everything a build reports is what a build without the cache
-// reports: the cache only ever answers for a file whose results are a function of what it checks.
-
+// its plain data (for the repository-wide rules and the deployment files), its compile findings
+// and its generated files by hash — keyed by the sha256 of the file's text, with the file's stat
+// that vouches for it; and the last build's repository-wide findings and deployment files. A build
+// parses and compiles only the files whose text changed, or whose generated files are not (any
+// longer) what they should be; with few of them, it is scoped to them (scoped-build.ts). Everything
+// a build reports is what a build without the cache reports: the cache only ever answers for a file
+// whose results are a function of what it checks.
 
 /** What every entry depends on besides its own file: a change to any of it empties the cache. */
 export interface CacheKey {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, fileTree, runBuilt, tempDirs } from './helpers.js';
+import { fileTree, runBuilt, runKilledAfter, tempDirs } from './helpers.js';
 
 // A cached build scoped to a change (src/compile/scoped-build.ts): with few policy files changed it
 // builds only them and the unchanged clusters they can meet, keeps the cache as a journal, and
@@ -185,14 +184,7 @@ describe('build --cache, scoped to a change', () => {
     const duration = performance.now() - started;
     for (let i = 0; i < 8; i++) {
       edit(join(d, `c${i % 6}.yaml`), /description: .*/, `description: Killed ${i}`);
-      await new Promise<void>((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'build', '.', '--out', 'out', '--cache', '-q'], { cwd: d, stdio: 'ignore' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), duration * (0.4 + i * 0.1));
-        child.on('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await runKilledAfter(['build', '.', '--out', 'out', '--cache', '-q'], d, duration * (0.4 + i * 0.1));
     }
     const after = run(['build', '.', '--out', 'out', '--cache', '-q'], d);
     expect(after.code).toBe(0);

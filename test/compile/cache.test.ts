@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, type CacheKey } from '../../src/compile/build-cache.js';
-import { BIN, FLEET, cluster, copyExample, fileTree, runBuilt, tempDirs } from './helpers.js';
+import { FLEET, cluster, copyExample, fileTree, runBuilt, runKilledAfter, tempDirs } from './helpers.js';
 
 // The build cache (--cache): a build with it reports and writes exactly what a build without it
 // does; it only skips parsing and compiling the policies it holds unchanged.
@@ -151,14 +150,7 @@ describe('succession build --cache', () => {
     for (let i = 0; i < 6; i++) {
       if (i % 2 === 1) write('3');
       else write('4');
-      await new Promise<void>((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'build', '.', '--out', 'out', '--cache', '-q'], { cwd: d, stdio: 'ignore' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), duration * (0.3 + i * 0.15));
-        child.on('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await runKilledAfter(['build', '.', '--out', 'out', '--cache', '-q'], d, duration * (0.3 + i * 0.15));
     }
     write('4');
     const after = run(['build', '.', '--out', 'out', '--cache', '-q'], d);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -88,4 +88,16 @@ hosts:
   ${name}-4:3306: { dc: dc2 }
   ${name}-5:3306: { dc: dc1, role: backup }
 ${extra}`;
+}
+
+/** Runs the built CLI with `args` in `cwd` and kills it with SIGKILL after `ms` (if it still runs). */
+export function runKilledAfter(args: string[], cwd: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
