@@ -60,11 +60,19 @@ export class LineWriter {
   }
 }
 
-/** Whether the open cache file is the one whose checksum line was `sum` when it was loaded. */
-function isLoaded(fd: number, sum: string): boolean {
+/** The cache file opened with `flags`, if it is the one whose checksum line was `sum` when it was loaded. */
+function openLoaded(file: string, flags: string, sum: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, flags);
+  } catch {
+    return undefined;
+  }
   const head = Buffer.alloc(MAGIC.length + 1 + sum.length);
   readSync(fd, head, 0, head.length, 0);
-  return head.toString('latin1', MAGIC.length + 1) === sum;
+  if (head.toString('latin1', MAGIC.length + 1) === sum) return fd;
+  closeSync(fd);
+  return undefined;
 }
 
 /**
@@ -73,14 +81,9 @@ function isLoaded(fd: number, sum: string): boolean {
  * through one descriptor, so that a replacement meanwhile cannot mix two files. Whether they were copied.
  */
 export function copyEntries(file: string, sum: string, entries: Iterable<Entry>, out: LineWriter): boolean {
-  let fd: number;
+  const fd = openLoaded(file, 'r', sum);
+  if (fd === undefined) return false;
   try {
-    fd = openSync(file, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    if (!isLoaded(fd, sum)) return false;
     // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
     // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
     const runs: Entry[][] = [];
@@ -111,14 +114,10 @@ const JOURNAL_SHARE = 0.25;
 export function appendRecord(file: string, stored: Stored, lines: readonly string[]): boolean {
   const body = Buffer.from(`${['N\t', ...lines].join('\n')}\n`, 'utf8');
   if (stored.sum === '' || stored.length - stored.bodyEnd + body.length > stored.bodyEnd * JOURNAL_SHARE) return false;
-  let fd: number;
+  const fd = openLoaded(file, 'a+', stored.sum);
+  if (fd === undefined) return false;
   try {
-    fd = openSync(file, 'a+');
-  } catch {
-    return false;
-  }
-  try {
-    if (!isLoaded(fd, stored.sum) || fstatSync(fd).size !== stored.length) return false;
+    if (fstatSync(fd).size !== stored.length) return false;
     writeSync(fd, Buffer.concat([Buffer.from(`A\t${sha256(body)}\t${body.length}\t${stored.length}\n`, 'latin1'), body]));
     return true;
   } finally {
