@@ -1,13 +1,8 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './compile/artifact.js';
 import { compileCluster, findingKey } from './compile/index.js';
 import { compareArtifacts, type Comparison } from './compile/emit.js';
 import { fleetOf, lintShard, type PerCluster } from './lint.js';
 import type { ClusterOutputs, ShardJob, ShardOutput } from './lint-parallel.js';
-
-/** The sha256 of a generated file's bytes (its text as UTF-8), hex. */
-export function contentHash(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
 
 /**
  * A shard's work: lint its files and, for a build, compile each cluster and compare its files with
@@ -54,7 +49,7 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
           cmonId: cluster.cmon?.clusterId ?? null,
           deployment: cluster.orchestrator?.deployment ?? null,
           extra,
-          outputs: artifacts.map((a) => [a.path, contentHash(a.content)]),
+          outputs: artifacts.map((a) => [a.path, sha256(a.content)]),
         });
       }
       return fresh;

@@ -26,9 +26,9 @@ export interface CompileResult {
 export const TARGETS = ['cmon', 'orchestrator', 'mha'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
-/** sha256 of a text (as UTF-8), hex. One-shot: a Hash object for each of 23,000 small files cost more than the hashing. */
-export function sha256(text: string): string {
-  return hash('sha256', text, 'hex');
+/** sha256 of a text (as UTF-8) or of bytes, hex. One-shot: a Hash object for each of 23,000 small files cost more than the hashing. */
+export function sha256(data: string | Buffer): string {
+  return hash('sha256', data, 'hex');
 }
 
 /**

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, type BigIntStats } from 'node:fs';
 import type { Finding } from '../findings.js';
 import type { KeyedFinding, KnownText } from '../lint.js';
 import type { DocumentKind } from '../policy/schema.js';
+import { sha256 } from './artifact.js';
 
 // The build cache's file (see build-cache.ts): its format, reading it, and writing it.
 
@@ -97,9 +97,6 @@ export interface Stored {
 const TAB = 9;
 const NEWLINE = 10;
 
-export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** The cache as loaded, and why it was not used when it was not (corrupt or foreign; a changed key is not worth saying). */
 export interface LoadedCache {

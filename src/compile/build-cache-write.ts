@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { MAGIC, sha256, type Entry, type Stored } from './build-cache-file.js';
+import { sha256 } from './artifact.js';
+import { MAGIC, type Entry, type Stored } from './build-cache-file.js';
 
 // Writing the build cache's file (see build-cache-file.ts for its format).
 

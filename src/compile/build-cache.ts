@@ -7,7 +7,8 @@ import { mayBeFleet } from '../policy/fleet-candidate.js';
 import { isPolicyDocument } from '../policy/schema.js';
 import { DIRECTIVE_MARK } from '../suppress.js';
 import { RACY_NS } from '../util/input-file.js';
-import { MAGIC, entryField, entryLine, flagLetters, outputStat, sha256, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
+import { sha256 } from './artifact.js';
+import { MAGIC, entryField, entryLine, flagLetters, outputStat, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
 import { LineWriter, appendRecord, copyEntries } from './build-cache-write.js';
 import { findingKey } from './index.js';
 

@@ -8,7 +8,7 @@ import targetCannotExpress from '../../rules/target-cannot-express.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
 import { lintParallel, programIdentity, type ShardOutput } from '../../lint-parallel.js';
 import { BuildCache, cacheKey, keyed, loadCache, vouchedFacts } from '../../compile/build-cache.js';
-import { sha256 } from '../../compile/build-cache-file.js';
+import { sha256 } from '../../compile/artifact.js';
 import { VERSION } from '../../version.js';
 import { TARGETS, type TargetName } from '../../compile/index.js';
 import { buildOutputs, existingDir, type BuildOutputs } from '../../compile/outputs.js';
