@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Comparison } from './compile/emit.js';
+import type { WrittenAhead } from './compile/temp-files.js';
 import type { TargetName } from './compile/index.js';
 import { fleetCandidates, lint, mergeShards, type LintResult, type PolicyInput, type ShardResult } from './lint.js';
 
@@ -65,7 +66,10 @@ export interface CompileJob {
   outDir?: string;
   /** Also return each cluster's files by hash and its compile findings (ShardOutput.clusterOutputs), for the build cache. */
   hashes?: boolean;
+  /** The output directory of a build that writes: changed files are written ahead to temporary files there (see TempWriter). */
+  writeTo?: string;
 }
+
 
 /** One cluster's compiled files as hashes, its compile findings as indices into the shard's extraFindings, and what groups it with other clusters. */
 export interface ClusterOutputs {
@@ -91,6 +95,7 @@ export interface ShardOutput extends ShardResult {
   /** Why the output directory could not be read (reported only if the build gets as far as writing). */
   outputError?: string;
   clusterOutputs?: ClusterOutputs[];
+  written?: WrittenAhead;
 }
 
 /** Files the build cache answered for: their results as one more shard, and their paths. */
@@ -120,6 +125,11 @@ export interface ParallelResult extends LintResult {
   clusterFiles?: { comparison: Comparison; outputError?: string };
   /** The shards' own results (with a CompileJob that asks for hashes), which the build cache keeps. */
   shards?: ShardOutput[];
+  /**
+   * What the shards wrote ahead (CompileJob.writeTo), whether or not their comparison is used:
+   * the caller renames these files or deletes them.
+   */
+  written?: WrittenAhead;
 }
 
 function runWorker(job: ShardJob): Promise<ShardOutput> {
@@ -168,14 +178,16 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   const inThread = async (s: PolicyInput[]) => (await import('./shard-work.js')).runShard(job(s));
   const ran = todo.length === 0 ? [] : todo.length < minFiles || workers < 2 ? [await inThread(todo)] : await inWorkersAndHere(shard(todo, workers), job, inThread);
   const shards = opts.cached ? [...ran, opts.cached.output] : ran;
+  const ahead = ran.flatMap((s) => (s.written ? [s.written] : []));
+  const written = opts.compile?.writeTo === undefined ? undefined : { temps: ahead.flatMap((w) => w.temps), dirs: ahead.flatMap((w) => [...w.dirs]), created: ahead.flatMap((w) => w.created) };
   const merged = mergeShards(sorted, shards);
   // why: a shard that resolved another fleet file (see mergeShards) compiled against the wrong defaults.
   const fleetPath = merged.analysis.repo.fleetFiles[0]?.path;
   if (!opts.compile || shards.some((s) => s.fleetPath !== fleetPath)) {
     const { extraFindings: _, ...rest } = merged;
-    return rest;
+    return { ...rest, ...(written ? { written } : {}) };
   }
   const comparison: Comparison = { paths: shards.flatMap((s) => s.comparison!.paths), changed: shards.flatMap((s) => s.comparison!.changed) };
   const outputError = shards.find((s) => s.outputError !== undefined)?.outputError;
-  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }) }, ...(perFile ? { shards: ran } : {}) };
+  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }) }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
 }

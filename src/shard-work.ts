@@ -1,18 +1,20 @@
 import { sha256 } from './compile/artifact.js';
 import { compileCluster, findingKey } from './compile/index.js';
 import { compareArtifacts, type Comparison } from './compile/emit.js';
+import { TempWriter } from './compile/temp-files.js';
 import { fleetOf, lintShard, type PerCluster } from './lint.js';
 import type { ClusterOutputs, ShardJob, ShardOutput } from './lint-parallel.js';
 
 /**
  * A shard's work: lint its files and, for a build, compile each cluster and compare its files with
- * the output directory. Runs on a worker thread, or on the main thread when few files are left to
+ * the output directory, writing the changed ones ahead (see TempWriter) when the build writes. Runs on a worker thread, or on the main thread when few files are left to
  * do (a build whose cache answered for the others).
  */
 export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>): ShardOutput {
   const build = job.compile;
   const comparison: Comparison = { paths: [], changed: [] };
   let outputError: string | undefined;
+  const writer = build?.writeTo === undefined ? undefined : new TempWriter(build.writeTo);
   // why: a note about a fleet default is raised by every cluster that inherits it (two in three
   // notes on the bench fleet); sent once, the shard's message is a third of the size.
   const seen = new Map<string, number>();
@@ -26,7 +28,8 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
       const { artifacts, findings } = compileCluster(cluster, fleet, build.targets);
       if (outputError === undefined) {
         try {
-          compareArtifacts(build.outDir, artifacts, comparison);
+          compareArtifacts(build.outDir, artifacts, comparison, writer);
+          outputError = writer?.error;
         } catch (e) {
           outputError = (e as Error).message;
         }
@@ -55,5 +58,6 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
       return fresh;
     });
   const linted = lintShard(job.inputs, job.fleetInputs, perCluster, fleetRead);
-  return { ...linted, ...(build ? { comparison, outputError } : {}), ...(build?.hashes ? { clusterOutputs } : {}) };
+  const written = writer && { temps: writer.temps, dirs: [...writer.made], created: writer.created };
+  return { ...linted, ...(build ? { comparison, outputError } : {}), ...(build?.hashes ? { clusterOutputs } : {}), ...(written ? { written } : {}) };
 }

@@ -13,7 +13,7 @@ import { UsageError } from './io.js';
 export async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeTemp(temp, text, keptOf(path), path, true);
+    writeTemp(temp, text, keptOf(path), path, true);
     renameSync(temp, path);
   } catch (e) {
     try {

@@ -1,7 +1,8 @@
 import { errnoText } from '../util/errno.js';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { NEW_DIRECTORY_MODE, eachConcurrently, flushDirectory, flushFiles, keptOf, syncEachFile, writeTemp, type Kept } from './durable.js';
+import { eachConcurrently, flushDirectory, flushFiles, fsyncEach, keptOf, syncEachFile, writeTemp } from './durable.js';
+import { TEMP_FILE, makeDirs, tempName, type TempWriter } from './temp-files.js';
 import { OutputError } from './output-error.js';
 
 export { OutputError };
@@ -60,13 +61,15 @@ function walk(outDir: string, rel: string): string[] {
   });
 }
 
-/** A generated file that differs from what is on disk, with the bytes it should have. */
-export interface Changed {
+/**
+ * A generated file that differs from what is on disk, with the text it should have, or the
+ * temporary file that already holds that text (see TempWriter).
+ */
+export type Changed = {
   /** Relative to the output directory, `/`-separated. */
   path: string;
   kind: 'missing' | 'stale';
-  content: string;
-}
+} & ({ content: string } | { temp: string });
 
 /** Generated files held against the output directory: every path the build produces, and the ones that differ. */
 export interface Comparison {
@@ -119,15 +122,23 @@ function holds(file: string, content: string): boolean | typeof DIRECTORY | unde
 
 /**
  * Adds `artifacts` to `into`, comparing each with its file under `outDir` (undefined: there is no
- * output directory yet, every file is missing). Reads only; only changed files keep their content,
- * so a comparison of an up-to-date tree holds paths alone.
+ * output directory yet, every file is missing). Only changed files keep their content, so a
+ * comparison of an up-to-date tree holds paths alone; with a `writer`, a changed file's content
+ * goes to its temporary file at once (a directory in its place is left to writeFiles to refuse).
  */
-export function compareArtifacts(outDir: string | undefined, artifacts: readonly { path: string; content: string }[], into: Comparison = { paths: [], changed: [] }): Comparison {
+export function compareArtifacts(
+  outDir: string | undefined,
+  artifacts: readonly { path: string; content: string }[],
+  into: Comparison = { paths: [], changed: [] },
+  writer?: TempWriter,
+): Comparison {
   for (const a of artifacts) {
     into.paths.push(a.path);
     const same = outDir === undefined ? undefined : holds(join(outDir, a.path), a.content);
-    if (same === undefined) into.changed.push({ path: a.path, kind: 'missing', content: a.content });
-    else if (same !== true) into.changed.push({ path: a.path, kind: 'stale', content: a.content });
+    if (same === true) continue;
+    const kind = same === undefined ? 'missing' : 'stale';
+    const temp = writer && same !== DIRECTORY ? writer.write(a.path, a.content, same !== undefined) : undefined;
+    into.changed.push(temp === undefined ? { path: a.path, kind, content: a.content } : { path: a.path, kind, temp });
   }
   return into;
 }
@@ -147,31 +158,6 @@ export function diffTree(outDir: string, comparison: Comparison, managedDirs: re
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/**
- * `mkdir -p`. Not mkdirSync's recursive mode: on Node 20 it loops forever where mkdir(2) answers
- * ENOENT although the parent exists (`--out /proc/self/x`).
- */
-function makeDirs(dir: string, made: Set<string>): void {
-  if (made.has(dir)) return;
-  made.add(dir);
-  try {
-    mkdirSync(dir, NEW_DIRECTORY_MODE);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
-    makeDirs(dirname(dir), made);
-    mkdirSync(dir, NEW_DIRECTORY_MODE);
-  }
-}
-
-function tempName(file: string): string {
-  return join(dirname(file), `.${file.slice(dirname(file).length + 1)}.succession-${process.pid}.tmp`);
-}
-
-/** Names of the temporary files writeFiles creates. */
-const TEMP_FILE = /^\..+\.succession-([0-9]+)\.tmp$/;
-
 /** Whether a process with this id exists (a build still writing its temporary files). */
 function isRunning(pid: number): boolean {
   try {
@@ -185,15 +171,17 @@ function isRunning(pid: number): boolean {
 /**
  * Deletes temporary files a killed build left in the managed directories (a kill between write
  * and rename leaves one; the target itself is still whole). Files of a build that is still
- * running are left alone. Returns the paths removed and the files left, relative (diffTree need
- * not walk the directories again).
+ * running are left alone, and so are this build's own (`own`, relative paths), which are not
+ * listed. Returns the paths removed and the files left, relative (diffTree need not walk the
+ * directories again).
  */
-export function removeStaleTemps(outDir: string, managedDirs: readonly string[]): { removed: string[]; remaining: string[] } {
+export function removeStaleTemps(outDir: string, managedDirs: readonly string[], own: ReadonlySet<string> = new Set()): { removed: string[]; remaining: string[] } {
   if (!checkOutDir(outDir)) return { removed: [], remaining: [] };
   const removed: string[] = [];
   const remaining: string[] = [];
   for (const d of managedDirs) {
     for (const rel of walk(outDir, d)) {
+      if (own.has(rel)) continue;
       const f = join(outDir, rel);
       const pid = TEMP_FILE.exec(basename(f))?.[1];
       // why: a temporary file with this process's own id is from an earlier build that had the same
@@ -213,13 +201,20 @@ export function removeStaleTemps(outDir: string, managedDirs: readonly string[])
   return { removed: removed.sort(), remaining };
 }
 
-export interface FileToWrite {
+export type FileToWrite = {
   file: string;
-  /** Text is written as UTF-8; bytes as they are (a merged file keeps bytes that are not UTF-8). */
-  content: string | Buffer;
   /** How the file is named in messages. */
   label: string;
-}
+} & (
+  | {
+      /** Text is written as UTF-8; bytes as they are (a merged file keeps bytes that are not UTF-8). */
+      content: string | Buffer;
+    }
+  | {
+      /** The temporary file a TempWriter wrote the new content to, found changed when it did. */
+      temp: string;
+    }
+);
 
 export interface WriteResult {
   written: string[];
@@ -228,52 +223,58 @@ export interface WriteResult {
 
 /**
  * Writes files atomically, all or nothing as far as the file system allows: every changed file
- * is first written in full to a temporary file next to it; then all of them are flushed to disk
- * at once (flushFiles: one sync of the file system for a large build, where an fsync per file took
- * most of its time); only then are they renamed over their targets, and the directories flushed so
- * that the renames last. A failure before the renames removes the temporary files and leaves every
- * existing file untouched. A replaced regular file keeps its mode and owner; a new file gets
- * NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first when its target
- * is meant.
+ * is first written in full to a temporary file next to it (or was, by a TempWriter); then all of
+ * them are flushed to disk at once (flushFiles: one sync of the file system for a large build, where
+ * an fsync per file took most of its time); only then are they renamed over their targets, and the
+ * directories flushed so that the renames last. A failure before the renames removes the temporary
+ * files and leaves every existing file untouched. A replaced regular file keeps its mode and owner;
+ * a new file gets NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first
+ * when its target is meant. `made` are the directories the TempWriters wrote into.
  */
-export async function writeFiles(files: readonly FileToWrite[]): Promise<WriteResult> {
+export async function writeFiles(files: readonly FileToWrite[], made: Iterable<string> = []): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
-  const changed: { file: string; label: string; content: string | Buffer; temp: string; kept: Kept | undefined }[] = [];
-  const made = new Set<string>();
-  for (const f of files) {
-    const current = readIfExists(f.file);
-    if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
-    if (current !== undefined && current.equals(typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content)) {
-      result.unchanged.push(f.label);
-      continue;
-    }
-    try {
-      makeDirs(dirname(f.file), made);
-    } catch (e) {
-      throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
-    }
-    changed.push({ file: f.file, label: f.label, content: f.content, temp: tempName(f.file), kept: current === undefined ? undefined : keptOf(f.file) });
-  }
-  const created: string[] = [];
+  const changed: { file: string; label: string; temp: string }[] = [];
+  const dirsMade = new Set<string>(made);
+  const ahead = files.flatMap((f) => ('temp' in f ? [f.temp] : []));
+  const created = [...ahead];
+  // why: writeFiles writes at most this many; a few are flushed each on its own (see SYNCFS_FROM).
+  const each = syncEachFile(files.length);
   try {
-    const each = syncEachFile(changed.length);
-    await eachConcurrently(changed, async (f) => {
-      created.push(f.temp);
+    for (const f of files) {
+      if ('temp' in f) {
+        changed.push(f);
+        continue;
+      }
+      const current = readIfExists(f.file);
+      if (current === DIRECTORY) throw new OutputError(`cannot write ${f.file}: it is a directory`);
+      if (current !== undefined && current.equals(typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content)) {
+        result.unchanged.push(f.label);
+        continue;
+      }
       try {
-        await writeTemp(f.temp, f.content, f.kept, f.file, each);
+        makeDirs(dirname(f.file), dirsMade);
+      } catch (e) {
+        throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
+      }
+      const temp = tempName(f.file);
+      created.push(temp);
+      try {
+        writeTemp(temp, f.content, current === undefined ? undefined : keptOf(f.file), f.file, each);
       } catch (e) {
         if (e instanceof OutputError) throw e;
         throw new OutputError(`cannot write ${f.file}: ${errnoText(e)}`);
       }
-    });
-    if (!each) await flushFiles(created);
+      changed.push({ file: f.file, label: f.label, temp });
+    }
+    if (each) await fsyncEach(ahead);
+    else await flushFiles(created);
   } catch (e) {
     for (const t of created) unlinkQuietly(t);
     throw e;
   }
   // why: a directory the build made is an entry in its parent, which must last as the renames do
-  // (`made` holds every directory the files go to, new or not, and the ones made above them).
-  const dirs = new Set<string>([...made].map((d) => dirname(d)));
+  // (`dirsMade` holds every directory the files go to, new or not, and the ones made above them).
+  const dirs = new Set<string>([...dirsMade].map((d) => dirname(d)));
   for (const f of changed) {
     try {
       renameSync(f.temp, f.file);
@@ -296,8 +297,8 @@ function unlinkQuietly(file: string): void {
   }
 }
 
-/** The files writeFiles needs to put the artifacts under `outDir`; throws when it is unusable. */
-export function treeFiles(outDir: string, artifacts: readonly { path: string; content: string }[]): FileToWrite[] {
+/** The files writeFiles needs to put the artifacts (or changed files) under `outDir`; throws when it is unusable. */
+export function treeFiles(outDir: string, artifacts: readonly ({ path: string } & ({ content: string } | { temp: string }))[]): FileToWrite[] {
   checkOutDir(outDir);
-  return artifacts.map((a) => ({ file: join(outDir, a.path), content: a.content, label: a.path }));
+  return artifacts.map((a) => ({ file: join(outDir, a.path), label: a.path, ...('temp' in a ? { temp: a.temp } : { content: a.content }) }));
 }

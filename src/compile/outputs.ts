@@ -4,6 +4,7 @@ import type { Repo } from '../rules/rule.js';
 import { sha256, type Artifact } from './artifact.js';
 import { compileCluster, compileDeployments, findingKey, type TargetName } from './index.js';
 import { compareArtifacts, OutputError, type Comparison } from './emit.js';
+import type { TempWriter } from './temp-files.js';
 
 // What a build produces, held against the output directory, assembled from the two halves of the
 // compiler: every cluster's own files (on the worker threads, when they ran) and the files of whole
@@ -42,10 +43,23 @@ export function existingDir(dir: string | undefined): string | undefined {
 }
 
 /**
- * Compiles what the shards have not (every cluster, when no shards ran; the deployments always) and
- * compares it with `outDir`. The result is the same whichever thread compiled a file.
+ * `dir` when a build can write ahead into it (see TempWriter): an existing directory, or nothing yet
+ * (made when written to). Anything else is left to the writing step, which says what is wrong.
  */
-export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[], outDir: string | undefined, shards?: ShardFiles): BuildOutputs {
+export function writableDir(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? dir : undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? dir : undefined;
+  }
+}
+
+/**
+ * Compiles what the shards have not (every cluster, when no shards ran; the deployments always) and
+ * compares it with `outDir`, writing changed files ahead with `writer`. The result is the same
+ * whichever thread compiled a file.
+ */
+export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: readonly TargetName[], outDir: string | undefined, shards?: ShardFiles, writer?: TempWriter): BuildOutputs {
   const comparison: Comparison = shards?.comparison ?? { paths: [], changed: [] };
   const findings = new Map<string, Finding>();
   let outputError = shards?.outputError;
@@ -53,7 +67,8 @@ export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: re
     for (const f of found) findings.set(findingKey(f), f);
     if (outputError !== undefined) return;
     try {
-      compareArtifacts(outDir, artifacts, comparison);
+      compareArtifacts(outDir, artifacts, comparison, writer);
+      outputError = writer?.error;
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
       outputError = e.message;

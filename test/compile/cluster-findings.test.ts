@@ -7,9 +7,10 @@ import { generateFleet } from '../../bench/generate.mjs';
 import { compile, compileCluster, compileDeployments, TARGETS } from '../../src/compile/index.js';
 import { treeFiles, writeFiles } from '../../src/compile/emit.js';
 import { buildOutputs } from '../../src/compile/outputs.js';
+import { TempWriter } from '../../src/compile/temp-files.js';
 import { compareFindings } from '../../src/findings.js';
 import { analyze, type PolicyInput } from '../../src/lint.js';
-import { exampleInputs, tempDirs } from './helpers.js';
+import { exampleInputs, fileTree, tempDirs } from './helpers.js';
 
 function readTree(dir: string): PolicyInput[] {
   return readdirSync(dir).flatMap((name) => {
@@ -76,5 +77,23 @@ describe('build outputs from worker threads', () => {
     const edited = whole.artifacts.find((a) => a.path.startsWith('mha/'))!;
     writeFileSync(join(out, edited.path), `${edited.content}# hand edit\n`);
     expect((await viaShards(out)).comparison.changed).toEqual([{ path: edited.path, kind: 'stale', content: edited.content }]);
+  });
+
+  it('write each changed file ahead to its temporary file when the build writes, and the renames give the whole build', async () => {
+    const root = new URL('../../', import.meta.url);
+    const parallel = (await import(pathToFileURL(`${root.pathname}dist/lint-parallel.js`).href)) as typeof import('../../src/lint-parallel.js');
+    const generated = tmp();
+    generateFleet(generated, 30);
+    const inputs = readTree(generated);
+    const whole = compile(analyze(inputs).repo, TARGETS);
+    const out = join(tmp(), 'out');
+    const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compile: { targets: TARGETS, writeTo: out } });
+    const here = new TempWriter(out);
+    const built = buildOutputs(result.analysis.repo, TARGETS, undefined, { ...result.clusterFiles!, findings: result.extraFindings! }, here);
+    expect(built.comparison.changed.filter((c) => !('temp' in c))).toEqual([]);
+    expect(result.written!.temps.length + here.temps.length).toBe(whole.artifacts.length);
+    expect(readdirSync(out, { recursive: true }).filter((f) => !String(f).endsWith('.tmp') && !statSync(join(out, String(f))).isDirectory())).toEqual([]);
+    await writeFiles(treeFiles(out, built.comparison.changed), [...result.written!.dirs, ...here.made]);
+    expect(fileTree(out)).toEqual(new Map(whole.artifacts.map((a) => [a.path, a.content])));
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
 import { exitCodeFor, fleetCandidates, position, type KeyedFinding } from '../../lint.js';
@@ -11,10 +11,11 @@ import { BuildCache, cacheKey, keyed, loadCache, vouchedFacts } from '../../comp
 import { sha256 } from '../../compile/artifact.js';
 import { VERSION } from '../../version.js';
 import { TARGETS, type TargetName } from '../../compile/index.js';
-import { buildOutputs, existingDir, type BuildOutputs } from '../../compile/outputs.js';
+import { buildOutputs, existingDir, writableDir, type BuildOutputs } from '../../compile/outputs.js';
 import { cmonEntries, renderCnf } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
+import { TempWriter, discardWritten, type WrittenAhead } from '../../compile/temp-files.js';
 import { Notes } from '../../compile/unexpressed.js';
 import { driftDiff, MAX_DIFFS } from '../../compile/drift-diff.js';
 import { terminalText } from '../../util/terminal-text.js';
@@ -127,6 +128,9 @@ export function registerBuild(program: Command): void {
       cache: new BuildCache(keyed(loaded.stored, cacheKey({ program, targets, outDir: resolve(opts.out!), fleetInputs: fleetCandidates(inputs) })), programSha),
     };
     const scoped = cache && outDir !== undefined && opts.mergeInto === undefined ? scopedBuild(cache.cache, inputs, outDir, targets, fleetCandidates(inputs)) : undefined;
+    // why: a build that writes has its changed files written ahead to temporary files as they are compiled (see TempWriter).
+    const writeTo = opts.check || opts.out === undefined ? undefined : writableDir(opts.out);
+    const ahead: WrittenAhead[] = [];
     let lintFindings: Finding[];
     let outputs: () => BuildOutputs;
     let repo: Repo | undefined;
@@ -138,10 +142,15 @@ export function registerBuild(program: Command): void {
     } else {
       // why: the same lint as `succession lint`, so a build never accepts what lint rejects. The
       // worker threads also compile each cluster and compare its files with the output directory.
-      const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}) };
+      const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}), ...(writeTo === undefined ? {} : { writeTo }) };
       const cached = cache?.cache.lookup(inputs, outDir);
       const linted = await lintParallel(inputs, undefined, { compile: compileJob, ...(cached && cached.paths.size > 0 ? { cached } : {}) });
       const { analysis, extraFindings, clusterFiles } = linted;
+      // why: shards whose comparison is not used (see ParallelResult.clusterFiles) wrote for nothing; this thread compiles again.
+      if (linted.written) {
+        if (clusterFiles) ahead.push(linted.written);
+        else discardWritten([linted.written]);
+      }
       lintFindings = linted.findings;
       repo = analysis.repo;
       const shards = clusterFiles && { ...clusterFiles, findings: extraFindings ?? [] };
@@ -150,46 +159,57 @@ export function registerBuild(program: Command): void {
       };
       let built: BuildOutputs | undefined;
       outputs = () => {
-        if (built === undefined) save((built = buildOutputs(analysis.repo, targets, outDir, shards)).deployments);
+        if (built === undefined) {
+          const writer = writeTo === undefined ? undefined : new TempWriter(writeTo);
+          if (writer) ahead.push({ temps: writer.temps, dirs: writer.made, created: writer.created });
+          save((built = buildOutputs(analysis.repo, targets, outDir, shards, writer)).deployments);
+        }
         return built;
       };
       // why: a build stopped by its lint findings compiles no deployment; its cache then cannot serve a scoped build.
       stopped = () => save();
     }
-    const gate = run.configure(lintFindings);
-    if (exitCodeFor(gate, opts.failOn) === 1) {
-      stopped();
-      await emitFindings(gate, opts, inputs.length, true);
-      reportFatal('build stopped by the findings above; nothing was written.');
-      process.exitCode = 1;
-      return;
-    }
-    const built = outputs();
-    const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, repo!);
-    // why: the unchanged files' info notes come from the cache only when they are shown or configured.
-    const notes = scoped?.notes;
-    const readNotes = notes !== undefined && notes.count > 0 && (!infoCounted(opts) || NOTE_RULES.some((id) => run.config?.rules.has(id)));
-    const uncounted = notes === undefined || readNotes ? 0 : notes.count;
-    // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
-    const findings = run.configure([...gate, ...built.findings, ...(readNotes ? notes.read() : []), ...(merged?.findings ?? [])]).sort(compareFindings);
-    if (exitCodeFor(findings, opts.failOn) === 1) {
-      await emitFindings(findings, opts, inputs.length, true, uncounted);
-      reportFatal('build stopped by the findings above; nothing was written.');
-      process.exitCode = 1;
-      return;
-    }
+    // why: whatever stops the build before the renames leaves no file written ahead behind.
+    let renamed = false;
     try {
-      if (built.outputError !== undefined) throw new OutputError(built.outputError);
-      if (opts.check) {
-        await check(opts, targets, built, merged, findings, inputs.length, uncounted);
-      } else {
-        await write(opts, targets, built, merged);
-        process.exitCode = await emitFindings(findings, opts, inputs.length, true, uncounted);
+      const gate = run.configure(lintFindings);
+      if (exitCodeFor(gate, opts.failOn) === 1) {
+        stopped();
+        await emitFindings(gate, opts, inputs.length, true);
+        reportFatal('build stopped by the findings above; nothing was written.');
+        process.exitCode = 1;
+        return;
       }
-    } catch (e) {
-      if (!(e instanceof OutputError)) throw e;
-      reportFatal(`${e.message}; nothing was written.`);
-      process.exitCode = 2;
+      const built = outputs();
+      const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, repo!);
+      // why: the unchanged files' info notes come from the cache only when they are shown or configured.
+      const notes = scoped?.notes;
+      const readNotes = notes !== undefined && notes.count > 0 && (!infoCounted(opts) || NOTE_RULES.some((id) => run.config?.rules.has(id)));
+      const uncounted = notes === undefined || readNotes ? 0 : notes.count;
+      // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
+      const findings = run.configure([...gate, ...built.findings, ...(readNotes ? notes.read() : []), ...(merged?.findings ?? [])]).sort(compareFindings);
+      if (exitCodeFor(findings, opts.failOn) === 1) {
+        await emitFindings(findings, opts, inputs.length, true, uncounted);
+        reportFatal('build stopped by the findings above; nothing was written.');
+        process.exitCode = 1;
+        return;
+      }
+      try {
+        if (built.outputError !== undefined) throw new OutputError(built.outputError);
+        if (opts.check) {
+          await check(opts, targets, built, merged, findings, inputs.length, uncounted);
+        } else {
+          await write(opts, targets, built, merged, ahead);
+          renamed = true;
+          process.exitCode = await emitFindings(findings, opts, inputs.length, true, uncounted);
+        }
+      } catch (e) {
+        if (!(e instanceof OutputError)) throw e;
+        reportFatal(`${e.message}; nothing was written.`);
+        process.exitCode = 2;
+      }
+    } finally {
+      if (!renamed) discardWritten(ahead);
     }
   });
 }
@@ -232,7 +252,8 @@ async function check(opts: BuildOptions, targets: TargetName[], outputs: BuildOu
   // why: a diff is only worth computing for the files shown; the rest are counted.
   const diff = (file: string, current: () => Buffer | undefined, wanted: Buffer | undefined) => (diffs.length < MAX_DIFFS ? driftDiff(file, current(), wanted) : undefined);
   if (opts.out !== undefined) {
-    const wanted = new Map(outputs.comparison.changed.map((c) => [c.path, c.content]));
+    // why: a check writes nothing ahead (see TempWriter), so every changed file has its content here.
+    const wanted = new Map(outputs.comparison.changed.map((c) => [c.path, 'content' in c ? c.content : undefined]));
     for (const d of diffTree(opts.out, outputs.comparison, targets)) {
       const file = join(opts.out, d.path);
       const content = wanted.get(d.path);
@@ -266,15 +287,16 @@ function readIfFile(file: string): Buffer | undefined {
   }
 }
 
-async function write(opts: BuildOptions, targets: TargetName[], outputs: BuildOutputs, merged: Merged | undefined): Promise<void> {
+async function write(opts: BuildOptions, targets: TargetName[], outputs: BuildOutputs, merged: Merged | undefined, ahead: readonly WrittenAhead[]): Promise<void> {
   const files: FileToWrite[] = [];
   let extra: Drift[] = [];
   let total = 0;
   if (opts.out !== undefined) {
-    const { removed, remaining } = removeStaleTemps(opts.out, targets);
+    const own = new Set(ahead.flatMap((a) => a.temps.map((t) => relative(opts.out!, t).split(sep).join('/'))));
+    const { removed, remaining } = removeStaleTemps(opts.out, targets, own);
     for (const t of removed) reportFatal(`removed ${join(opts.out, t)}, left by an interrupted build.`);
     extra = diffTree(opts.out, outputs.comparison, targets, remaining).filter((d) => d.kind === 'extra');
-    // why: the files found equal to the build's are not read again; writeFiles still compares the others.
+    // why: the files found equal to the build's are not read again; writeFiles still compares the others, unless written ahead.
     files.push(...treeFiles(opts.out, outputs.comparison.changed));
     total += outputs.comparison.paths.length;
   }
@@ -282,7 +304,7 @@ async function write(opts: BuildOptions, targets: TargetName[], outputs: BuildOu
     files.push({ file: merged.real, content: merged.bytes, label: opts.mergeInto });
     total++;
   }
-  const r = await writeFiles(files);
+  const r = await writeFiles(files, ahead.flatMap((a) => [...a.dirs]));
   const where = opts.out === undefined ? '' : ` (output directory ${opts.out})`;
   reportFatal(`wrote ${r.written.length} file(s), ${total - r.written.length} unchanged${where}.`);
   for (const d of extra) reportFatal(`${join(opts.out!, d.path)} is not produced by this build; delete it or \`build --check\` fails.`);
