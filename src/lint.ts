@@ -260,8 +260,25 @@ export function mergeShards(inputs: readonly PolicyInput[], shards: readonly Sha
   const readFindings = shardFindings.filter((f) => f.ruleId === 'syntax' || f.ruleId === 'schema');
   const repoFindings = runRepoRulesKeyed(repo);
   const findings = finish([...shardFindings, ...repoFindings.map((k) => k.finding)], sources);
-  const extra = new Map(shards.flatMap((s) => s.extraFindings).map((f) => [`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f]));
-  return { findings, analysis: { sources, repo, readFindings }, extraFindings: [...extra.values()].sort(compareFindings), repoFindings };
+  return { findings, analysis: { sources, repo, readFindings }, extraFindings: distinctExtra(shards), repoFindings };
+}
+
+/**
+ * The shards' extra findings, each once, sorted. A shard sends each once already, and one in the
+ * file of a cluster it compiled can come from no other shard; only the others (in the fleet file)
+ * are compared.
+ */
+function distinctExtra(shards: readonly ShardResult[]): Finding[] {
+  const distinct: Finding[] = [];
+  const shared = new Map<string, Finding>();
+  for (const s of shards) {
+    const own = new Set(s.valid.filter((v) => v.kind === 'cluster').map((v) => v.path));
+    for (const f of s.extraFindings) {
+      if (own.has(f.file)) distinct.push(f);
+      else shared.set(`${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.message}`, f);
+    }
+  }
+  return [...distinct, ...shared.values()].sort(compareFindings);
 }
 
 /** The files that could be the fleet file (see mayBeFleet). */

@@ -74,16 +74,24 @@ export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: re
       outputError = e.message;
     }
   };
-  if (shards) {
-    add([], shards.findings);
-  } else {
+  // why: the shards' findings are distinct already (some 50,000 notes on the bench fleet); only
+  // those in a file that a deployment finding is in can equal one, and only they are keyed.
+  const apart: Finding[] = [];
+  if (!shards) {
     for (const c of repo.clusters) {
       const r = compileCluster(c, repo.fleet, targets);
       add(r.artifacts, r.findings);
     }
   }
   const d = compileDeployments(repo, targets);
+  if (shards) {
+    const files = new Set(d.findings.map((f) => f.file));
+    for (const f of shards.findings) {
+      if (files.has(f.file)) findings.set(findingKey(f), f);
+      else apart.push(f);
+    }
+  }
   add(d.artifacts, d.findings);
   comparison.changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { comparison, findings: [...findings.values()], ...(outputError === undefined ? {} : { outputError }), deployments: deploymentHashes(d.byDeployment) };
+  return { comparison, findings: [...apart, ...findings.values()], ...(outputError === undefined ? {} : { outputError }), deployments: deploymentHashes(d.byDeployment) };
 }
