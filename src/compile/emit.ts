@@ -171,8 +171,8 @@ function isRunning(pid: number): boolean {
 /**
  * Deletes temporary files a killed build left in the managed directories (a kill between write
  * and rename leaves one; the target itself is still whole). Files of a build that is still
- * running are left alone, and so are this build's own (`own`, relative paths), which are not
- * listed. Returns the paths removed and the files left, relative (diffTree need not walk the
+ * running are left alone, and so are this build's own (`own`, absolute paths as written), which
+ * are not listed. Returns the paths removed and the files left, relative (diffTree need not walk the
  * directories again).
  */
 export function removeStaleTemps(outDir: string, managedDirs: readonly string[], own: ReadonlySet<string> = new Set()): { removed: string[]; remaining: string[] } {
@@ -181,8 +181,8 @@ export function removeStaleTemps(outDir: string, managedDirs: readonly string[],
   const remaining: string[] = [];
   for (const d of managedDirs) {
     for (const rel of walk(outDir, d)) {
-      if (own.has(rel)) continue;
       const f = join(outDir, rel);
+      if (own.has(f)) continue;
       const pid = TEMP_FILE.exec(basename(f))?.[1];
       // why: a temporary file with this process's own id is from an earlier build that had the same
       // pid (containers start every run as the same pid); left alone, it would block writing that file.

@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareFindings, type Finding } from '../../findings.js';
 import { exitCodeFor, fleetCandidates, position, type KeyedFinding } from '../../lint.js';
@@ -292,7 +292,7 @@ async function write(opts: BuildOptions, targets: TargetName[], outputs: BuildOu
   let extra: Drift[] = [];
   let total = 0;
   if (opts.out !== undefined) {
-    const own = new Set(ahead.flatMap((a) => a.temps.map((t) => relative(opts.out!, t).split(sep).join('/'))));
+    const own = new Set(ahead.flatMap((a) => a.temps));
     const { removed, remaining } = removeStaleTemps(opts.out, targets, own);
     for (const t of removed) reportFatal(`removed ${join(opts.out, t)}, left by an interrupted build.`);
     extra = diffTree(opts.out, outputs.comparison, targets, remaining).filter((d) => d.kind === 'extra');
