@@ -77,28 +77,39 @@ function openLoaded(file: string, flags: string, sum: string): number | undefine
 }
 
 /**
- * Copies the lines of `entries` from the cache file, if it is still the one loaded (its checksum
- * line is `sum`: another build may have replaced it since, and then they are left out). Read
- * through one descriptor, so that a replacement meanwhile cannot mix two files. Whether they were copied.
+ * Each of `entries` read from the open cache file, as its line: as stored, or with the head that
+ * `restated` gives it (a new stat) before its stored fields.
  */
-export function copyEntries(file: string, sum: string, entries: Iterable<Entry>, out: LineWriter): boolean {
+function eachLine(fd: number, file: string, entries: Iterable<Entry>, restated: ReadonlyMap<Entry, string>, emit: (line: Buffer) => void): void {
+  // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
+  // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
+  const runs: Entry[][] = [];
+  for (const e of entries) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[last.length - 1]!.end + 1 === e.lineStart && e.end - last[0]!.lineStart <= 1 << 20) last.push(e);
+    else runs.push([e]);
+  }
+  for (const run of runs) {
+    const from = run[0]!.lineStart;
+    const b = Buffer.allocUnsafe(run[run.length - 1]!.end - from);
+    if (readSync(fd, b, 0, b.length, from) !== b.length) throw new Error(`${file} is shorter than when it was read`);
+    for (const e of run) {
+      const head = restated.get(e);
+      emit(head === undefined ? b.subarray(e.lineStart - from, e.end - from) : Buffer.concat([Buffer.from(head, 'utf8'), b.subarray(e.fieldsStart - from, e.end - from)]));
+    }
+  }
+}
+
+/**
+ * The lines of `entries` (see eachLine) from the cache file, if it is still the one loaded (its
+ * checksum line is `sum`: another build may have replaced it since, and then there are none).
+ * Read through one descriptor, so that a replacement meanwhile cannot mix two files.
+ */
+export function entryLines(file: string, sum: string, entries: Iterable<Entry>, restated: ReadonlyMap<Entry, string>, emit: (line: Buffer) => void): boolean {
   const fd = openLoaded(file, 'r', sum);
   if (fd === undefined) return false;
   try {
-    // why: the entries kept are mostly neighbours in the file; one read per run of them (up to a
-    // megabyte, as LineWriter writes) rather than one per entry (10,000 on the bench fleet).
-    const runs: Entry[][] = [];
-    for (const e of entries) {
-      const last = runs[runs.length - 1];
-      if (last !== undefined && last[last.length - 1]!.end + 1 === e.lineStart && e.end - last[0]!.lineStart <= 1 << 20) last.push(e);
-      else runs.push([e]);
-    }
-    for (const run of runs) {
-      const from = run[0]!.lineStart;
-      const b = Buffer.allocUnsafe(run[run.length - 1]!.end - from);
-      if (readSync(fd, b, 0, b.length, from) !== b.length) throw new Error(`${file} is shorter than when it was read`);
-      out.line(b);
-    }
+    eachLine(fd, file, entries, restated, emit);
     return true;
   } finally {
     closeSync(fd);
@@ -108,13 +119,18 @@ export function copyEntries(file: string, sum: string, entries: Iterable<Entry>,
 /** The journal may grow to this share of the body before a build rewrites the whole file. */
 const JOURNAL_SHARE = 0.25;
 
+/** How many bytes a journal record may still add to the cache file `stored` was read from. */
+export function journalRoom(stored: Stored): number {
+  return stored.sum === '' ? 0 : stored.bodyEnd * JOURNAL_SHARE - (stored.length - stored.bodyEnd);
+}
+
 /**
  * Appends a journal record of `lines` to the cache file `stored` was read from, if it is still that
  * file with nothing after what was read, and the journal is small enough; whether it did.
  */
-export function appendRecord(file: string, stored: Stored, lines: readonly string[]): boolean {
-  const body = Buffer.from(`${['N\t', ...lines].join('\n')}\n`, 'utf8');
-  if (stored.sum === '' || stored.length - stored.bodyEnd + body.length > stored.bodyEnd * JOURNAL_SHARE) return false;
+export function appendRecord(file: string, stored: Stored, lines: readonly (string | Buffer)[]): boolean {
+  const body = Buffer.concat(['N\t', ...lines].flatMap((l) => [typeof l === 'string' ? Buffer.from(l, 'utf8') : l, NEWLINE_BYTE]));
+  if (stored.sum === '' || body.length > journalRoom(stored)) return false;
   const fd = openLoaded(file, 'a+', stored.sum);
   if (fd === undefined) return false;
   try {

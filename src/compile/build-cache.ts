@@ -9,7 +9,7 @@ import { DIRECTIVE_MARK } from '../suppress.js';
 import { RACY_NS } from '../util/input-file.js';
 import { sha256 } from './artifact.js';
 import { MAGIC, entryField, entryLine, flagLetters, outputStat, type Entry, type OutputStat, type Stored } from './build-cache-file.js';
-import { LineWriter, appendRecord, copyEntries } from './build-cache-write.js';
+import { LineWriter, appendRecord, entryLines, journalRoom } from './build-cache-write.js';
 import { findingKey } from './index.js';
 
 export { keyed, loadCache, vouchedFacts, type LoadedCache } from './build-cache-file.js';
@@ -79,8 +79,11 @@ export class BuildCache {
   readonly facts = new Map<string, { known: KnownText; stat?: string }>();
   /** The entries the cache answers for. */
   readonly hits = new Map<string, Entry>();
-  /** Lines of hits whose file's stat can now be trusted where it could not be when recorded: kept for the next cache instead of their old lines. */
-  private readonly restated = new Map<string, string>();
+  /**
+   * Hits whose file's stat is not the one recorded (too recent to trust then, or a fresh checkout):
+   * the head their line gets in the next cache, before their stored fields.
+   */
+  private readonly restated = new Map<Entry, string>();
   /** The outputs verified by this build, for the next one. */
   readonly stats = new Map<string, OutputStat>();
 
@@ -115,7 +118,7 @@ export class BuildCache {
       const bytes = this.stored.bytes!;
       const [[kind, valid], findings, [own, sharedAt, outputs, notes]] = entryField(bytes, e, 'head');
       if (!outputsHold(outDir, outputs, this.stored.stats, this.stats, nowNs)) continue;
-      this.hit(input.path, e, bytes);
+      this.hit(input.path, e);
       const from = output.findings.length;
       output.findings.push(...findings);
       output.files.push({ path: input.path, from, to: output.findings.length });
@@ -129,14 +132,15 @@ export class BuildCache {
     return { paths: new Set(this.hits.keys()), output };
   }
 
-  /** Records that the cache answers for `path` with `entry`, read from `bytes`. */
-  hit(path: string, entry: Entry, bytes: Buffer): void {
+  /** Records that the cache answers for `path` with `entry`. */
+  hit(path: string, entry: Entry): void {
     this.hits.set(path, entry);
     const stat = this.facts.get(path)?.stat;
-    // why: a file the cache met too soon after a change has no stat recorded; now it can have one, and need not be read next time.
-    if (stat !== undefined && stat !== entry.stat) {
-      this.restated.set(path, `E\t${JSON.stringify(path)}\t${entry.sha}\t${stat}\t${flagLetters(entry.known)}\t${bytes.toString('utf8', entry.fieldsStart, entry.end)}`);
-    }
+    // why: a file the cache met too soon after a change has no stat recorded, and one in a fresh
+    // checkout another; now it can have its own, and need not be read next time. Only the head is
+    // kept: the fields are copied from the file when the cache is written (a fresh checkout
+    // restates every entry, some 30 MiB on the bench fleet).
+    if (stat !== undefined && stat !== entry.stat) this.restated.set(entry, `E\t${JSON.stringify(path)}\t${entry.sha}\t${stat}\t${flagLetters(entry.known)}\t`);
   }
 
   /** How many files the cache answered for. */
@@ -174,7 +178,7 @@ export class BuildCache {
       return at;
     };
     // The files just done: their entries, and whether every one of them could be kept.
-    const entries: string[] = [...this.restated.values()];
+    const entries: string[] = [];
     let complete = deployments !== undefined;
     for (const s of shards) {
       const valid = new Map(s.valid.map((v) => [v.path, v]));
@@ -210,7 +214,12 @@ export class BuildCache {
       const written = new Set(entries.map((l) => l.slice(2, l.indexOf('\t', 2))));
       const gone = [...this.stored.files.keys()].filter((p) => !this.hits.has(p) && !written.has(JSON.stringify(p))).map((p) => `-\t${JSON.stringify(p)}`);
       const stats = [...this.stats].filter(([rel, st]) => this.stored.stats.get(rel) !== st).map(([rel, st]) => statLine(rel, st));
-      if (appendRecord(file, this.stored, [...stats, ...gone, ...entries, ...results, ...(complete ? ['C\t'] : [])])) return;
+      const restated: Buffer[] = [];
+      // why: restated entries too many for a journal record are not read just to find that out.
+      const size = [...this.restated.keys()].reduce((sum, e) => sum + e.end - e.fieldsStart, 0);
+      if (size <= journalRoom(this.stored) && entryLines(file, this.stored.sum, this.restated.keys(), this.restated, (l) => restated.push(l))) {
+        if (appendRecord(file, this.stored, [...stats, ...gone, ...restated, ...entries, ...results, ...(complete ? ['C\t'] : [])])) return;
+      }
     }
     try {
       // why: not recursive (see makeDirs in emit.ts); a cache location two directories deep must exist but for its last.
@@ -226,8 +235,7 @@ export class BuildCache {
       out.line(`F\t${JSON.stringify(fleetPath ?? null)}`);
       for (const [rel, st] of this.stats) out.line(statLine(rel, st));
       // why: entries that could not be copied (another build replaced the file) leave the state incomplete.
-      const copied = [...this.hits].filter(([path]) => !this.restated.has(path)).map(([, e]) => e);
-      if (copied.length > 0 && !copyEntries(file, this.stored.sum, copied, out)) complete = false;
+      if (this.hits.size > 0 && !entryLines(file, this.stored.sum, this.hits.values(), this.restated, (l) => out.line(l))) complete = false;
       for (const l of entries) out.line(l);
       for (const l of this.stored.tableLines) out.line(l);
       for (const l of results) out.line(l);

@@ -203,7 +203,7 @@ export function scopedBuild(cache: BuildCache, inputs: readonly PolicyInput[], o
     }
   }
   comparison.changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const u of unchanged) cache.hit(u.input.path, u.entry, bytes);
+  for (const u of unchanged) cache.hit(u.input.path, u.entry);
   const outputs: BuildOutputs = {
     comparison,
     findings: [...compileFindings.values()],

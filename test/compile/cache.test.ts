@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, type CacheKey } from '../../src/compile/build-cache.js';
@@ -133,6 +133,33 @@ describe('succession build --cache', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
     rmSync(file);
     expect(run(['build', 'policies', '--out', 'out', '--cache', '-q'], d).stderr).toContain('wrote 1 file(s), 9 unchanged');
+  });
+
+  it('serves a fresh checkout, whose files all have new stats, and records their stats for the next build', () => {
+    const d = exampleCopy();
+    run(['build', 'policies', '--out', 'out', '--cache', '-q'], d);
+    // why: as a CI job that restores the cache file into a new checkout: every inode and time differs.
+    for (const p of ['policies', 'out']) {
+      cpSync(join(d, p), join(d, `${p}.copy`), { recursive: true });
+      rmSync(join(d, p), { recursive: true });
+      renameSync(join(d, `${p}.copy`), join(d, p));
+    }
+    // why: a stat from the last two seconds is not trusted (RACY_NS), and would not be recorded.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    const check = run(['build', 'policies', '--out', 'out', '--cache', '--check', '-q'], d);
+    expect(check.code).toBe(0);
+    expect(hits(check.stderr)).toEqual([3, 3]);
+    const shop = join(d, 'policies/clusters/shop.yaml');
+    const cache = readFileSync(join(d, '.successioncache'), 'utf8');
+    const line = cache.split('\n').find((l) => l.startsWith(`E\t${JSON.stringify('policies/clusters/shop.yaml')}\t`))!;
+    // why: the entry's stat (size:mtime:ctime:inode:device) is the new file's.
+    expect(line.split('\t')[3]!.split(':')[3]).toBe(String(statSync(shop).ino));
+    expect(hits(run(['build', 'policies', '--out', 'out', '--cache', '--check', '-q'], d).stderr)).toEqual([3, 3]);
+    edit(shop, 'description: Web shop orders and payments', 'description: Web shop orders');
+    const rebuild = run(['build', 'policies', '--out', 'out', '--cache', '--format', 'json', '--verbose'], d);
+    const plain = run(['build', 'policies', '--out', 'plain', '--format', 'json', '--verbose'], d);
+    expect(rebuild.stdout).toEqual(plain.stdout);
+    expect(tree(join(d, 'out'))).toEqual(tree(join(d, 'plain')));
   });
 
   it('a cached build killed with SIGKILL leaves the cache usable: the next one builds what a build without it does', { timeout: 180_000 }, async () => {
