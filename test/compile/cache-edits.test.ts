@@ -396,7 +396,7 @@ function randFrom(picks: number[]): Rand {
   return { int, pick: (xs) => xs[int(xs.length)]! };
 }
 
-const CACHE_LINE = /^succession: ([0-9]+) of ([0-9]+) policy file\(s\) unchanged since the cached build \([^)]*\)(?:; built again: [0-9]+ changed file\(s\), with the [0-9]+ unchanged cluster\(s\) sharing a name, cmon id or orchestrator deployment with them)?\.$/;
+const CACHE_LINE = /^succession: ([0-9]+) of ([0-9]+) policy file\(s\) unchanged since the cached build \([^)]*\)(?:; built again: [0-9]+ changed file\(s\)(?:, with the [1-9][0-9]* unchanged cluster\(s\) sharing a name, cmon id or orchestrator deployment with them)?)?\.$/;
 
 const tmp = tempDirs('succession-cache-edits-');
 

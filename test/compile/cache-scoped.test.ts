@@ -50,7 +50,8 @@ function repository(): string {
 
 const edit = (file: string, from: string | RegExp, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const scope = (stderr: string) => /built again: ([0-9]+) changed file\(s\), with the ([0-9]+) unchanged/.exec(stderr)?.slice(1).map(Number);
+/** [changed files built again, unchanged clusters built with them] from a scoped build's line (the second is left out when 0). */
+const scope = (stderr: string) => /built again: ([0-9]+) changed file\(s\)(?:, with the ([0-9]+) unchanged cluster\(s\) sharing|\.)/.exec(stderr)?.slice(1).map((n) => Number(n ?? 0));
 
 /** The cached build and a build without the cache (into `plain`, with the same history) agree on everything but the cache's own line. */
 function agree(d: string, ...more: string[]): { stderr: string; code: number | null } {
@@ -110,6 +111,13 @@ describe('build --cache, scoped to a change', () => {
     agree(d, '--check');
     for (const out of ['out', 'plain']) rmSync(join(d, out, 'orchestrator/west/provenance.txt'));
     expect(agree(d).stderr).toContain('wrote 4 file(s)');
+    // a cluster no other shares a name, an id or a deployment with meets none
+    writeFileSync(join(d, 'solo.yaml'), clusterText('solo', 20, 'east').replace('orchestrator: { deployment: east }\n', ''));
+    agree(d);
+    edit(join(d, 'solo.yaml'), 'description: A cluster', 'description: Alone');
+    const alone = agree(d);
+    expect(scope(alone.stderr)).toEqual([1, 0]);
+    expect(alone.stderr).toContain('built again: 1 changed file(s).');
   });
 
   it('counts the unchanged files\' info notes without reading them, and shows them with --verbose', async () => {

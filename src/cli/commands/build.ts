@@ -234,7 +234,8 @@ function saveCache(
   deployments: ReadonlyMap<string, [string, string][]> | undefined,
   scoped?: ScopedBuild,
 ): void {
-  const scope = scoped === undefined || scoped.shard.files.length === 0 ? '' : `; built again: ${scoped.shard.files.length} changed file(s), with the ${scoped.met} unchanged cluster(s) sharing a name, cmon id or orchestrator deployment with them`;
+  const met = scoped === undefined || scoped.met === 0 ? '' : `, with the ${scoped.met} unchanged cluster(s) sharing a name, cmon id or orchestrator deployment with them`;
+  const scope = scoped === undefined || scoped.shard.files.length === 0 ? '' : `; built again: ${scoped.shard.files.length} changed file(s)${met}`;
   reportFatal(`${c.cache.hitCount} of ${files} policy file(s) unchanged since the cached build (${c.location})${scope}.`);
   if (shards === undefined) return;
   try {
