@@ -99,6 +99,8 @@ export interface ShardOutput extends ShardResult {
   outputError?: string;
   clusterOutputs?: ClusterOutputs[];
   written?: WrittenAhead;
+  /** Each compiled cluster's share of its deployment's PromotionIgnoreHostnameFilters (see deploymentPolicy), by policy file. */
+  barred?: [string, string[]][];
 }
 
 /** Files the build cache answered for: their results as one more shard, and their paths. */
@@ -125,7 +127,7 @@ export interface ParallelResult extends LintResult {
    * cluster's files (cmon, MHA, meta SQL) compared with the output directory. The compile findings
    * are then in `extraFindings`.
    */
-  clusterFiles?: { comparison: Comparison; outputError?: string };
+  clusterFiles?: { comparison: Comparison; outputError?: string; barred: Map<string, string[]> };
   /** The shards' own results (with a CompileJob that asks for hashes), which the build cache keeps. */
   shards?: ShardOutput[];
   /**
@@ -192,5 +194,6 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   }
   const comparison: Comparison = { paths: shards.flatMap((s) => s.comparison!.paths), changed: shards.flatMap((s) => s.comparison!.changed) };
   const outputError = shards.find((s) => s.outputError !== undefined)?.outputError;
-  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }) }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
+  const barred = new Map(shards.flatMap((s) => s.barred ?? []));
+  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }), barred }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
 }

@@ -22,13 +22,15 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
   const shared = new Map<string, number>();
   let distinct = 0;
   const clusterOutputs: ClusterOutputs[] = [];
+  const barred: [string, string[]][] = [];
   // why: the cluster's AST and resolved policy exist here already; on the main thread they would be
   // built again. Its files are compared with the output directory at once, so that only the changed
   // ones (none, on a rebuild with nothing changed) travel back.
   const perCluster: PerCluster | undefined =
     build &&
     ((cluster, fleet) => {
-      const { artifacts, findings } = compileCluster(cluster, fleet, build.targets);
+      const { artifacts, findings, barred: filters } = compileCluster(cluster, fleet, build.targets);
+      if (filters !== undefined) barred.push([cluster.file.path, filters]);
       if (outputError === undefined) {
         try {
           compareArtifacts(build.outDir, artifacts, comparison, writer);
@@ -64,5 +66,5 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
     });
   const linted = lintShard(job.inputs, job.fleetInputs, perCluster, fleetRead);
   const written = writer && { temps: writer.temps, dirs: [...writer.made], created: writer.created };
-  return { ...linted, ...(build ? { comparison, outputError } : {}), ...(build?.hashes ? { clusterOutputs } : {}), ...(written ? { written } : {}) };
+  return { ...linted, ...(build ? { comparison, outputError, barred } : {}), ...(build?.hashes ? { clusterOutputs } : {}), ...(written ? { written } : {}) };
 }

@@ -53,13 +53,19 @@ export function positioned(reports: readonly CompileReport[]): Finding[] {
  * the worker threads compile while the cluster's AST is at hand. With compileDeployments, the
  * same files and findings as `compile` for the whole repository.
  */
-export function compileCluster(cluster: ClusterPolicy, fleet: FleetPolicy | undefined, targets: readonly TargetName[]): { artifacts: Artifact[]; findings: Finding[] } {
+export function compileCluster(
+  cluster: ClusterPolicy,
+  fleet: FleetPolicy | undefined,
+  targets: readonly TargetName[],
+): { artifacts: Artifact[]; findings: Finding[]; barred?: string[] } {
   const one = { clusters: [cluster], fleet };
   const parts: CompileResult[] = [];
   if (targets.includes('cmon')) parts.push(compileCmon(one));
   if (targets.includes('mha')) parts.push(compileMha(one));
-  if (targets.includes('orchestrator')) parts.push(orchestratorClusterFiles(cluster, fleet));
-  return { artifacts: parts.flatMap((p) => p.artifacts), findings: positioned(parts.flatMap((p) => p.reports)) };
+  const orchestrator = targets.includes('orchestrator') ? orchestratorClusterFiles(cluster, fleet) : undefined;
+  if (orchestrator) parts.push(orchestrator);
+  const compiled = { artifacts: parts.flatMap((p) => p.artifacts), findings: positioned(parts.flatMap((p) => p.reports)) };
+  return orchestrator?.barred === undefined ? compiled : { ...compiled, barred: orchestrator.barred };
 }
 
 /**
@@ -71,8 +77,9 @@ export function compileDeployments(
   repo: Pick<Repo, 'clusters' | 'fleet'>,
   targets: readonly TargetName[],
   only?: ReadonlySet<string>,
+  barredOf?: (cluster: ClusterPolicy) => readonly string[],
 ): { artifacts: Artifact[]; findings: Finding[]; byDeployment: Map<string, Artifact[]> } {
   if (!targets.includes('orchestrator')) return { artifacts: [], findings: [], byDeployment: new Map() };
-  const r = orchestratorDeploymentFiles(repo, only);
+  const r = orchestratorDeploymentFiles(repo, only, barredOf);
   return { artifacts: r.artifacts, findings: positioned(r.reports), byDeployment: r.byDeployment };
 }

@@ -1,21 +1,25 @@
 import type { ClusterPolicy, FleetPolicy } from '../policy/model.js';
 import type { Repo } from '../rules/rule.js';
 import { byCode, clusterSubject, sha256, sourcesOf, withHeader, type Artifact, type CompileResult } from './artifact.js';
-import { deploymentPolicy, metaSql, nodeConfig, noteUnexpressed, raftDirectories, raftNodes, stableJson, urlHost } from './orchestrator.js';
+import { barredFilters, deploymentPolicy, metaRows, metaSql, nodeConfig, noteUnexpressed, raftDirectories, raftNodes, stableJson, urlHost } from './orchestrator.js';
 import { Notes } from './unexpressed.js';
 
 // The orchestrator files, in two halves: what one cluster alone decides (its meta SQL), which the
 // worker threads compile next to its lint, and what a whole deployment decides (node configs).
 
-/** A cluster's `meta/<cluster>.sql` and what orchestrator cannot express for it; nothing without a known deployment. */
-export function orchestratorClusterFiles(cluster: ClusterPolicy, fleet: FleetPolicy | undefined): CompileResult {
+/**
+ * A cluster's `meta/<cluster>.sql` and what orchestrator cannot express for it, and its share of its
+ * deployment's PromotionIgnoreHostnameFilters (see deploymentPolicy); nothing without a known deployment.
+ */
+export function orchestratorClusterFiles(cluster: ClusterPolicy, fleet: FleetPolicy | undefined): CompileResult & { barred?: string[] } {
   const dep = cluster.orchestrator?.deployment === undefined ? undefined : fleet?.deployments.get(cluster.orchestrator.deployment);
   if (dep === undefined || fleet === undefined) return { artifacts: [], reports: [] };
   const notes = new Notes('orchestrator');
   noteUnexpressed(cluster, notes);
   const sources = sourcesOf(cluster.file.path, fleet.file.path);
-  const content = withHeader('--', sources, clusterSubject(cluster), metaSql(dep.metaSchema, cluster));
-  return { artifacts: [{ path: `orchestrator/${dep.name}/meta/${cluster.name}.sql`, content, sourceFiles: sources }], reports: notes.reports };
+  const rows = metaRows(cluster);
+  const content = withHeader('--', sources, clusterSubject(cluster), metaSql(dep.metaSchema, cluster, rows));
+  return { artifacts: [{ path: `orchestrator/${dep.name}/meta/${cluster.name}.sql`, content, sourceFiles: sources }], reports: notes.reports, barred: barredFilters(rows) };
 }
 
 /** The deployment-wide files, also by deployment (a scoped cached build compiles only some deployments). */
@@ -28,9 +32,10 @@ export interface DeploymentFiles extends CompileResult {
  * environment, and a provenance file (JSON has no comments); the problems of the deployments
  * themselves (raft nodes sharing a directory), which depend on the fleet file alone. With `only`,
  * the files of those deployments alone, made from `repo.clusters` (which must then hold every
- * cluster of those deployments); the problems are still those of every deployment.
+ * cluster of those deployments); the problems are still those of every deployment. `barredOf`:
+ * see deploymentPolicy.
  */
-export function orchestratorDeploymentFiles(repo: Pick<Repo, 'clusters' | 'fleet'>, only?: ReadonlySet<string>): DeploymentFiles {
+export function orchestratorDeploymentFiles(repo: Pick<Repo, 'clusters' | 'fleet'>, only?: ReadonlySet<string>, barredOf?: (cluster: ClusterPolicy) => readonly string[]): DeploymentFiles {
   const notes = new Notes('orchestrator');
   const artifacts: Artifact[] = [];
   const byDeployment = new Map<string, Artifact[]>();
@@ -51,7 +56,7 @@ export function orchestratorDeploymentFiles(repo: Pick<Repo, 'clusters' | 'fleet
     const sources = sourcesOf(fleet.file.path, ...clusters.map((c) => c.file.path));
     const base = `orchestrator/${dep.name}`;
     const nodes = raftNodes(dep);
-    const policy = deploymentPolicy(dep, clusters);
+    const policy = deploymentPolicy(dep, clusters, barredOf);
     const configs: Artifact[] = [...byDir.values()].map((node) => ({
       path: `${base}/${node.dir}/orchestrator.conf.json`,
       content: stableJson(nodeConfig(dep, node, nodes, fleet, policy)),

@@ -161,13 +161,24 @@ export function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** The policy settings orchestrator holds once per deployment (lint makes the clusters agree); the same in every node's config. */
-export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[]): Record<string, unknown> {
+/** One cluster's share of PromotionIgnoreHostnameFilters: its hosts whose meta row says must_not. */
+export function barredFilters(rows: readonly MetaRow[]): string[] {
+  return rows.filter((r) => r.promotionRule === 'must_not').map((r) => hostFilter(r.host, r.port));
+}
+
+/**
+ * The policy settings orchestrator holds once per deployment (lint makes the clusters agree); the
+ * same in every node's config. `barredOf` gives a cluster's barredFilters where they are known
+ * already (the build's shards compute them with its meta rows).
+ */
+export function deploymentPolicy(
+  dep: OrchestratorDeployment,
+  clusters: readonly ClusterPolicy[],
+  barredOf: (cluster: ClusterPolicy) => readonly string[] = (c) => barredFilters(metaRows(c)),
+): Record<string, unknown> {
   const first = clusters[0];
   const enforcement = first?.semiSync.enforcement ?? 'off';
   const aliases = clusters.map((c) => `alias=${c.name}`).sort(byCode);
-  // why: the hosts whose meta row says must_not, without building the rows.
-  const barred = clusters.flatMap((c) => verdicts(c).filter((v) => promotionRule(v) === 'must_not'));
   const config: Record<string, unknown> = {
     ...detectQueries(dep.metaSchema),
     EnforceExactSemiSyncReplicas: enforcement === 'exact',
@@ -178,7 +189,7 @@ export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly
     RecoverMasterClusterFilters: aliases,
     // why: without it orchestrator leaves the replicas of a failed intermediate primary stranded.
     RecoverIntermediateMasterClusterFilters: [...aliases],
-    PromotionIgnoreHostnameFilters: [...new Set(barred.map((v) => hostFilter(v.host.name, v.host.port)))].sort(byCode),
+    PromotionIgnoreHostnameFilters: [...new Set(clusters.flatMap(barredOf))].sort(byCode),
   };
   for (const name of HOOK_NAMES) config[ORCHESTRATOR_HOOK_KEYS[name]] = first?.hooks[name] ?? [];
   return config;
@@ -218,10 +229,9 @@ export function nodeConfig(dep: OrchestratorDeployment, node: RaftNode, all: rea
   return config;
 }
 
-/** Idempotent SQL that creates the meta table and makes one cluster's rows match the policy. */
-export function metaSql(schema: string, cluster: ClusterPolicy): string {
+/** Idempotent SQL that creates the meta table and makes one cluster's rows (its metaRows) match the policy. */
+export function metaSql(schema: string, cluster: ClusterPolicy, rows: readonly MetaRow[] = metaRows(cluster)): string {
   const table = `${sqlIdent(schema)}.${sqlIdent(META_TABLE)}`;
-  const rows = metaRows(cluster);
   const tuple = (r: MetaRow) =>
     `(${[sqlString(r.host), r.port, sqlString(r.clusterAlias), sqlString(r.dataCenter), sqlString(r.promotionRule), r.semiSyncPriority].join(', ')})`;
   return [

@@ -5,6 +5,7 @@ import { sha256, type Artifact } from './artifact.js';
 import { compileCluster, compileDeployments, findingKey, type TargetName } from './index.js';
 import { compareArtifacts, OutputError, type Comparison } from './emit.js';
 import type { TempWriter } from './temp-files.js';
+import { barredFilters, metaRows } from './orchestrator.js';
 
 // What a build produces, held against the output directory, assembled from the two halves of the
 // compiler: every cluster's own files (on the worker threads, when they ran) and the files of whole
@@ -30,6 +31,8 @@ export interface ShardFiles {
   comparison: Comparison;
   outputError?: string;
   findings: readonly Finding[];
+  /** The compiled clusters' shares of PromotionIgnoreHostnameFilters (see deploymentPolicy), by policy file; the others' are computed here. */
+  barred?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** `dir` when it is an existing directory, which is worth comparing with; else undefined (every file is missing, or checkOutDir will say why not). */
@@ -83,7 +86,8 @@ export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: re
       add(r.artifacts, r.findings);
     }
   }
-  const d = compileDeployments(repo, targets);
+  const known = shards?.barred;
+  const d = compileDeployments(repo, targets, undefined, known && ((c) => known.get(c.file.path) ?? barredFilters(metaRows(c))));
   if (shards) {
     const files = new Set(d.findings.map((f) => f.file));
     for (const f of shards.findings) {
