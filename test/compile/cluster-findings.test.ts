@@ -51,13 +51,18 @@ describe('compile in halves: per cluster (what the worker threads compute) and p
 });
 
 describe('build outputs from worker threads', () => {
-  it('equal compile(): the findings, and every file compared with the output directory', async () => {
+  /** lintParallel and the inputs of a generated fleet of 30 clusters. */
+  const setUp = async () => {
     // why: a worker thread starts from a .js file, so this runs the compiled dist/ that npm test builds first.
     const root = new URL('../../', import.meta.url);
     const parallel = (await import(pathToFileURL(`${root.pathname}dist/lint-parallel.js`).href)) as typeof import('../../src/lint-parallel.js');
     const generated = tmp();
     generateFleet(generated, 30);
-    const inputs = readTree(generated);
+    return { parallel, inputs: readTree(generated) };
+  };
+
+  it('equal compile(): the findings, and every file compared with the output directory', async () => {
+    const { parallel, inputs } = await setUp();
     const { repo } = analyze(inputs);
     const whole = compile(repo, TARGETS);
     const viaShards = async (outDir?: string) => {
@@ -80,11 +85,7 @@ describe('build outputs from worker threads', () => {
   });
 
   it('write each changed file ahead to its temporary file when the build writes, and the renames give the whole build', async () => {
-    const root = new URL('../../', import.meta.url);
-    const parallel = (await import(pathToFileURL(`${root.pathname}dist/lint-parallel.js`).href)) as typeof import('../../src/lint-parallel.js');
-    const generated = tmp();
-    generateFleet(generated, 30);
-    const inputs = readTree(generated);
+    const { parallel, inputs } = await setUp();
     const whole = compile(analyze(inputs).repo, TARGETS);
     const out = join(tmp(), 'out');
     const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compile: { targets: TARGETS, writeTo: out } });
