@@ -2,7 +2,7 @@ import { errnoText } from '../util/errno.js';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { eachConcurrently, flushDirectory, flushFiles, fsyncEach, keptOf, syncEachFile, writeTemp } from './durable.js';
-import { TEMP_FILE, makeDirs, tempName, type TempWriter } from './temp-files.js';
+import { TEMP_FILE, discardWritten, makeDirs, tempName, type TempWriter } from './temp-files.js';
 import { OutputError } from './output-error.js';
 
 export { OutputError };
@@ -227,9 +227,10 @@ export interface WriteResult {
  * them are flushed to disk at once (flushFiles: one sync of the file system for a large build, where
  * an fsync per file took most of its time); only then are they renamed over their targets, and the
  * directories flushed so that the renames last. A failure before the renames removes the temporary
- * files and leaves every existing file untouched. A replaced regular file keeps its mode and owner;
- * a new file gets NEW_FILE_MODE. `file` is replaced itself: callers resolve a symbolic link first
- * when its target is meant. `made` are the directories the TempWriters wrote into.
+ * files and the directories it made, and leaves every existing file untouched. A replaced regular
+ * file keeps its mode and owner; a new file gets NEW_FILE_MODE. `file` is replaced itself: callers
+ * resolve a symbolic link first when its target is meant. `made` are the directories the
+ * TempWriters wrote into.
  */
 export async function writeFiles(files: readonly FileToWrite[], made: Iterable<string> = []): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [] };
@@ -237,6 +238,9 @@ export async function writeFiles(files: readonly FileToWrite[], made: Iterable<s
   const dirsMade = new Set<string>(made);
   const ahead = files.flatMap((f) => ('temp' in f ? [f.temp] : []));
   const created = [...ahead];
+  const newDirs: string[] = [];
+  // why: a failure before the renames leaves the tree as it was, but for the directories made ahead (the caller's).
+  const undo = () => discardWritten([{ temps: created, dirs: [], created: newDirs }]);
   // why: writeFiles writes at most this many; a few are flushed each on its own (see SYNCFS_FROM).
   const each = syncEachFile(files.length);
   try {
@@ -252,7 +256,7 @@ export async function writeFiles(files: readonly FileToWrite[], made: Iterable<s
         continue;
       }
       try {
-        makeDirs(dirname(f.file), dirsMade);
+        makeDirs(dirname(f.file), dirsMade, newDirs);
       } catch (e) {
         throw new OutputError(`cannot create ${dirname(f.file)}: ${errnoText(e)}`);
       }
@@ -269,7 +273,7 @@ export async function writeFiles(files: readonly FileToWrite[], made: Iterable<s
     if (each) await fsyncEach(ahead);
     else await flushFiles(created);
   } catch (e) {
-    for (const t of created) unlinkQuietly(t);
+    undo();
     throw e;
   }
   // why: a directory the build made is an entry in its parent, which must last as the renames do
@@ -279,7 +283,7 @@ export async function writeFiles(files: readonly FileToWrite[], made: Iterable<s
     try {
       renameSync(f.temp, f.file);
     } catch (e) {
-      for (const t of created) unlinkQuietly(t);
+      undo();
       throw new OutputError(`cannot replace ${f.file}: ${errnoText(e)}`);
     }
     dirs.add(dirname(f.file));
@@ -287,14 +291,6 @@ export async function writeFiles(files: readonly FileToWrite[], made: Iterable<s
   }
   await eachConcurrently([...dirs], flushDirectory);
   return result;
-}
-
-function unlinkQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    return;
-  }
 }
 
 /** The files writeFiles needs to put the artifacts (or changed files) under `outDir`; throws when it is unusable. */

@@ -52,6 +52,8 @@ describe('writeFiles / treeFiles', () => {
     const before = listFiles(out);
     await expect(writeFiles(treeFiles(out, ARTIFACTS))).rejects.toThrow(/is a directory/);
     expect(listFiles(out)).toEqual(before);
+    // why: cmon/ was made for the first file, before the second failed.
+    expect(existsSync(join(out, 'cmon'))).toBe(false);
   });
 
   it('writes nothing when a parent is a file (ENOTDIR)', async () => {
