@@ -73,7 +73,6 @@ export interface CompileJob {
   writeTo?: string;
 }
 
-
 /** One cluster's compiled files as hashes, its compile findings as indices into the shard's extraFindings, and what groups it with other clusters. */
 export interface ClusterOutputs {
   path: string;

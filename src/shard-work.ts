@@ -7,8 +7,9 @@ import type { ClusterOutputs, ShardJob, ShardOutput } from './lint-parallel.js';
 
 /**
  * A shard's work: lint its files and, for a build, compile each cluster and compare its files with
- * the output directory, writing the changed ones ahead (see TempWriter) when the build writes. Runs on a worker thread, or on the main thread when few files are left to
- * do (a build whose cache answered for the others).
+ * the output directory, writing the changed ones ahead (see TempWriter) when the build writes.
+ * Runs on a worker thread, or on the main thread when few files are left to do (a build whose
+ * cache answered for the others).
  */
 export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>): ShardOutput {
   const build = job.compile;
