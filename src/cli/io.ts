@@ -36,6 +36,8 @@ export interface ReadOptions {
    * whose stat this vouches for as known (PolicyInput.known), to be read only when used.
    */
   vouch?: (path: string, stat: string) => KnownText | undefined;
+  /** Told how many files the paths have matched so far, before they are read (see warmWorkers). */
+  found?: (files: number) => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export function readInputs(paths: readonly string[], opts: ReadOptions = {}): Po
   };
   const isPolicy = (f: FoundFile) => (opts.vouch && vouched(f.path).known?.policy) ?? isPolicyDocument(f.path, textOf(f));
   const inputs: PolicyInput[] = [];
+  let found = 0;
   for (const p of paths) {
     if (p === '-') {
       inputs.push({ path: stdinName, text: asUsage(() => readStdinText(stdinName)) });
@@ -77,6 +80,7 @@ export function readInputs(paths: readonly string[], opts: ReadOptions = {}): Po
     let ignoredCount = 0;
     const ignored = opts.ignored && ((path: string) => opts.ignored!(path) && ++ignoredCount > 0);
     const matched = expandArgument(p, ignored);
+    opts.found?.((found += matched.length));
     const policies = matched.filter((m) => !m.walked || isPolicy(m));
     if (policies.length === 0) throw new UsageError(`no policy files found at "${p}"${origin(p, opts)}${noPolicyReason(matched.length, ignoredCount)}`);
     for (const m of policies) {

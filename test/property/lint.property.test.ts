@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -157,5 +160,33 @@ describe('lintParallel', () => {
       }),
       { numRuns: 2, endOnFailure: true },
     );
+  });
+
+  it('gives a worker started ahead of the reading (warmWorkers) its shard, with the same findings', { timeout: TIMEOUT }, async () => {
+    const { parallel, serial } = await built();
+    const inputs: PolicyInput[] = Array.from({ length: SHARDED }, (_, i) => ({ path: `c${i}.yaml`, text: `kind: cluster\nname: c${i % 390}\nprimary: a\nhosts: {a: {}, b: {promotion: must_not}}\n` }));
+    parallel.warmWorkers(parallel.PARALLEL_THRESHOLD, 2);
+    const expected = serial.lint(inputs).findings;
+    expect(expected.some((f) => f.ruleId === 'duplicate-cluster-name')).toBe(true);
+    expect((await parallel.lintParallel(inputs, 2, { minFiles: SHARDED })).findings).toEqual(expected);
+  });
+
+  it('ends a process whose warm workers no shard took', { timeout: TIMEOUT }, () => {
+    // why: a warm worker left running would keep the process alive: each script must end on its own.
+    const scripts = {
+      'never asked for': `m.warmWorkers(m.PARALLEL_THRESHOLD, 2);`,
+      'a repository below the threshold': `m.warmWorkers(m.PARALLEL_THRESHOLD, 2); const r = await m.lintParallel([{ path: 'a.yaml', text: 'kind: cluster\\nname: a\\nprimary: a\\nhosts: {a: {}}\\n' }], 2); console.log(r.findings.length);`,
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'succession-warm-'));
+    for (const [name, body] of Object.entries(scripts)) {
+      // why: a script file, not `node -e`, which exits at its end whatever threads still run.
+      const file = join(dir, 'warm.mjs');
+      writeFileSync(file, `const m = await import(${JSON.stringify(pathToFileURL(`${ROOT}dist/lint-parallel.js`).href)}); ${body}`);
+      const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.error, name).toBeUndefined();
+      expect(r.stderr, name).toBe('');
+      expect(r.status, name).toBe(0);
+    }
+    rmSync(dir, { recursive: true });
   });
 });

@@ -6,7 +6,7 @@ import { exitCodeFor, fleetCandidates, position, type KeyedFinding } from '../..
 import { scopedBuild, type ScopedBuild } from '../../compile/scoped-build.js';
 import targetCannotExpress from '../../rules/target-cannot-express.js';
 import unsafeEngineValue from '../../rules/unsafe-engine-value.js';
-import { lintParallel, programIdentity, type ShardOutput } from '../../lint-parallel.js';
+import { lintParallel, programIdentity, warmWorkers, type ShardOutput } from '../../lint-parallel.js';
 import { BuildCache, cacheKey, keyed, loadCache, vouchedFacts } from '../../compile/build-cache.js';
 import { sha256 } from '../../compile/artifact.js';
 import { VERSION } from '../../version.js';
@@ -120,7 +120,8 @@ export function registerBuild(program: Command): void {
     if (loaded?.ignored !== undefined) reportFatal(`ignored the build cache ${location}: ${loaded.ignored}; it is rewritten.`);
     const programSha = sha256(program);
     const vouch = loaded && ((path: string, stat: string) => vouchedFacts(loaded.stored, programSha, path, stat));
-    const read = readInputs(run.paths, { ignored: run.ignored, origin: run.origin, ...(vouch ? { vouch } : {}) });
+    // why: with a cache, most files are answered for without a worker; without one, every file goes to one.
+    const read = readInputs(run.paths, { ignored: run.ignored, origin: run.origin, ...(vouch ? { vouch } : { found: warmWorkers }) });
     const inputs = withFleet(read, opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const outDir = existingDir(opts.out);
     const cache = loaded && {

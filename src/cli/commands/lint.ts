@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { lintParallel } from '../../lint-parallel.js';
+import { lintParallel, warmWorkers } from '../../lint-parallel.js';
 import { DEFAULTS, ORCHESTRATOR_RELEASES, type OrchestratorRelease } from '../../policy/model.js';
 import { addConfigOptions, resolveRun, type ConfigOptions } from '../config.js';
 import { UsageError, readInputs, readText, startDirOf, withFleet } from '../io.js';
@@ -40,7 +40,7 @@ export function registerLint(program: Command): void {
     // why: a policy's release is its fleet deployment's `release`; accepting the option here would suggest otherwise.
     if (opts.release !== undefined) throw new UsageError('--release applies to --orchestrator-config only; for policies, set release on the orchestrator deployment in the fleet file');
     const first = run.paths.find((p) => p !== '-');
-    const read = readInputs(run.paths, { stdinName: opts.stdinFilename, ignored: run.ignored, origin: run.origin });
+    const read = readInputs(run.paths, { stdinName: opts.stdinFilename, ignored: run.ignored, origin: run.origin, found: warmWorkers });
     const inputs = withFleet(read, opts.fleet, first === undefined ? process.cwd() : startDirOf(first));
     const { findings } = await lintParallel(inputs);
     process.exitCode = await emitFindings(run.configure(findings), opts, inputs.length);
