@@ -2,6 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Comparison } from './compile/emit.js';
+import type { DeferredNotes } from './compile/outputs.js';
+import type { Finding } from './findings.js';
 import type { WrittenAhead } from './compile/temp-files.js';
 import type { TargetName } from './compile/index.js';
 import { fleetCandidates, lint, mergeShards, type LintResult, type PolicyInput, type ShardResult } from './lint.js';
@@ -100,7 +102,12 @@ export interface ShardOutput extends ShardResult {
   written?: WrittenAhead;
   /** Each compiled cluster's share of its deployment's PromotionIgnoreHostnameFilters (see deploymentPolicy), by policy file. */
   barred?: [string, string[]][];
+  /** Without the build cache: the clusters' info notes in their own files (see DeferredNotes), left out of extraFindings. */
+  notes?: ShardNotes;
 }
+
+/** A shard's deferred notes: the findings, or as a worker sends them, their JSON text (see forMessage). */
+export type ShardNotes = { count: number; findings: Finding[] } | { count: number; json: string };
 
 /** Files the build cache answered for: their results as one more shard, and their paths. */
 export interface CachedShard {
@@ -126,7 +133,7 @@ export interface ParallelResult extends LintResult {
    * cluster's files (cmon, MHA, meta SQL) compared with the output directory. The compile findings
    * are then in `extraFindings`.
    */
-  clusterFiles?: { comparison: Comparison; outputError?: string; barred: Map<string, string[]> };
+  clusterFiles?: { comparison: Comparison; outputError?: string; barred: Map<string, string[]>; notes: DeferredNotes };
   /** The shards' own results (with a CompileJob that asks for hashes), which the build cache keeps. */
   shards?: ShardOutput[];
   /**
@@ -235,5 +242,7 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   const comparison: Comparison = { paths: shards.flatMap((s) => s.comparison!.paths), changed: shards.flatMap((s) => s.comparison!.changed) };
   const outputError = shards.find((s) => s.outputError !== undefined)?.outputError;
   const barred = new Map(shards.flatMap((s) => s.barred ?? []));
-  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }), barred }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
+  const noted = shards.flatMap((s) => (s.notes ? [s.notes] : []));
+  const notes: DeferredNotes = { count: noted.reduce((n, s) => n + s.count, 0), read: () => noted.flatMap((s) => ('json' in s ? (JSON.parse(s.json) as Finding[]) : s.findings)) };
+  return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }), barred, notes }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
 }

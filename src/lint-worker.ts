@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ShardJob } from './lint-parallel.js';
-import { runShard } from './shard-work.js';
+import { forMessage, runShard } from './shard-work.js';
 
 parentPort!.once('message', (job: ShardJob) => {
-  parentPort!.postMessage(runShard(job));
+  parentPort!.postMessage(forMessage(runShard(job)));
 });

@@ -1,4 +1,5 @@
 import { sha256 } from './compile/artifact.js';
+import type { Finding } from './findings.js';
 import { compileCluster, findingKey } from './compile/index.js';
 import { compareArtifacts, type Comparison } from './compile/emit.js';
 import { TempWriter } from './compile/temp-files.js';
@@ -22,6 +23,10 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
   // the whole shard (the 50,000 notes' keys were 6 MiB of a shard's heap).
   const shared = new Map<string, number>();
   let distinct = 0;
+  // why: a cluster's info notes in its own file need no de-duplication (see DeferredNotes); kept
+  // apart, a worker sends them as one JSON text (see forMessage). The build cache keeps every
+  // finding with its cluster instead.
+  const notes: Finding[] | undefined = build && !build.hashes ? [] : undefined;
   const clusterOutputs: ClusterOutputs[] = [];
   const barred: [string, string[]][] = [];
   // why: the cluster's AST and resolved policy exist here already; on the main thread they would be
@@ -45,11 +50,13 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
       const own = new Map<string, number>();
       for (const f of findings) {
         const key = findingKey(f);
-        const seen = f.file === cluster.file.path ? own : shared;
+        const mine = f.file === cluster.file.path;
+        const seen = mine ? own : shared;
         let at = seen.get(key);
         if (at === undefined) {
           seen.set(key, (at = distinct++));
-          fresh.push(f);
+          if (notes && mine && f.severity === 'info') notes.push(f);
+          else fresh.push(f);
         }
         extra.push(at);
       }
@@ -67,5 +74,21 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
     });
   const linted = lintShard(job.inputs, job.fleetInputs, perCluster, fleetRead);
   const written = writer && { temps: writer.temps, dirs: [...writer.made], created: writer.created };
-  return { ...linted, ...(build ? { comparison, outputError, barred } : {}), ...(build?.hashes ? { clusterOutputs } : {}), ...(written ? { written } : {}) };
+  return {
+    ...linted,
+    ...(build ? { comparison, outputError, barred } : {}),
+    ...(build?.hashes ? { clusterOutputs } : {}),
+    ...(notes ? { notes: { count: notes.length, findings: notes } } : {}),
+    ...(written ? { written } : {}),
+  };
+}
+
+/**
+ * A worker's output as it is sent: its notes as JSON text. Copied between threads as objects, the
+ * 25,000 notes of a shard of the bench fleet cost the main thread some 100 ms to take apart; one
+ * text is copied at once, and parsed only if the notes are shown.
+ */
+export function forMessage(output: ShardOutput): ShardOutput {
+  const notes = output.notes;
+  return notes && 'findings' in notes ? { ...output, notes: { count: notes.count, json: JSON.stringify(notes.findings) } } : output;
 }

@@ -21,6 +21,17 @@ export interface BuildOutputs {
   deployments: Map<string, [string, string][]>;
 }
 
+/**
+ * Info notes of compiled clusters in their own files (what an engine cannot express: some 50,000
+ * on the bench fleet), counted, and read only when shown or configured. Such a note comes from its
+ * cluster alone, and no deployment's finding is in a cluster's file, so none can equal another
+ * finding: they need no de-duplication.
+ */
+export interface DeferredNotes {
+  count: number;
+  read(): Finding[];
+}
+
 /** Each deployment's files as [path, sha256 of the content]. */
 export function deploymentHashes(byDeployment: ReadonlyMap<string, readonly Artifact[]>): Map<string, [string, string][]> {
   return new Map([...byDeployment].map(([name, artifacts]) => [name, artifacts.map((a): [string, string] => [a.path, sha256(a.content)])]));

@@ -9,7 +9,7 @@ import { outputsHold, type BuildCache } from './build-cache.js';
 import { entryField, type Entry, type EntryHead } from './build-cache-file.js';
 import { compareArtifacts, OutputError, type Comparison } from './emit.js';
 import { compileDeployments, findingKey, type TargetName } from './index.js';
-import { deploymentHashes, type BuildOutputs } from './outputs.js';
+import { deploymentHashes, type BuildOutputs, type DeferredNotes } from './outputs.js';
 
 // A cached build scoped to a change (`build --cache` when few policy files changed): only the
 // changed files are parsed and compiled, and of the unchanged ones only those a change can meet are
@@ -30,16 +30,11 @@ import { deploymentHashes, type BuildOutputs } from './outputs.js';
 /** From this many changed files on, the full build (on every core) is faster than this one thread. */
 export const SCOPED_LIMIT = 1000;
 
-/** The unchanged files' info notes: counted, and read from the cache only when shown. */
-export interface DeferredNotes {
-  count: number;
-  read(): Finding[];
-}
-
 export interface ScopedBuild {
   /** The lint findings, grouped, suppressed and sorted, as a build without the cache has them. */
   findings: Finding[];
   outputs: BuildOutputs;
+  /** The unchanged files' info notes, kept in the cache. */
   notes: DeferredNotes;
   /** The changed files' results, for the next cache (see BuildCache.save). */
   shard: ShardOutput;

@@ -3,6 +3,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDirs } from './helpers.js';
+import { generateFleet } from '../failure/helpers.js';
+import { PARALLEL_THRESHOLD } from '../../src/lint-parallel.js';
 
 // `build` on a clean repository: the info findings (what an engine cannot express) are one count on
 // standard error unless --verbose; warnings and errors are always shown; machine formats carry all.
@@ -10,7 +12,7 @@ import { ROOT, tempDirs } from './helpers.js';
 const BIN = join(ROOT, 'dist/bin/cli/main.js');
 
 function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -83,5 +85,33 @@ describe('build and its info findings', () => {
     const junit = run(['build', '--out', 'out', '-f', 'junit'], d);
     expect(junit.stdout.match(/target-cannot-express/g)?.length ?? 0).toBeGreaterThanOrEqual(infos);
     expect(junit.stderr).not.toContain('info notes');
+  });
+
+  it('reports the same notes when worker threads compile the clusters: counted, shown, and configured', { timeout: 120_000 }, async () => {
+    // why: from PARALLEL_THRESHOLD files on, worker threads keep each cluster's notes in its own file
+    // apart and send them as text; a first build with the cache keeps every note with its cluster
+    // instead, and is the reference here.
+    const d = tmp();
+    await generateFleet(join(d, 'fleet'), PARALLEL_THRESHOLD + 100);
+    const reference = run(['build', 'fleet', '--out', 'reference', '--cache-location', 'cache', '-f', 'json', '--verbose'], d);
+    expect(reference.code).toBe(0);
+    const findings = (JSON.parse(reference.stdout) as { findings: { ruleId: string; severity: string }[] }).findings;
+    const infos = findings.filter((f) => f.severity === 'info').length;
+    expect(infos).toBeGreaterThan(PARALLEL_THRESHOLD);
+
+    const viaWorkers = run(['build', 'fleet', '--out', 'out', '-f', 'json', '--verbose'], d);
+    expect(viaWorkers.code).toBe(0);
+    expect((JSON.parse(viaWorkers.stdout) as { findings: unknown[] }).findings).toEqual(findings);
+
+    const counted = run(['build', 'fleet', '--out', 'out', '--check'], d);
+    expect(counted.code).toBe(0);
+    expect(counted.stderr).toBe(`succession: ${infos} info notes; --verbose shows them\nsuccession: generated files are up to date.\n`);
+
+    writeFileSync(join(d, 'succession.config.yaml'), 'kind: config\nrules: { target-cannot-express: warning }\n');
+    const configured = run(['build', 'fleet', '--out', 'out', '--check', '-f', 'json'], d);
+    expect(configured.code).toBe(0);
+    const shown = (JSON.parse(configured.stdout) as { findings: { ruleId: string; severity: string }[] }).findings;
+    expect(shown.filter((f) => f.ruleId === 'target-cannot-express' && f.severity === 'warning')).toHaveLength(findings.filter((f) => f.ruleId === 'target-cannot-express').length);
+    expect(shown.filter((f) => f.severity === 'info')).toHaveLength(0);
   });
 });

@@ -68,11 +68,17 @@ describe('build outputs from worker threads', () => {
     const viaShards = async (outDir?: string) => {
       const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compile: { targets: TARGETS, ...(outDir ? { outDir } : {}) } });
       expect(result.clusterFiles).toBeDefined();
-      return buildOutputs(result.analysis.repo, TARGETS, outDir, { ...result.clusterFiles!, findings: result.extraFindings! });
+      const built = buildOutputs(result.analysis.repo, TARGETS, outDir, { ...result.clusterFiles!, findings: result.extraFindings! });
+      return { ...built, notes: result.clusterFiles!.notes };
     };
 
     const first = await viaShards();
-    expect(first.findings.sort(compareFindings)).toEqual(whole.findings.sort(compareFindings));
+    // why: the clusters' info notes in their own files are kept apart (one shard's as JSON text from its worker), counted, and read when shown.
+    const notes = first.notes.read();
+    expect(notes.length).toBe(first.notes.count);
+    expect(notes.length).toBeGreaterThan(30);
+    expect(notes.every((n) => n.severity === 'info' && n.file.includes('clusters/'))).toBe(true);
+    expect([...first.findings, ...notes].sort(compareFindings)).toEqual(whole.findings.sort(compareFindings));
     expect(first.comparison.paths.sort()).toEqual(whole.artifacts.map((a) => a.path));
     expect(first.comparison.changed).toEqual(whole.artifacts.map((a) => ({ path: a.path, kind: 'missing', content: a.content })));
 

@@ -11,7 +11,7 @@ import { BuildCache, cacheKey, keyed, loadCache, vouchedFacts } from '../../comp
 import { sha256 } from '../../compile/artifact.js';
 import { VERSION } from '../../version.js';
 import { TARGETS, type TargetName } from '../../compile/index.js';
-import { buildOutputs, existingDir, writableDir, type BuildOutputs } from '../../compile/outputs.js';
+import { buildOutputs, existingDir, writableDir, type BuildOutputs, type DeferredNotes } from '../../compile/outputs.js';
 import { cmonEntries, renderCnf } from '../../compile/cmon.js';
 import { cnfClusterId, mergeCnf } from '../../compile/cmon-merge.js';
 import { diffTree, OutputError, removeStaleTemps, treeFiles, writeFiles, type Drift, type FileToWrite } from '../../compile/emit.js';
@@ -135,9 +135,11 @@ export function registerBuild(program: Command): void {
     let lintFindings: Finding[];
     let outputs: () => BuildOutputs;
     let repo: Repo | undefined;
+    let notes: DeferredNotes | undefined;
     let stopped = () => {};
     if (scoped) {
       lintFindings = scoped.findings;
+      notes = scoped.notes;
       outputs = () => scoped.outputs;
       saveCache(cache!, cache!.cache.stored.fleetPath, [scoped.shard], inputs.length, scoped.repoFindings, scoped.outputs.deployments, scoped);
     } else {
@@ -153,6 +155,7 @@ export function registerBuild(program: Command): void {
         else discardWritten([linted.written]);
       }
       lintFindings = linted.findings;
+      notes = clusterFiles?.notes;
       repo = analysis.repo;
       const shards = clusterFiles && { ...clusterFiles, findings: extraFindings ?? [] };
       const save = (deployments?: ReadonlyMap<string, [string, string][]>) => {
@@ -183,12 +186,11 @@ export function registerBuild(program: Command): void {
       }
       const built = outputs();
       const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, repo!);
-      // why: the unchanged files' info notes come from the cache only when they are shown or configured.
-      const notes = scoped?.notes;
+      // why: deferred info notes are read only when they are shown or configured.
       const readNotes = notes !== undefined && notes.count > 0 && (!infoCounted(opts) || NOTE_RULES.some((id) => run.config?.rules.has(id)));
       const uncounted = notes === undefined || readNotes ? 0 : notes.count;
       // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
-      const findings = run.configure([...gate, ...built.findings, ...(readNotes ? notes.read() : []), ...(merged?.findings ?? [])]).sort(compareFindings);
+      const findings = run.configure([...gate, ...built.findings, ...(readNotes && notes ? notes.read() : []), ...(merged?.findings ?? [])]).sort(compareFindings);
       if (exitCodeFor(findings, opts.failOn) === 1) {
         await emitFindings(findings, opts, inputs.length, true, uncounted);
         reportFatal('build stopped by the findings above; nothing was written.');
