@@ -131,7 +131,8 @@ export interface ParallelResult extends LintResult {
   /**
    * With a CompileJob, when shards ran and all of them resolved the fleet file in force: every
    * cluster's files (cmon, MHA, meta SQL) compared with the output directory. The compile findings
-   * are then in `extraFindings`.
+   * are then in `extraFindings`, but for the clusters' info notes in their own files, which are in
+   * `notes` (without the build cache; see DeferredNotes).
    */
   clusterFiles?: { comparison: Comparison; outputError?: string; barred: Map<string, string[]>; notes: DeferredNotes };
   /** The shards' own results (with a CompileJob that asks for hashes), which the build cache keeps. */
