@@ -49,10 +49,10 @@ function expandPath(p: string, ignored: Ignored | undefined): FoundFile[] {
   const st = follow(p);
   if (st.isFile()) return [{ path: p, real: realpathSync(p) }];
   if (!st.isDirectory()) throw new UsageError(`cannot read ${p}: it is ${fileKind(st)}, not a regular file or a directory`);
-  const walked = walk(p, ignored);
+  const walked = walk(p, ignored, (path) => YAML_FILE.test(path));
   const special = walked.special.find((s) => s.brokenLink || YAML_FILE.test(s.path));
   if (special) throw special.error;
-  return walked.files.filter((f) => YAML_FILE.test(f.path));
+  return walked.files;
 }
 
 function expandGlob(pattern: string, ignored: Ignored | undefined): FoundFile[] {
@@ -61,10 +61,10 @@ function expandGlob(pattern: string, ignored: Ignored | undefined): FoundFile[] 
   if (!baseStat?.isDirectory()) return [];
   const isMatch = picomatch(pattern.split(sep).join('/'), GLOB_OPTIONS);
   const matches = (path: string) => isMatch(path.split(sep).join('/'));
-  const walked = walk(base, ignored);
+  const walked = walk(base, ignored, matches);
   const special = walked.special.find((s) => matches(s.path));
   if (special) throw special.error;
-  return walked.files.filter((f) => matches(f.path));
+  return walked.files;
 }
 
 /** stat through symbolic links, with a message that tells a broken link from a missing file. */
@@ -87,10 +87,12 @@ interface Walk {
 }
 
 /**
- * Every regular file under `root` (hidden entries, node_modules and what `ignored` names left
- * out), links followed, each directory once.
+ * Every regular file under `root` that the caller `wants` by its path (hidden entries,
+ * node_modules and what `ignored` names left out), links followed, each directory once. Files
+ * are chosen while walking: a repository may hold a generated tree of 23,000 files per build
+ * beside its policies, and listing it first cost a build some 0.3 s and 100 MiB.
  */
-function walk(root: string, ignored: Ignored | undefined): Walk {
+function walk(root: string, ignored: Ignored | undefined, wants: (path: string) => boolean): Walk {
   const out: Walk = { files: [], special: [] };
   const seen = new Set<string>();
   const visit = (dir: string, st: Stats) => {
@@ -110,7 +112,7 @@ function walk(root: string, ignored: Ignored | undefined): Walk {
       const full = join(dir, e.name);
       if (ignored?.(full)) continue;
       if (e.isFile()) {
-        out.files.push({ path: full, real: join(realDir, e.name), walked: true });
+        if (wants(full)) out.files.push({ path: full, real: join(realDir, e.name), walked: true });
         continue;
       }
       let target: Stats;
@@ -122,7 +124,9 @@ function walk(root: string, ignored: Ignored | undefined): Walk {
         continue;
       }
       if (target.isDirectory()) visit(full, target);
-      else if (target.isFile()) out.files.push({ path: full, real: realpathSync(full), walked: true });
+      else if (target.isFile()) {
+        if (wants(full)) out.files.push({ path: full, real: realpathSync(full), walked: true });
+      }
       else out.special.push({ path: full, error: new UsageError(`cannot read ${full}: it is ${fileKind(target)}, not a regular file`) });
     }
   };

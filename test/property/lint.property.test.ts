@@ -162,7 +162,7 @@ describe('lintParallel', () => {
     );
   });
 
-  it('gives a worker started ahead of the reading (warmWorkers) its shard, with the same findings', { timeout: TIMEOUT }, async () => {
+  it('gives the same findings with a worker started ahead of the reading (warmWorkers)', { timeout: TIMEOUT }, async () => {
     const { parallel, serial } = await built();
     const inputs: PolicyInput[] = Array.from({ length: SHARDED }, (_, i) => ({ path: `c${i}.yaml`, text: `kind: cluster\nname: c${i % 390}\nprimary: a\nhosts: {a: {}, b: {promotion: must_not}}\n` }));
     parallel.warmWorkers(parallel.PARALLEL_THRESHOLD, 2);
