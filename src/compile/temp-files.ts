@@ -22,16 +22,27 @@ export const TEMP_FILE = /^\..+\.succession-([0-9]+)\.tmp$/;
 export function makeDirs(dir: string, made: Set<string>, created: string[] = []): void {
   if (made.has(dir)) return;
   made.add(dir);
+  let mine: boolean;
+  try {
+    mine = madeHere(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw e;
+    makeDirs(dirname(dir), made, created);
+    // why: every thread of a build writes ahead (see TempWriter); another may have made it meanwhile.
+    mine = madeHere(dir);
+  }
+  if (mine) created.push(dir);
+}
+
+/** Makes `dir`: true when this call made it, false when a directory is there already. */
+function madeHere(dir: string): boolean {
   try {
     mkdirSync(dir, NEW_DIRECTORY_MODE);
+    return true;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
-    makeDirs(dirname(dir), made, created);
-    mkdirSync(dir, NEW_DIRECTORY_MODE);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory()) return false;
+    throw e;
   }
-  created.push(dir);
 }
 
 /** What TempWriters wrote: the temporary files, the directories written into, and those they created. */
