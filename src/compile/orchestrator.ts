@@ -166,16 +166,17 @@ export function barredFilters(rows: readonly MetaRow[]): string[] {
   return rows.filter((r) => r.promotionRule === 'must_not').map((r) => hostFilter(r.host, r.port));
 }
 
+/** A cluster's barredFilters, from its meta rows. */
+export function clusterBarred(cluster: ClusterPolicy): string[] {
+  return barredFilters(metaRows(cluster));
+}
+
 /**
  * The policy settings orchestrator holds once per deployment (lint makes the clusters agree); the
  * same in every node's config. `barredOf` gives a cluster's barredFilters where they are known
  * already (the build's shards compute them with its meta rows).
  */
-export function deploymentPolicy(
-  dep: OrchestratorDeployment,
-  clusters: readonly ClusterPolicy[],
-  barredOf: (cluster: ClusterPolicy) => readonly string[] = (c) => barredFilters(metaRows(c)),
-): Record<string, unknown> {
+export function deploymentPolicy(dep: OrchestratorDeployment, clusters: readonly ClusterPolicy[], barredOf: (cluster: ClusterPolicy) => readonly string[] = clusterBarred): Record<string, unknown> {
   const first = clusters[0];
   const enforcement = first?.semiSync.enforcement ?? 'off';
   const aliases = clusters.map((c) => `alias=${c.name}`).sort(byCode);

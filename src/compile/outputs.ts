@@ -5,7 +5,7 @@ import { sha256, type Artifact } from './artifact.js';
 import { compileCluster, compileDeployments, findingKey, type TargetName } from './index.js';
 import { compareArtifacts, OutputError, type Comparison } from './emit.js';
 import type { TempWriter } from './temp-files.js';
-import { barredFilters, metaRows } from './orchestrator.js';
+import { clusterBarred } from './orchestrator.js';
 
 // What a build produces, held against the output directory, assembled from the two halves of the
 // compiler: every cluster's own files (on the worker threads, when they ran) and the files of whole
@@ -98,7 +98,7 @@ export function buildOutputs(repo: Pick<Repo, 'clusters' | 'fleet'>, targets: re
     }
   }
   const known = shards?.barred;
-  const d = compileDeployments(repo, targets, undefined, known && ((c) => known.get(c.file.path) ?? barredFilters(metaRows(c))));
+  const d = compileDeployments(repo, targets, undefined, known && ((c) => known.get(c.file.path) ?? clusterBarred(c)));
   if (shards) {
     const files = new Set(d.findings.map((f) => f.file));
     for (const f of shards.findings) {
