@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Comparison } from './compile/emit.js';
 import type { DeferredNotes } from './compile/outputs.js';
-import type { Finding } from './findings.js';
+import { placeNote, type UnplacedNote } from './compile/unplaced-note.js';
 import type { WrittenAhead } from './compile/temp-files.js';
 import type { TargetName } from './compile/index.js';
 import { fleetCandidates, lint, mergeShards, type LintResult, type PolicyInput, type ShardResult } from './lint.js';
@@ -106,8 +106,8 @@ export interface ShardOutput extends ShardResult {
   notes?: ShardNotes;
 }
 
-/** A shard's deferred notes: the findings, or as a worker sends them, their JSON text (see forMessage). */
-export type ShardNotes = { count: number; findings: Finding[] } | { count: number; json: string };
+/** A shard's deferred notes, or as a worker sends them, their JSON text (see forMessage). */
+export type ShardNotes = { count: number; notes: UnplacedNote[] } | { count: number; json: string };
 
 /** Files the build cache answered for: their results as one more shard, and their paths. */
 export interface CachedShard {
@@ -216,7 +216,8 @@ async function inWorkersAndHere(shards: PolicyInput[][], job: (s: PolicyInput[])
 export async function lintParallel(inputs: readonly PolicyInput[], workers = availableParallelism(), opts: ParallelOptions = {}): Promise<ParallelResult> {
   const minFiles = opts.minFiles ?? PARALLEL_THRESHOLD;
   const perFile = opts.compile?.hashes === true;
-  if (!perFile && (inputs.length < minFiles || workers < 2)) {
+  // why: a large build on one core runs its one shard here, not `lint`, so that its notes are deferred (see DeferredNotes).
+  if (!perFile && (inputs.length < minFiles || (workers < 2 && !opts.compile))) {
     dismissWarm();
     return lint(inputs);
   }
@@ -244,6 +245,11 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   const outputError = shards.find((s) => s.outputError !== undefined)?.outputError;
   const barred = new Map(shards.flatMap((s) => s.barred ?? []));
   const noted = shards.flatMap((s) => (s.notes ? [s.notes] : []));
-  const notes: DeferredNotes = { count: noted.reduce((n, s) => n + s.count, 0), read: () => noted.flatMap((s) => ('json' in s ? (JSON.parse(s.json) as Finding[]) : s.findings)) };
+  const sources = new Map(merged.analysis.sources.map((s) => [s.path, s]));
+  const sourceOf = (path: string) => sources.get(path)!;
+  const notes: DeferredNotes = {
+    count: noted.reduce((n, s) => n + s.count, 0),
+    read: () => noted.flatMap((s) => ('json' in s ? (JSON.parse(s.json) as UnplacedNote[]) : s.notes)).map((n) => placeNote(n, sourceOf)),
+  };
   return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }), barred, notes }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
 }

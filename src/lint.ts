@@ -56,9 +56,9 @@ export interface Read {
   findings: Finding[];
 }
 
-/** Parses and schema-checks one file. */
-function read(input: PolicyInput): Read {
-  const source = parseSource(input.path, input.text);
+/** Parses and schema-checks one file (see parseSource for `astNeeded`). */
+function read(input: PolicyInput, astNeeded = false): Read {
+  const source = parseSource(input.path, input.text, astNeeded);
   if (source.syntaxErrors.length > 0) {
     const findings = source.syntaxErrors.map(({ code, message, ...span }): Finding => ({
       ruleId: 'syntax',
@@ -204,7 +204,7 @@ export interface ShardResult {
 
 /** The fleet in force among the files that may be fleet files (see fleetCandidates), and every valid fleet file. */
 export function fleetOf(fleetInputs: readonly PolicyInput[]): { fleet?: FleetPolicy; fleetFiles: SourceFile[] } {
-  return pickFleet(fleetInputs.map(read).filter((r) => r.valid).map((r) => r.source));
+  return pickFleet(fleetInputs.map((i) => read(i)).filter((r) => r.valid).map((r) => r.source));
 }
 
 /**
@@ -212,7 +212,7 @@ export function fleetOf(fleetInputs: readonly PolicyInput[]): { fleet?: FleetPol
  * which need nothing but the cluster and the fleet. `fleetInputs` are the files that may be
  * fleet files; each shard resolves the fleet from them itself (a YAML AST cannot cross threads).
  */
-export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[], perCluster?: PerCluster, fleetRead = fleetOf(fleetInputs)): ShardResult {
+export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly PolicyInput[], perCluster?: PerCluster, fleetRead = fleetOf(fleetInputs), astNeeded = false): ShardResult {
   const { fleet, fleetFiles } = fleetRead;
   const repoContext: Repo = { clusters: [], fleet, fleetFiles };
   const findings: Finding[] = [];
@@ -221,7 +221,7 @@ export function lintShard(inputs: readonly PolicyInput[], fleetInputs: readonly 
   const files: ShardResult['files'] = [];
   for (const input of inputs) {
     const from = findings.length;
-    const r = read(input);
+    const r = read(input, astNeeded);
     findings.push(...r.findings);
     if (r.valid) {
       valid.push({ path: r.source.path, kind: r.kind, data: r.source.data });

@@ -1,6 +1,7 @@
 import { sha256 } from './compile/artifact.js';
-import type { Finding } from './findings.js';
-import { compileCluster, findingKey } from './compile/index.js';
+import { compileClusterReports, findingKey, positioned } from './compile/index.js';
+import { splitOwnNotes } from './compile/deferred-notes.js';
+import type { UnplacedNote } from './compile/unplaced-note.js';
 import { compareArtifacts, type Comparison } from './compile/emit.js';
 import { TempWriter } from './compile/temp-files.js';
 import { fleetOf, lintShard, type PerCluster } from './lint.js';
@@ -23,10 +24,10 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
   // the whole shard (the 50,000 notes' keys were 6 MiB of a shard's heap).
   const shared = new Map<string, number>();
   let distinct = 0;
-  // why: a cluster's info notes in its own file need no de-duplication (see DeferredNotes); kept
-  // apart, a worker sends them as one JSON text (see forMessage). The build cache keeps every
-  // finding with its cluster instead.
-  const notes: Finding[] | undefined = build && !build.hashes ? [] : undefined;
+  // why: a cluster's info notes in its own file are kept apart, unpositioned (see DeferredNotes);
+  // a worker sends them as one JSON text (see forMessage). The build cache keeps every finding
+  // with its cluster instead.
+  const notes: UnplacedNote[] | undefined = build && !build.hashes ? [] : undefined;
   const clusterOutputs: ClusterOutputs[] = [];
   const barred: [string, string[]][] = [];
   // why: the cluster's AST and resolved policy exist here already; on the main thread they would be
@@ -35,7 +36,13 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
   const perCluster: PerCluster | undefined =
     build &&
     ((cluster, fleet) => {
-      const { artifacts, findings, barred: filters } = compileCluster(cluster, fleet, build.targets);
+      const { artifacts, reports, barred: filters } = compileClusterReports(cluster, fleet, build.targets);
+      let placed = reports;
+      if (notes) {
+        const split = splitOwnNotes(cluster, reports);
+        notes.push(...split.notes);
+        placed = split.others;
+      }
       if (filters !== undefined) barred.push([cluster.file.path, filters]);
       if (outputError === undefined) {
         try {
@@ -48,15 +55,13 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
       const fresh = [];
       const extra: number[] = [];
       const own = new Map<string, number>();
-      for (const f of findings) {
+      for (const f of positioned(placed)) {
         const key = findingKey(f);
-        const mine = f.file === cluster.file.path;
-        const seen = mine ? own : shared;
+        const seen = f.file === cluster.file.path ? own : shared;
         let at = seen.get(key);
         if (at === undefined) {
           seen.set(key, (at = distinct++));
-          if (notes && mine && f.severity === 'info') notes.push(f);
-          else fresh.push(f);
+          fresh.push(f);
         }
         extra.push(at);
       }
@@ -72,13 +77,14 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
       }
       return fresh;
     });
-  const linted = lintShard(job.inputs, job.fleetInputs, perCluster, fleetRead);
+  // why: the build cache keeps every finding positioned, and nearly every cluster has a note in its own file.
+  const linted = lintShard(job.inputs, job.fleetInputs, perCluster, fleetRead ?? fleetOf(job.fleetInputs), build?.hashes === true);
   const written = writer && { temps: writer.temps, dirs: [...writer.made], created: writer.created };
   return {
     ...linted,
     ...(build ? { comparison, outputError, barred } : {}),
     ...(build?.hashes ? { clusterOutputs } : {}),
-    ...(notes ? { notes: { count: notes.length, findings: notes } } : {}),
+    ...(notes ? { notes: { count: notes.length, notes } } : {}),
     ...(written ? { written } : {}),
   };
 }
@@ -90,5 +96,5 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
  */
 export function forMessage(output: ShardOutput): ShardOutput {
   const notes = output.notes;
-  return notes && 'findings' in notes ? { ...output, notes: { count: notes.count, json: JSON.stringify(notes.findings) } } : output;
+  return notes && 'notes' in notes ? { ...output, notes: { count: notes.count, json: JSON.stringify(notes.notes) } } : output;
 }

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
 import { position } from '../lint.js';
 import type { Repo } from '../rules/rule.js';
 import targetCannotExpress from '../rules/target-cannot-express.js';
@@ -48,6 +48,11 @@ export function positioned(reports: readonly CompileReport[]): Finding[] {
   return reports.map(({ ruleId, report }) => position(ruleId, SEVERITY[ruleId]!, report));
 }
 
+/** A compile report's severity: its own, else its rule's. */
+export function reportSeverity({ ruleId, report }: CompileReport): Severity {
+  return report.severity ?? SEVERITY[ruleId]!;
+}
+
 /**
  * The files of one cluster alone (cmon, MHA, its orchestrator meta SQL) and their findings: what
  * the worker threads compile while the cluster's AST is at hand. With compileDeployments, the
@@ -58,13 +63,23 @@ export function compileCluster(
   fleet: FleetPolicy | undefined,
   targets: readonly TargetName[],
 ): { artifacts: Artifact[]; findings: Finding[]; barred?: string[] } {
+  const { reports, ...compiled } = compileClusterReports(cluster, fleet, targets);
+  return { ...compiled, findings: positioned(reports) };
+}
+
+/** compileCluster with its findings not yet positioned: a position parses the file (see parseSource), and most notes are only counted. */
+export function compileClusterReports(
+  cluster: ClusterPolicy,
+  fleet: FleetPolicy | undefined,
+  targets: readonly TargetName[],
+): { artifacts: Artifact[]; reports: CompileReport[]; barred?: string[] } {
   const one = { clusters: [cluster], fleet };
   const parts: CompileResult[] = [];
   if (targets.includes('cmon')) parts.push(compileCmon(one));
   if (targets.includes('mha')) parts.push(compileMha(one));
   const orchestrator = targets.includes('orchestrator') ? orchestratorClusterFiles(cluster, fleet) : undefined;
   if (orchestrator) parts.push(orchestrator);
-  const compiled = { artifacts: parts.flatMap((p) => p.artifacts), findings: positioned(parts.flatMap((p) => p.reports)) };
+  const compiled = { artifacts: parts.flatMap((p) => p.artifacts), reports: parts.flatMap((p) => p.reports) };
   return orchestrator?.barred === undefined ? compiled : { ...compiled, barred: orchestrator.barred };
 }
 

@@ -22,10 +22,10 @@ export interface BuildOutputs {
 }
 
 /**
- * Info notes of compiled clusters in their own files (what an engine cannot express: some 50,000
- * on the bench fleet), counted, and read only when shown or configured. Such a note comes from its
- * cluster alone, and no deployment's finding is in a cluster's file, so none can equal another
- * finding: they need no de-duplication.
+ * Info notes of compiled clusters in their own files (what an engine cannot express: some 17,000
+ * of the 50,000 notes on the bench fleet), counted, and positioned only when shown or configured
+ * (see UnplacedNote). Such a note comes from its cluster alone (splitOwnNotes de-duplicates
+ * them), and no deployment's finding is in a cluster's file, so none can equal another finding.
  */
 export interface DeferredNotes {
   count: number;

@@ -1,5 +1,6 @@
 import { LineCounter, Parser, isScalar, parseDocument, visit, type Alias, type CST, type Document } from 'yaml';
 import type { Span } from '../findings.js';
+import { plainData } from './plain-data.js';
 
 /** A YAML input file as read: text, AST with positions, and plain data. */
 export interface SourceFile {
@@ -20,14 +21,88 @@ export interface SyntaxProblem extends Span {
 
 /**
  * Parses one YAML file. Syntax errors (including duplicate keys, which `yaml` would otherwise
- * resolve silently as "last one wins") are collected, never thrown.
+ * resolve silently as "last one wins") are collected, never thrown. A file whose plain data
+ * js-yaml reads as `yaml` would (see plainData) gets its AST only when a position is asked for,
+ * unless `astNeeded`.
  */
-export function parseSource(path: string, text: string): SourceFile {
-  const lineCounter = new LineCounter();
+export function parseSource(path: string, text: string, astNeeded = false): SourceFile {
+  const refused = refusal(path, text);
+  if (refused !== undefined) return refused;
+  // why: a caller that will ask for a position in nearly every file (a build that keeps every finding in its cache) is spared reading each twice.
+  if (astNeeded) return parseYaml(path, text);
+  const plain = plainData(text);
+  return plain === undefined ? parseYaml(path, text) : positionedLater(path, text, plain.data);
+}
+
+/** parseSource with `yaml` alone: for a file whose data is known and whose AST is asked for. */
+export function yamlSource(path: string, text: string): SourceFile {
+  return refusal(path, text) ?? parseYaml(path, text);
+}
+
+/** A file refused before it is parsed: a forbidden character, or collections nested too deep. */
+function refusal(path: string, text: string): SourceFile | undefined {
   const bad = forbiddenCharacter(text);
   if (bad !== undefined) return refusedSource(path, text, bad.offset, 'BAD_CHARACTER', bad.message);
   const deep = tooDeep(text);
   if (deep !== undefined) return refusedSource(path, text, deep, 'TOO_DEEP', `Collections are nested more than ${MAX_NESTING} levels deep`);
+  return undefined;
+}
+
+/** A file read by plainData: `yaml` builds its AST on the first position asked for. */
+function positionedLater(path: string, text: string, data: unknown): SourceFile {
+  let parsed: ReturnType<typeof composeYaml> | undefined;
+  const full = () => {
+    if (parsed !== undefined) return parsed;
+    parsed = composeYaml(text);
+    // why: the two readings agreeing is what plainData promises; positions in a document yaml
+    // rejects would point anywhere, so a break of that promise stops the run instead.
+    if (parsed.syntaxErrors.length > 0) throw new Error(`${path}: js-yaml read data where yaml finds a syntax error (${parsed.syntaxErrors[0]!.message}); this is a bug in succession`);
+    return parsed;
+  };
+  return {
+    path,
+    text,
+    data,
+    syntaxErrors: [],
+    get doc() {
+      return full().doc;
+    },
+    get lineCounter() {
+      return full().lineCounter;
+    },
+  };
+}
+
+/** Parses one YAML file with `yaml`, which has checked it for forbidden characters and nesting depth. */
+function parseYaml(path: string, text: string): SourceFile {
+  const { doc, lineCounter, syntaxErrors } = composeYaml(text);
+  // why: each check below walks the whole AST (together some 8% of reading a policy), and a file can need it only
+  // when it holds an alias, written `*name`, or an escape: a string holds a lone surrogate only
+  // through `\u` or `\U` escapes, since forbiddenCharacter refused a raw one.
+  if (text.includes('*') && syntaxErrors.every((e) => e.code === 'NON_STRING_KEY')) {
+    // why: an alias used as a key is reported as such a key already; the others are still worth saying at once.
+    const keys = new Set(syntaxErrors.map((e) => `${e.line}:${e.column}`));
+    syntaxErrors.push(...unresolvedAliases(doc, lineCounter).filter((a) => !keys.has(`${a.line}:${a.column}`)));
+  }
+  if (syntaxErrors.length === 0 && text.includes('\\')) {
+    const escaped = loneSurrogateScalar(doc);
+    if (escaped !== undefined) syntaxErrors.push(problemAt(lineCounter, escaped.offset, 'BAD_CHARACTER', escaped.message));
+  }
+  let data: unknown;
+  if (syntaxErrors.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      // why: what is left is an alias bomb; its first alias is where the expansion starts.
+      syntaxErrors.push({ code: 'BAD_ALIAS', message: (e as Error).message, ...aliasSpan(doc, lineCounter) });
+    }
+  }
+  return { path, text, doc, lineCounter, data, syntaxErrors };
+}
+
+/** yaml's AST of `text` and its syntax errors: what a file plainData read needs for a position (it holds no alias and no escape). */
+function composeYaml(text: string): { doc: Document.Parsed; lineCounter: LineCounter; syntaxErrors: SyntaxProblem[] } {
+  const lineCounter = new LineCounter();
   // why: parseDocument (not parseAllDocuments): a stray `---` becomes an error instead of a file whose rest is ignored.
   const doc = parseDocument(text, {
     lineCounter,
@@ -53,28 +128,7 @@ export function parseSource(path: string, text: string): SourceFile {
       endColumn: end.col,
     };
   });
-  // why: each check below walks the whole AST (together some 8% of reading a policy), and a file can need it only
-  // when it holds an alias, written `*name`, or an escape: a string holds a lone surrogate only
-  // through `\u` or `\U` escapes, since forbiddenCharacter refused a raw one.
-  if (text.includes('*') && syntaxErrors.every((e) => e.code === 'NON_STRING_KEY')) {
-    // why: an alias used as a key is reported as such a key already; the others are still worth saying at once.
-    const keys = new Set(syntaxErrors.map((e) => `${e.line}:${e.column}`));
-    syntaxErrors.push(...unresolvedAliases(doc, lineCounter).filter((a) => !keys.has(`${a.line}:${a.column}`)));
-  }
-  if (syntaxErrors.length === 0 && text.includes('\\')) {
-    const escaped = loneSurrogateScalar(doc);
-    if (escaped !== undefined) syntaxErrors.push(problemAt(lineCounter, escaped.offset, 'BAD_CHARACTER', escaped.message));
-  }
-  let data: unknown;
-  if (syntaxErrors.length === 0) {
-    try {
-      data = doc.toJS({ maxAliasCount: 1000 });
-    } catch (e) {
-      // why: what is left is an alias bomb; its first alias is where the expansion starts.
-      syntaxErrors.push({ code: 'BAD_ALIAS', message: (e as Error).message, ...aliasSpan(doc, lineCounter) });
-    }
-  }
-  return { path, text, doc, lineCounter, data, syntaxErrors };
+  return { doc, lineCounter, syntaxErrors };
 }
 
 /**
@@ -174,7 +228,7 @@ export function lazySource(path: string, text: string | (() => string), data: un
   let parsed: SourceFile | undefined;
   let written = typeof text === 'string' ? text : undefined;
   const textOf = () => (written ??= (text as () => string)());
-  const full = () => (parsed ??= parseSource(path, textOf()));
+  const full = () => (parsed ??= yamlSource(path, textOf()));
   return {
     path,
     get text() {
