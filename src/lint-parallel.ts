@@ -73,6 +73,8 @@ export interface CompileJob {
   hashes?: boolean;
   /** The output directory of a build that writes: changed files are written ahead to temporary files there (see TempWriter). */
   writeTo?: string;
+  /** Keep the clusters' info notes in their own files for reading (see DeferredNotes); without it they are only counted. */
+  keepNotes?: boolean;
 }
 
 /** One cluster's compiled files as hashes, its compile findings as indices into the shard's extraFindings, and what groups it with other clusters. */
@@ -106,8 +108,8 @@ export interface ShardOutput extends ShardResult {
   notes?: ShardNotes;
 }
 
-/** A shard's deferred notes, or as a worker sends them, their JSON text (see forMessage). */
-export type ShardNotes = { count: number; notes: UnplacedNote[] } | { count: number; json: string };
+/** A shard's deferred notes (kept only with CompileJob.keepNotes), or as a worker sends them, their JSON text (see forMessage). */
+export type ShardNotes = { count: number; notes?: UnplacedNote[] } | { count: number; json: string };
 
 /** Files the build cache answered for: their results as one more shard, and their paths. */
 export interface CachedShard {
@@ -249,7 +251,14 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   const sourceOf = (path: string) => sources.get(path)!;
   const notes: DeferredNotes = {
     count: noted.reduce((n, s) => n + s.count, 0),
-    read: () => noted.flatMap((s) => ('json' in s ? (JSON.parse(s.json) as UnplacedNote[]) : s.notes)).map((n) => placeNote(n, sourceOf)),
+    read: () =>
+      noted
+        .flatMap((s) => {
+          if ('json' in s) return JSON.parse(s.json) as UnplacedNote[];
+          if (s.notes === undefined) throw new Error('the notes were counted, not kept (CompileJob.keepNotes)');
+          return s.notes;
+        })
+        .map((n) => placeNote(n, sourceOf)),
   };
   return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }), barred, notes }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
 }

@@ -24,10 +24,13 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
   // the whole shard (the 50,000 notes' keys were 6 MiB of a shard's heap).
   const shared = new Map<string, number>();
   let distinct = 0;
-  // why: a cluster's info notes in its own file are kept apart, unpositioned (see DeferredNotes);
-  // a worker sends them as one JSON text (see forMessage). The build cache keeps every finding
-  // with its cluster instead.
-  const notes: UnplacedNote[] | undefined = build && !build.hashes ? [] : undefined;
+  // why: a cluster's info notes in its own file are kept apart, unpositioned (see DeferredNotes),
+  // and only counted unless they will be read (50,000 notes were a sixth of a shard's heap); a
+  // worker sends them as one JSON text (see forMessage). The build cache keeps every finding with
+  // its cluster instead.
+  const deferNotes = build !== undefined && !build.hashes;
+  const notes: UnplacedNote[] = [];
+  let noteCount = 0;
   const clusterOutputs: ClusterOutputs[] = [];
   const barred: [string, string[]][] = [];
   // why: the cluster's AST and resolved policy exist here already; on the main thread they would be
@@ -38,9 +41,10 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
     ((cluster, fleet) => {
       const { artifacts, reports, barred: filters } = compileClusterReports(cluster, fleet, build.targets);
       let placed = reports;
-      if (notes) {
+      if (deferNotes) {
         const split = splitOwnNotes(cluster, reports);
-        notes.push(...split.notes);
+        noteCount += split.notes.length;
+        if (build.keepNotes) notes.push(...split.notes);
         placed = split.others;
       }
       if (filters !== undefined) barred.push([cluster.file.path, filters]);
@@ -84,7 +88,7 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
     ...linted,
     ...(build ? { comparison, outputError, barred } : {}),
     ...(build?.hashes ? { clusterOutputs } : {}),
-    ...(notes ? { notes: { count: notes.length, notes } } : {}),
+    ...(deferNotes ? { notes: build.keepNotes ? { count: noteCount, notes } : { count: noteCount } } : {}),
     ...(written ? { written } : {}),
   };
 }
@@ -96,5 +100,5 @@ export function runShard(job: ShardJob, fleetRead?: ReturnType<typeof fleetOf>):
  */
 export function forMessage(output: ShardOutput): ShardOutput {
   const notes = output.notes;
-  return notes && 'notes' in notes ? { ...output, notes: { count: notes.count, json: JSON.stringify(notes.notes) } } : output;
+  return notes && 'notes' in notes && notes.notes !== undefined ? { ...output, notes: { count: notes.count, json: JSON.stringify(notes.notes) } } : output;
 }

@@ -113,5 +113,9 @@ describe('build and its info findings', () => {
     const shown = (JSON.parse(configured.stdout) as { findings: { ruleId: string; severity: string }[] }).findings;
     expect(shown.filter((f) => f.ruleId === 'target-cannot-express' && f.severity === 'warning')).toHaveLength(findings.filter((f) => f.ruleId === 'target-cannot-express').length);
     expect(shown.filter((f) => f.severity === 'info')).toHaveLength(0);
+    // why: in the stylish format the notes are kept for reading only because the configuration raises them.
+    const stylish = run(['build', 'fleet', '--out', 'out', '--check'], d);
+    expect(stylish.code).toBe(0);
+    expect(stylish.stdout.split('\n').filter((l) => / warning .*target-cannot-express$/.test(l))).toHaveLength(findings.filter((f) => f.ruleId === 'target-cannot-express').length);
   });
 });

@@ -132,6 +132,8 @@ export function registerBuild(program: Command): void {
     // why: a build that writes has its changed files written ahead to temporary files as they are compiled (see TempWriter).
     const writeTo = opts.check || opts.out === undefined ? undefined : writableDir(opts.out);
     const ahead: WrittenAhead[] = [];
+    // why: deferred info notes are read only when they are shown or configured.
+    const notesShown = !infoCounted(opts) || NOTE_RULES.some((id) => run.config?.rules.has(id));
     let lintFindings: Finding[];
     let outputs: () => BuildOutputs;
     let repo: Repo | undefined;
@@ -145,7 +147,7 @@ export function registerBuild(program: Command): void {
     } else {
       // why: the same lint as `succession lint`, so a build never accepts what lint rejects. The
       // worker threads also compile each cluster and compare its files with the output directory.
-      const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}), ...(writeTo === undefined ? {} : { writeTo }) };
+      const compileJob = { targets, ...(outDir === undefined ? {} : { outDir }), ...(cache ? { hashes: true } : {}), ...(writeTo === undefined ? {} : { writeTo }), keepNotes: notesShown };
       const cached = cache?.cache.lookup(inputs, outDir);
       const linted = await lintParallel(inputs, undefined, { compile: compileJob, ...(cached && cached.paths.size > 0 ? { cached } : {}) });
       const { analysis, extraFindings, clusterFiles } = linted;
@@ -186,8 +188,7 @@ export function registerBuild(program: Command): void {
       }
       const built = outputs();
       const merged = opts.mergeInto === undefined ? undefined : merge(opts.mergeInto, repo!);
-      // why: deferred info notes are read only when they are shown or configured.
-      const readNotes = notes !== undefined && notes.count > 0 && (!infoCounted(opts) || NOTE_RULES.some((id) => run.config?.rules.has(id)));
+      const readNotes = notes !== undefined && notes.count > 0 && notesShown;
       const uncounted = notes === undefined || readNotes ? 0 : notes.count;
       // why: build findings are not suppressible by policy comments; `lint` would call such a comment unused.
       const findings = run.configure([...gate, ...built.findings, ...(readNotes && notes ? notes.read() : []), ...(merged?.findings ?? [])]).sort(compareFindings);
