@@ -3,7 +3,8 @@
 // `--check`, and after one policy changed; the last three also with the build cache, --cache, and
 // `--check --cache` once more in a fresh checkout), single-policy start-up against bare node, and live
 // discovery when MariaDB is installed. Median of several runs; peak RSS of each process; every
-// fleet figure also as a ratio to the floor of the same run, since the machine may be shared.
+// fleet figure also as a ratio to the floor of the same run, since the machine may be shared. A
+// second floor parses with js-yaml, as succession reads most policies, for reference.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -58,6 +59,8 @@ try {
   const rows = [];
   const floor = bench(`floor: read + parse + validate ${COUNT} files`, [join(ROOT, 'bench/floor.mjs'), repo]);
   rows.push(floor);
+  const floorJsYaml = bench(`floor with js-yaml: read + parse + validate ${COUNT} files`, [join(ROOT, 'bench/floor.mjs'), repo, 'js-yaml']);
+  rows.push(floorJsYaml);
   const lint = bench(`succession lint (${COUNT} clusters)`, [CLI, 'lint', repo, '--format', 'json']);
   rows.push(lint);
   // why: a first build writes (and flushes) every file; a rebuild of unchanged policies compares them.
@@ -132,6 +135,7 @@ try {
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
   const ratioLine = (name, row, max) => console.log(`${name}: ${(row.ms / floor.ms).toFixed(2)}× the floor, ${row.rssMiB.toFixed(0)} MiB (target ≤ ${max}× and < 300 MiB: ${verdict(row.ms / floor.ms <= max && row.rssMiB < 300)})`);
   console.log(`lint / floor:  ${(lint.ms / floor.ms).toFixed(2)}× (target ≤ 1.5×)`);
+  console.log(`against the floor with js-yaml (${(floorJsYaml.ms / 1000).toFixed(2)} s): lint ${(lint.ms / floorJsYaml.ms).toFixed(2)}×, build into an empty directory ${(build.ms / floorJsYaml.ms).toFixed(2)}×, nothing changed ${(rebuild.ms / floorJsYaml.ms).toFixed(2)}×, --check ${(check.ms / floorJsYaml.ms).toFixed(2)}×`);
   ratioLine('build, empty directory', build, 2);
   ratioLine('build, nothing changed', rebuild, 1.3);
   ratioLine('build --check, nothing changed', check, 1.3);

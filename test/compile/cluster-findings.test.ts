@@ -65,8 +65,8 @@ describe('build outputs from worker threads', () => {
     const { parallel, inputs } = await setUp();
     const { repo } = analyze(inputs);
     const whole = compile(repo, TARGETS);
-    const viaShards = async (outDir?: string) => {
-      const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compile: { targets: TARGETS, ...(outDir ? { outDir } : {}) } });
+    const viaShards = async (outDir?: string, keepNotes = true) => {
+      const result = await parallel.lintParallel(inputs, 2, { minFiles: 1, compile: { targets: TARGETS, ...(outDir ? { outDir } : {}), keepNotes } });
       expect(result.clusterFiles).toBeDefined();
       const built = buildOutputs(result.analysis.repo, TARGETS, outDir, { ...result.clusterFiles!, findings: result.extraFindings! });
       return { ...built, notes: result.clusterFiles!.notes };
@@ -79,6 +79,11 @@ describe('build outputs from worker threads', () => {
     expect(notes.length).toBeGreaterThan(30);
     expect(notes.every((n) => n.severity === 'info' && n.file.includes('clusters/'))).toBe(true);
     expect([...first.findings, ...notes].sort(compareFindings)).toEqual(whole.findings.sort(compareFindings));
+    // why: notes that will not be shown are only counted, to the same number.
+    const counted = await viaShards(undefined, false);
+    expect(counted.notes.count).toBe(first.notes.count);
+    expect(() => counted.notes.read()).toThrow('counted, not kept');
+    expect(counted.findings).toEqual(first.findings);
     expect(first.comparison.paths.sort()).toEqual(whole.artifacts.map((a) => a.path));
     expect(first.comparison.changed).toEqual(whole.artifacts.map((a) => ({ path: a.path, kind: 'missing', content: a.content })));
 
