@@ -8,7 +8,7 @@ import { FAILSAFE_SCHEMA, NOT_RESOLVED, defineScalarTag, load } from 'js-yaml';
  * the same either way, and declines every file where they could.
  */
 export function plainData(text: string): { data: unknown } | undefined {
-  if (DECLINED_TEXT.test(text)) return undefined;
+  if (DECLINED_TEXT.test(text) || hasLongLine(text)) return undefined;
   let data: unknown;
   try {
     data = load(text, { schema: CORE });
@@ -27,6 +27,20 @@ export function plainData(text: string): { data: unknown } | undefined {
  * a byte order mark, and `__proto__` keys. Conservative: a declined file is only read slower.
  */
 const DECLINED_TEXT = /[&*!%\\\t\r\uFEFF\u0085\u2028\u2029]|<<|---|\.\.\.|__proto__/;
+
+/**
+ * Whether a line is longer than 1,000 characters. `yaml` refuses an implicit key whose `:` is more
+ * than 1,024 characters from its start (KEY_OVER_1024_CHARS), js-yaml reads it; such a key, its
+ * spaces or its quotes (`''` is one character of the key) are all on one line.
+ */
+function hasLongLine(text: string): boolean {
+  let start = 0;
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+    if (end - start > 1000) return true;
+    start = end + 1;
+  }
+  return text.length - start > 1000;
+}
 
 /*
  * The YAML 1.2 core schema as `yaml` resolves plain scalars (its version 2 core tags): the same
@@ -84,12 +98,12 @@ const CORE = FAILSAFE_SCHEMA.withTags(
  * Whether every key is the text written. parseSource reads keys as strings (`10.10:` is the host
  * `10.10`, not the number 10.1), js-yaml resolves them as values and writes the result as a
  * string (`10.1`). A key that reads as a null, a boolean or a number here may be either, so its
- * file is declined; so is a key too long for `yaml` (1,024 characters) to take as implicit.
+ * file is declined.
  */
 function keysAsWritten(value: unknown): boolean {
   if (Array.isArray(value)) return value.every((v) => typeof v !== 'object' || v === null || keysAsWritten(v));
   for (const [key, v] of Object.entries(value as object)) {
-    if (key.length > 1000 || (MAY_NOT_BE_A_STRING.test(key) && NOT_A_STRING.some((re) => re.test(key)))) return false;
+    if (MAY_NOT_BE_A_STRING.test(key) && NOT_A_STRING.some((re) => re.test(key))) return false;
     if (typeof v === 'object' && v !== null && !keysAsWritten(v)) return false;
   }
   return true;

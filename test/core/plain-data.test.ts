@@ -56,9 +56,18 @@ describe('plainData reads what yaml reads', () => {
   });
 
   it('declines what it cannot read as yaml does: keys that are not text as written, anchors, tags, escapes, tabs, CR, merge keys, markers', () => {
-    for (const text of ['10.10: a\n', '3306: a\n', 'true: a\n', '~: a\n', ': a\n', '.inf: a\n', '1e3: a\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: "\\u00e9"\n', 'a:\tb\n', 'a: 1\r\nb: 2\r\n', 'a: { <<: {b: 1} }\n', '---\na: 1\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', '\uFEFFa: 1\n', '__proto__: 1\n', `${'k'.repeat(1001)}: 1\n`]) {
+    for (const text of ['10.10: a\n', '3306: a\n', 'true: a\n', '~: a\n', ': a\n', '.inf: a\n', '1e3: a\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: "\\u00e9"\n', 'a:\tb\n', 'a: 1\r\nb: 2\r\n', 'a: { <<: {b: 1} }\n', '---\na: 1\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', '\uFEFFa: 1\n', '__proto__: 1\n']) {
       expect(plainData(text), JSON.stringify(text)).toBeUndefined();
     }
+  });
+
+  it('declines a key yaml refuses for its length, however it is written', () => {
+    for (const text of [`'${"''".repeat(600)}': 1\n`, `a${' '.repeat(1100)}: 1\n`]) {
+      expect(yamlReading(text), JSON.stringify(text)).toBe('error');
+      expect(plainData(text)).toBeUndefined();
+    }
+    expect(plainData(`a: '${'x'.repeat(999)}'\nb: 1`)).toBeUndefined();
+    expect(plainData(`a: ${'x'.repeat(990)}\nb: 1`)).toBeDefined();
   });
 
   it('declines what js-yaml refuses, so that yaml says what is wrong', () => {
@@ -101,7 +110,7 @@ describe('plainData reads what yaml reads', () => {
  * over several lines, flow collections across lines, comments next to quotes, plain scalars with
  * `: ` and ` #`, block scalar headers, keys without values.
  */
-const word = fc.constantFrom('a', 'b', 'db1', 'dc-1', 'x.y', 'host:3306', '10.0.0.1:3306', 'k k', 'é', 'a#b', 'a:b', '-a', '?a', '@a', '`a', '|a', '>a', "a'b", 'a"b', 'a,b', '[a]', '{a}', '1', '0x1F', '0o7', '1e3', '.5', 'true', 'null', '~', 'TRUE', 'Yes', '-0', '+1', '.nan', '- a', 'a ', ' a');
+const word = fc.constantFrom('a', 'b', 'a\u00a0', '\u00a0a', 'a\u3000b', 'db1', 'dc-1', 'x.y', 'host:3306', '10.0.0.1:3306', 'k k', 'é', 'a#b', 'a:b', '-a', '?a', '@a', '`a', '|a', '>a', "a'b", 'a"b', 'a,b', '[a]', '{a}', '1', '0x1F', '0o7', '1e3', '.5', 'true', 'null', '~', 'TRUE', 'Yes', '-0', '+1', '.nan', '- a', 'a ', ' a');
 const scalar = fc.oneof(
   word,
   word.map((w) => `'${w.replace(/'/g, "''")}'`),
@@ -111,7 +120,7 @@ const scalar = fc.oneof(
 const flow = fc.oneof(
   fc.array(scalar, { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
   fc.array(fc.tuple(word, scalar), { maxLength: 3 }).map((ps) => `{ ${ps.map(([k, v]) => `${k}: ${v}`).join(', ')} }`),
-  fc.constantFrom('[a,\nb]', '[a,\n  b]', '{ a: 1,\n  b: 2 }', '{ a: 1,\nb: 2 }', '[a, [b, c]]', '{a: [1, 2], b: {c: d}}', '[a: b]', '{a}', '[,]', '{ a: 1, }', '[a b]', '{ "a":1 }', '[ ]', '{ }'),
+  fc.constantFrom('[a,\nb]', '[a,\n  b]', '{ a: 1,\n  b: 2 }', '{ a: 1,\nb: 2 }', '[a, [b, c]]', '{a: [1, 2], b: {c: d}}', '[a: b]', '{a}', '[,]', '{ a: 1, }', '[a b]', '{ "a":1 }', '[ ]', '{ }', '[ - a ]', '{ a: - b }', '[a, |\n  b]', '{ a: >\n  b }', '[a,\n# c\n  b]', '{ a: 1 } # c', '[a]b', '{a: 1}: 2'),
 );
 const blockHeader = fc.constantFrom('|', '|-', '|+', '>', '>-', '>+', '|2', '>1-', '|-2', '| # c', '|x');
 const indent = fc.constantFrom('', ' ', '  ', '   ', '    ', '      ');
@@ -171,7 +180,7 @@ describe('plainData on generated YAML', () => {
   });
 
   it('never reads data that yaml reads otherwise or refuses, on text of YAML punctuation', () => {
-    const soup = fc.array(fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', '\n', '\n', ':', ': ', '- ', '-', '#', ' #', "'", '"', '[', ']', '{', '}', ',', '?', '|', '>', '.', '0', 'e', '~', 'x: y\n'), { maxLength: 40 }).map((xs) => xs.join(''));
+    const soup = fc.array(fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', '\n', '\n', ':', ': ', '- ', '-', '#', ' #', "'", '"', '[', ']', '{', '}', ',', '?', '|', '>', '.', '0', 'e', '~', 'x: y\n', '\u00a0', '\u3000', '\u200b', 'é'), { maxLength: 40 }).map((xs) => xs.join(''));
     fc.assert(fc.property(soup, (t) => agrees(t)), { numRuns: Number(process.env.SUCCESSION_FUZZ_RUNS ?? 3000) });
   });
 });
