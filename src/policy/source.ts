@@ -59,16 +59,23 @@ function positionedLater(path: string, text: string, data: unknown): SourceFile 
     if (parsed.syntaxErrors.length > 0) throw new Error(`${path}: js-yaml read data where yaml finds a syntax error (${parsed.syntaxErrors[0]!.message}); this is a bug in succession`);
     return parsed;
   };
+  return astLater(path, () => text, data, full);
+}
+
+/** A file whose data is known and whose AST `ast` builds when a position is first asked for. */
+function astLater(path: string, text: () => string, data: unknown, ast: () => Pick<SourceFile, 'doc' | 'lineCounter'>): SourceFile {
   return {
     path,
-    text,
+    get text() {
+      return text();
+    },
     data,
     syntaxErrors: [],
     get doc() {
-      return full().doc;
+      return ast().doc;
     },
     get lineCounter() {
-      return full().lineCounter;
+      return ast().lineCounter;
     },
   };
 }
@@ -228,21 +235,7 @@ export function lazySource(path: string, text: string | (() => string), data: un
   let parsed: SourceFile | undefined;
   let written = typeof text === 'string' ? text : undefined;
   const textOf = () => (written ??= (text as () => string)());
-  const full = () => (parsed ??= yamlSource(path, textOf()));
-  return {
-    path,
-    get text() {
-      return textOf();
-    },
-    data,
-    syntaxErrors: [],
-    get doc() {
-      return full().doc;
-    },
-    get lineCounter() {
-      return full().lineCounter;
-    },
-  };
+  return astLater(path, textOf, data, () => (parsed ??= yamlSource(path, textOf())));
 }
 
 /**
