@@ -248,18 +248,18 @@ export async function lintParallel(inputs: readonly PolicyInput[], workers = ava
   const outputError = shards.find((s) => s.outputError !== undefined)?.outputError;
   const barred = new Map(shards.flatMap((s) => s.barred ?? []));
   const noted = shards.flatMap((s) => (s.notes ? [s.notes] : []));
-  const sources = new Map(merged.analysis.sources.map((s) => [s.path, s]));
-  const sourceOf = (path: string) => sources.get(path)!;
   const notes: DeferredNotes = {
     count: noted.reduce((n, s) => n + s.count, 0),
-    read: () =>
-      noted
+    read: () => {
+      const sources = new Map(merged.analysis.sources.map((s) => [s.path, s]));
+      return noted
         .flatMap((s) => {
           if ('json' in s) return JSON.parse(s.json) as UnplacedNote[];
           if (s.notes === undefined) throw new Error('the notes were counted, not kept (CompileJob.keepNotes)');
           return s.notes;
         })
-        .map((n) => placeNote(n, sourceOf)),
+        .map((n) => placeNote(n, (path) => sources.get(path)!));
+    },
   };
   return { ...merged, clusterFiles: { comparison, ...(outputError === undefined ? {} : { outputError }), barred, notes }, ...(perFile ? { shards: ran } : {}), ...(written ? { written } : {}) };
 }
