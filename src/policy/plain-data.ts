@@ -23,10 +23,11 @@ export function plainData(text: string): { data: unknown } | undefined {
  * What the fast reading leaves to `yaml`: anchors and aliases (`&`, `*`; yaml limits their
  * expansion and reports unresolved ones), tags (`!`), directives (`%`), merge keys (`<<`),
  * document markers (`---`, `...`), escapes (`\`; yaml reports lone surrogates), tabs and line
- * breaks other than LF (where indentation and folding rules are most often read differently),
- * a byte order mark, and `__proto__` keys. Conservative: a declined file is only read slower.
+ * breaks other than LF and CRLF (where indentation and folding rules are most often read
+ * differently), a byte order mark, and `__proto__` keys. Conservative: a declined file is only
+ * read slower.
  */
-const DECLINED_TEXT = /[&*!%\\\t\r\uFEFF\u0085\u2028\u2029]|<<|---|\.\.\.|__proto__/;
+const DECLINED_TEXT = /[&*!%\\\t\uFEFF\u0085\u2028\u2029]|\r(?!\n)|<<|---|\.\.\.|__proto__/;
 
 /**
  * Whether a line is longer than 1,000 characters. `yaml` refuses an implicit key whose `:` is more

@@ -55,8 +55,8 @@ describe('plainData reads what yaml reads', () => {
     expect(plainData('a: -0\n')?.data).toEqual({ a: -0 });
   });
 
-  it('declines what it cannot read as yaml does: keys that are not text as written, anchors, tags, escapes, tabs, CR, merge keys, markers', () => {
-    for (const text of ['10.10: a\n', '3306: a\n', 'true: a\n', '~: a\n', ': a\n', '.inf: a\n', '1e3: a\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: "\\u00e9"\n', 'a:\tb\n', 'a: 1\r\nb: 2\r\n', 'a: { <<: {b: 1} }\n', '---\na: 1\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', '\uFEFFa: 1\n', '__proto__: 1\n']) {
+  it('declines what it cannot read as yaml does: keys that are not text as written, anchors, tags, escapes, tabs, a CR alone, merge keys, markers', () => {
+    for (const text of ['10.10: a\n', '3306: a\n', 'true: a\n', '~: a\n', ': a\n', '.inf: a\n', '1e3: a\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: "\\u00e9"\n', 'a:\tb\n', 'a: 1\rb: 2\r', 'a: { <<: {b: 1} }\n', '---\na: 1\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', '\uFEFFa: 1\n', '__proto__: 1\n']) {
       expect(plainData(text), JSON.stringify(text)).toBeUndefined();
     }
   });
@@ -83,7 +83,7 @@ describe('plainData reads what yaml reads', () => {
     expect(f.lineCounter.linePos(5)).toEqual({ line: 2, col: 3 });
   });
 
-  it('agrees on every YAML file of the repository: policies, examples, test fixtures', () => {
+  it('agrees on every YAML file of the repository: policies, examples, test fixtures, also with CRLF line ends', () => {
     const files: string[] = [];
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -100,6 +100,7 @@ describe('plainData reads what yaml reads', () => {
       const text = readFileSync(file, 'utf8');
       if (plainData(text) !== undefined) read++;
       agrees(text);
+      agrees(text.replace(/\r?\n/g, '\r\n'));
     }
     expect(read).toBeGreaterThan(files.length / 3);
   });
@@ -173,6 +174,10 @@ const document = fc.uniqueArray(fc.tuple(key, tree), { minLength: 1, maxLength: 
 describe('plainData on generated YAML', () => {
   it('never reads data that yaml reads otherwise or refuses, on nested documents', () => {
     fc.assert(fc.property(document, (t) => agrees(t)), { numRuns: Number(process.env.SUCCESSION_FUZZ_RUNS ?? 3000) });
+  });
+
+  it('never reads data that yaml reads otherwise or refuses, with CRLF line ends (a Windows checkout)', () => {
+    fc.assert(fc.property(fc.oneof(document, text), (t) => agrees(t.replace(/\n/g, '\r\n'))), { numRuns: Number(process.env.SUCCESSION_FUZZ_RUNS ?? 3000) });
   });
 
   it('never reads data that yaml reads otherwise or refuses', () => {
