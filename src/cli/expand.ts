@@ -124,10 +124,8 @@ function walk(root: string, ignored: Ignored | undefined, wants: (path: string) 
         continue;
       }
       if (target.isDirectory()) visit(full, target);
-      else if (target.isFile()) {
-        if (wants(full)) out.files.push({ path: full, real: realpathSync(full), walked: true });
-      }
-      else out.special.push({ path: full, error: new UsageError(`cannot read ${full}: it is ${fileKind(target)}, not a regular file`) });
+      else if (!target.isFile()) out.special.push({ path: full, error: new UsageError(`cannot read ${full}: it is ${fileKind(target)}, not a regular file`) });
+      else if (wants(full)) out.files.push({ path: full, real: realpathSync(full), walked: true });
     }
   };
   visit(root, follow(root));

@@ -25,18 +25,16 @@ export function splitOwnNotes(cluster: ClusterPolicy, reports: readonly CompileR
     else same.push(r);
   }
   const notes: UnplacedNote[] = [];
+  const at = (r: CompileReport) => JSON.stringify([r.report.path, r.report.target ?? 'value']);
   for (const same of byText.values()) {
-    const paths = new Map<string, CompileReport>();
-    for (const r of same) {
-      const at = JSON.stringify([r.report.path, r.report.target ?? 'value']);
-      if (!paths.has(at)) paths.set(at, r);
-    }
-    if (paths.size === 1) {
-      notes.push(unplaced(same[0]!));
+    const first = same[0]!;
+    // why: reports at one JSON path are at one place; only reports at several need their positions (a parse) to tell.
+    if (same.length === 1 || same.every((r) => at(r) === at(first))) {
+      notes.push(unplaced(first));
       continue;
     }
     const places = new Set<string>();
-    for (const r of paths.values()) {
+    for (const r of same) {
       const key = findingKey(position(r.ruleId, reportSeverity(r), r.report));
       if (places.has(key)) continue;
       places.add(key);
